@@ -1,0 +1,56 @@
+"""`/collections` and `/collections/{collectionId}`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from app.api.deps import PoolDep
+from app.api.landing import base_url
+from app.api.render import json_response
+from app.db.session import connection
+from app.errors import NotFound
+from app.ogc.collections import COLLECTIONS, describe_collection
+from app.ogc.links import JSON, link
+from app.sql import measures, municipalities
+
+router = APIRouter(tags=["collections"])
+
+
+async def _describe_all(request: Request, pool: PoolDep) -> dict[str, dict]:
+    base = base_url(request)
+    async with connection(pool) as conn:
+        extent = await municipalities.select_extent(conn)
+        dates = await measures.select_temporal_extent(conn)
+    bbox = None
+    if extent and extent["minx"] is not None:
+        bbox = [extent["minx"], extent["miny"], extent["maxx"], extent["maxy"]]
+    interval = None
+    if dates and dates["first"]:
+        interval = [dates["first"].isoformat(), dates["last"].isoformat()]
+    return {
+        "measures": describe_collection("measures", base, bbox, interval),
+        "municipalities": describe_collection("municipalities", base, bbox),
+    }
+
+
+@router.get("/collections", summary="The collections")
+async def list_collections(request: Request, pool: PoolDep) -> Response:
+    """Both collections with their extents."""
+    described = await _describe_all(request, pool)
+    base = base_url(request)
+    return json_response(
+        {
+            "links": [link(f"{base}/collections", "self", JSON, "this document")],
+            "collections": [described[c] for c in COLLECTIONS],
+        }
+    )
+
+
+@router.get("/collections/{collection_id}", summary="One collection")
+async def get_collection(collection_id: str, request: Request, pool: PoolDep) -> Response:
+    """The description of `measures` or `municipalities`."""
+    if collection_id not in COLLECTIONS:
+        raise NotFound(f"there is no collection {collection_id!r}; try {', '.join(COLLECTIONS)}")
+    described = await _describe_all(request, pool)
+    return json_response(described[collection_id])

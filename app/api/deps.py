@@ -1,0 +1,68 @@
+"""Dependencies of the routers: the pool, the caller, reference data for checks."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Annotated
+
+import asyncpg
+from fastapi import Depends, Request
+
+from app.db.session import connection
+from app.sql import municipalities
+
+
+def get_pool(request: Request) -> asyncpg.Pool:
+    """The app's connection pool, opened at start-up."""
+    return request.app.state.pool
+
+
+PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking; anonymous callers see published measures only."""
+
+    partner: str | None = None
+    role: str = "anonymous"
+    municipalities: tuple[str, ...] = ()
+
+    @property
+    def visible_review_states(self) -> list[str]:
+        if self.role == "anonymous":
+            return ["published"]
+        return ["published", "submitted", "rejected"]
+
+
+def get_caller() -> Caller:
+    """The caller of this request (keys arrive with the partner issue; now anonymous)."""
+    return Caller()
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+@dataclass
+class KnownMunicipalities:
+    """The AGS of loaded municipalities, re-read at most once a minute."""
+
+    ttl: float = 60.0
+    values: frozenset[str] = field(default_factory=frozenset)
+    loaded_at: float = float("-inf")
+
+    async def get(self, pool: asyncpg.Pool) -> frozenset[str]:
+        if time.monotonic() - self.loaded_at > self.ttl or not self.values:
+            async with connection(pool) as conn:
+                self.values = frozenset(await municipalities.select_ags(conn))
+            self.loaded_at = time.monotonic()
+        return self.values
+
+
+async def get_known_municipalities(request: Request, pool: PoolDep) -> frozenset[str]:
+    """AGS codes a `municipality` filter may name."""
+    return await request.app.state.known_municipalities.get(pool)
+
+
+KnownMunicipalitiesDep = Annotated[frozenset[str], Depends(get_known_municipalities)]

@@ -1,0 +1,72 @@
+"""`/`, `/conformance` and `/health`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from app.api.deps import PoolDep
+from app.api.render import json_response
+from app.db.session import connection
+from app.ogc.collections import ATTRIBUTION, CONFORMANCE
+from app.ogc.links import GEOJSON, HTML, JSON, link
+
+router = APIRouter(tags=["service"])
+
+
+def base_url(request: Request) -> str:
+    """The service root as the caller sees it (no trailing slash)."""
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/", summary="Landing page")
+async def get_landing(request: Request) -> Response:
+    """Links to the API definition, conformance, collections and the map."""
+    base = base_url(request)
+    return json_response(
+        {
+            "title": "Klima.Werk measure registry",
+            "description": (
+                "Sponge-city measures of the Zukunftsinitiative Klima.Werk (Emscher-Lippe "
+                "region) as OGC API - Features"
+            ),
+            "attribution": ATTRIBUTION,
+            "links": [
+                link(f"{base}/", "self", JSON, "this document"),
+                link(
+                    f"{base}/api",
+                    "service-desc",
+                    "application/vnd.oai.openapi+json;version=3.0",
+                    "the API definition",
+                ),
+                link(f"{base}/docs", "service-doc", HTML, "the API documentation"),
+                link(f"{base}/conformance", "conformance", JSON, "conformance classes"),
+                link(f"{base}/collections", "data", JSON, "the collections"),
+                link(f"{base}/collections/measures/items", "items", GEOJSON, "the measures"),
+            ],
+        }
+    )
+
+
+@router.get("/conformance", summary="Conformance classes")
+async def get_conformance() -> Response:
+    """The OGC conformance classes this server implements."""
+    return json_response({"conformsTo": CONFORMANCE})
+
+
+@router.get("/health", summary="Health check")
+async def get_health(pool: PoolDep) -> Response:
+    """200 when the database answers with PostGIS and boundaries; 503 otherwise."""
+    async with connection(pool) as conn:
+        row = await conn.fetchrow(
+            "SELECT postgis_lib_version() AS postgis,"
+            " (SELECT count(*) FROM municipalities) AS municipalities"
+        )
+    return json_response(
+        {
+            "status": "ok",
+            "database": "ok",
+            "postgis": row["postgis"],
+            "municipalities": row["municipalities"],
+        }
+    )

@@ -1,0 +1,39 @@
+"""Response helpers: JSON via orjson, GeoJSON assembled from database text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+JSON_MEDIA_TYPE = "application/json"
+GEOJSON_MEDIA_TYPE = "application/geo+json"
+
+
+def json_response(
+    data: Any, *, media_type: str = JSON_MEDIA_TYPE, headers: dict[str, str] | None = None
+) -> Response:
+    """Serialise `data` with orjson."""
+    return Response(orjson.dumps(data), media_type=media_type, headers=headers)
+
+
+def feature_collection(
+    features: list[str], *, matched: int, links: list[dict[str, Any]], time_stamp: str
+) -> bytes:
+    """A FeatureCollection from Feature texts, without re-parsing them."""
+    head = orjson.dumps(
+        {
+            "type": "FeatureCollection",
+            "numberMatched": matched,
+            "numberReturned": len(features),
+            "timeStamp": time_stamp,
+            "links": links,
+        }
+    )
+    return b"".join((head[:-1], b',"features":[', ",".join(features).encode(), b"]}"))
+
+
+def feature_with_links(feature: str, links: list[dict[str, Any]]) -> bytes:
+    """A Feature text with a `links` member appended."""
+    return feature[:-1].encode() + b',"links":' + orjson.dumps(links) + b"}"

@@ -1,0 +1,19 @@
+"""The `klimawerk` command line: one typer app, one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from app.cli import db, load, serve
+
+app = typer.Typer(
+    help="Klima.Werk measure registry: serve the API, manage the database, load data.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(load.app, name="load")
+app.command("serve")(serve.serve)
+
+if __name__ == "__main__":
+    app()

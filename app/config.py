@@ -1,0 +1,56 @@
+"""Settings of the registry, read from the environment (and a `.env` file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EMBEDDED_PORT = 54320
+EMBEDDED_DATABASE = "klimawerk"
+
+
+def embedded_url(database: str = EMBEDDED_DATABASE) -> str:
+    """The URL of the project-local cluster under `.data/`."""
+    return f"postgresql://postgres@127.0.0.1:{EMBEDDED_PORT}/{database}"
+
+
+class Settings(BaseSettings):
+    """Everything the app and the CLI read from the environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="postgresql://… of an existing PostGIS; unset means the embedded cluster",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    basemap_url: str | None = None
+    data_dir: Path = PROJECT_ROOT / ".data"
+    pool_min_size: int = 2
+    pool_max_size: int = 10
+
+    @property
+    def uses_embedded_cluster(self) -> bool:
+        """True when no DATABASE_URL is set and the project-local cluster is used."""
+        return not self.database_url
+
+    @property
+    def dsn(self) -> str:
+        """The libpq URL the app connects to."""
+        url = self.database_url or embedded_url()
+        # SQLAlchemy-style driver suffixes are accepted for convenience.
+        for prefix in ("postgresql+asyncpg://", "postgresql+psycopg://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql://" + url[len(prefix) :]
+        return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings; tests clear the cache to override them."""
+    return Settings()

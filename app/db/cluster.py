@@ -1,0 +1,182 @@
+"""The project-local PostgreSQL + PostGIS cluster under `.data/` (used when no DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.config import EMBEDDED_DATABASE, EMBEDDED_PORT, embedded_url
+
+
+class ClusterError(RuntimeError):
+    """The embedded cluster cannot be set up or started; the message says what to do."""
+
+
+def find_pg_bin() -> Path:
+    """The newest PostgreSQL server binaries that have PostGIS installed next to them."""
+    root = Path("/usr/lib/postgresql")
+    versions = sorted(
+        (p for p in root.glob("*") if (p / "bin" / "initdb").exists()),
+        key=lambda p: int(p.name) if p.name.isdigit() else 0,
+        reverse=True,
+    )
+    for version in versions:
+        if Path(f"/usr/share/postgresql/{version.name}/extension/postgis.control").exists():
+            return version / "bin"
+    raise ClusterError(
+        "PostgreSQL with PostGIS is not installed. Install the Debian package "
+        "`postgresql-15-postgis-3` (sudo apt-get install postgresql-15-postgis-3), "
+        "or set DATABASE_URL to an existing PostGIS database."
+    )
+
+
+@dataclass
+class Cluster:
+    """A cluster in `data_dir/pg`, its socket and log beside it, listening on loopback only."""
+
+    data_dir: Path
+    port: int = EMBEDDED_PORT
+
+    @property
+    def pgdata(self) -> Path:
+        return self.data_dir / "pg"
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.data_dir / "run"
+
+    @property
+    def logfile(self) -> Path:
+        return self.data_dir / "postgres.log"
+
+    @property
+    def url(self) -> str:
+        return embedded_url()
+
+    def _run(self, args: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
+        # PostgreSQL refuses to run as root, so root runs it as the `postgres` user.
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        result = subprocess.run(prefix + args, text=True, capture_output=True)
+        if check and result.returncode != 0:
+            raise ClusterError(f"{Path(args[0]).name} failed: {result.stderr.strip()[-1500:]}")
+        return result
+
+    def _prepare_dirs(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.socket_dir.mkdir(exist_ok=True)
+        self.logfile.touch(exist_ok=True)
+        if os.geteuid() == 0:
+            for path in (self.data_dir, self.socket_dir, self.logfile):
+                shutil.chown(path, "postgres", "postgres")
+            if self.pgdata.exists():
+                shutil.chown(self.pgdata, "postgres", "postgres")
+            probe = subprocess.run(
+                ["runuser", "-u", "postgres", "--", "test", "-w", str(self.data_dir)],
+                capture_output=True,
+            )
+            if probe.returncode != 0:
+                raise ClusterError(
+                    f"the `postgres` user cannot write {self.data_dir}; a parent folder is not "
+                    "accessible to it. Move the checkout, or set DATABASE_URL."
+                )
+
+    def is_initialised(self) -> bool:
+        return (self.pgdata / "PG_VERSION").exists()
+
+    def is_running(self) -> bool:
+        if not self.is_initialised():
+            return False
+        result = self._run(
+            [str(find_pg_bin() / "pg_ctl"), "-D", str(self.pgdata), "status"], check=False
+        )
+        return result.returncode == 0
+
+    def init(self) -> None:
+        """Create the cluster files (trust auth on loopback, superuser `postgres`)."""
+        self._prepare_dirs()
+        self._run(
+            [
+                str(find_pg_bin() / "initdb"),
+                "-D",
+                str(self.pgdata),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
+
+    def start(self) -> bool:
+        """Start the cluster (initialising it first); False when it was running already."""
+        bin_dir = find_pg_bin()
+        if not self.is_initialised():
+            self.init()
+        else:
+            self._prepare_dirs()
+        if self.is_running():
+            return False
+        options = (
+            f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
+            "-c shared_buffers=512MB -c max_connections=200 -c jit=off "
+            # Bulk loads write a lot of WAL; fewer checkpoints keep them fast.
+            "-c max_wal_size=4GB -c wal_compression=on"
+        )
+        self._run(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(self.pgdata),
+                "-o",
+                options,
+                "-l",
+                str(self.logfile),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        )
+        self.ensure_database(EMBEDDED_DATABASE)
+        return True
+
+    def stop(self) -> bool:
+        """Stop the cluster; False when it was not running."""
+        if not self.is_running():
+            return False
+        self._run(
+            [str(find_pg_bin() / "pg_ctl"), "-D", str(self.pgdata), "-m", "fast", "-w", "stop"]
+        )
+        return True
+
+    def psql(self, database: str, sql: str) -> str:
+        """Run SQL through psql on the cluster and return its unaligned output."""
+        result = self._run(
+            [
+                str(find_pg_bin() / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-Atc",
+                sql,
+            ]
+        )
+        return result.stdout.strip()
+
+    def ensure_database(self, name: str) -> None:
+        """Create database `name` with PostGIS unless it exists."""
+        exists = self.psql("postgres", f"select 1 from pg_database where datname = '{name}'")
+        if not exists:
+            self.psql("postgres", f'create database "{name}"')
+        self.psql(name, "create extension if not exists postgis")

@@ -1,0 +1,152 @@
+"""The measure-type catalogue: labels, allowed geometries and water-balance shares.
+
+The data lives in `measure_types.json`; this module loads and checks it. Pure Python:
+no web framework and no database here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PATH = Path(__file__).with_name("measure_types.json")
+BASE_GEOMETRIES = ("Point", "LineString", "Polygon")
+
+
+@dataclass(frozen=True)
+class WaterBalance:
+    """Long-term split of precipitation: runoff + infiltration + evaporation = 1."""
+
+    runoff: float
+    infiltration: float
+    evaporation: float
+    source: str
+    estimate: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "runoff": self.runoff,
+            "infiltration": self.infiltration,
+            "evaporation": self.evaporation,
+            "source": self.source,
+            "estimate": self.estimate,
+        }
+
+
+@dataclass(frozen=True)
+class MeasureType:
+    """One catalogue entry."""
+
+    id: str
+    label_de: str
+    label_en: str
+    description_de: str
+    description_en: str
+    geometry_types: tuple[str, ...]
+    line_width_m: float | None
+    line_width_note: str | None
+    drains_catchment: bool
+    water_balance: WaterBalance
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label_de": self.label_de,
+            "label_en": self.label_en,
+            "description_de": self.description_de,
+            "description_en": self.description_en,
+            "geometry_types": list(self.geometry_types),
+            "line_width_m": self.line_width_m,
+            "line_width_note": self.line_width_note,
+            "drains_catchment": self.drains_catchment,
+            "water_balance": self.water_balance.as_json(),
+        }
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """All types, the reference (conventional) state and the vocabularies."""
+
+    types: dict[str, MeasureType]
+    reference_state: WaterBalance
+    statuses: tuple[str, ...]
+    review_states: tuple[str, ...]
+    sources: tuple[dict[str, str], ...] = field(default=())
+    notes: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-serialisable form for the API."""
+        return {
+            "notes": self.notes,
+            "statuses": list(self.statuses),
+            "review_states": list(self.review_states),
+            "reference_state": {"water_balance": self.reference_state.as_json()},
+            "sources": list(self.sources),
+            "types": [t.as_json() for t in self.types.values()],
+        }
+
+
+def _water_balance(raw: dict[str, Any], owner: str) -> WaterBalance:
+    shares = [raw.get(k) for k in ("runoff", "infiltration", "evaporation")]
+    if not all(isinstance(s, int | float) and 0 <= s <= 1 for s in shares):
+        raise ValueError(f"{owner}: water-balance shares must be numbers in [0, 1]")
+    if abs(sum(shares) - 1) > 1e-6:
+        raise ValueError(f"{owner}: water-balance shares sum to {sum(shares)}, not 1")
+    if not raw.get("source"):
+        raise ValueError(f"{owner}: water-balance shares need a source")
+    return WaterBalance(*map(float, shares), source=raw["source"], estimate=bool(raw["estimate"]))
+
+
+def _measure_type(raw: dict[str, Any]) -> MeasureType:
+    type_id = raw["id"]
+    geometries = tuple(raw["geometry_types"])
+    if not geometries or not set(geometries) <= set(BASE_GEOMETRIES):
+        raise ValueError(f"{type_id}: geometry_types must be among {BASE_GEOMETRIES}")
+    width = raw.get("line_width_m")
+    if "LineString" in geometries and not (isinstance(width, int | float) and width > 0):
+        raise ValueError(f"{type_id}: a type allowing lines needs a positive line_width_m")
+    return MeasureType(
+        id=type_id,
+        label_de=raw["label_de"],
+        label_en=raw["label_en"],
+        description_de=raw["description_de"],
+        description_en=raw["description_en"],
+        geometry_types=geometries,
+        line_width_m=float(width) if width is not None else None,
+        line_width_note=raw.get("line_width_note"),
+        drains_catchment=bool(raw["drains_catchment"]),
+        water_balance=_water_balance(raw["water_balance"], type_id),
+    )
+
+
+def parse_catalogue(data: dict[str, Any]) -> Catalogue:
+    """Build and check a catalogue from its JSON document."""
+    types = {}
+    for raw in data["types"]:
+        measure_type = _measure_type(raw)
+        if measure_type.id in types:
+            raise ValueError(f"{measure_type.id}: listed twice")
+        types[measure_type.id] = measure_type
+    return Catalogue(
+        types=types,
+        reference_state=_water_balance(data["reference_state"]["water_balance"], "reference_state"),
+        statuses=tuple(data["statuses"]),
+        review_states=tuple(data["review_states"]),
+        sources=tuple(data.get("sources", ())),
+        notes=data.get("notes", ""),
+    )
+
+
+@lru_cache
+def load_catalogue(path: Path = DEFAULT_PATH) -> Catalogue:
+    """The catalogue from `path` (the shipped file by default), loaded once."""
+    return parse_catalogue(json.loads(path.read_text(encoding="utf-8")))
+
+
+def geometry_allowed(measure_type: MeasureType, geometry_type: str) -> bool:
+    """Whether a GeoJSON geometry type (Multi* included) fits the measure type."""
+    base = geometry_type.removeprefix("Multi")
+    return base in BASE_GEOMETRIES and base in measure_type.geometry_types

@@ -1,0 +1,133 @@
+"""The error family of the registry and the one handler that writes RFC 9457 problems."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+log = logging.getLogger("klimawerk")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_BASE = "https://klimawerk.example/problems/"
+
+
+class AppError(Exception):
+    """An error the caller can act on; subclasses fix the status and the type slug."""
+
+    status = 500
+    slug = "internal-error"
+    title = "Internal server error"
+
+    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+
+    def problem(self, instance: str | None = None) -> dict[str, Any]:
+        """The RFC 9457 body of this error."""
+        body: dict[str, Any] = {
+            "type": PROBLEM_BASE + self.slug,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if instance:
+            body["instance"] = instance
+        if self.errors:
+            body["errors"] = self.errors
+        return body
+
+
+class InvalidParameter(AppError):
+    """A query parameter is malformed or out of range."""
+
+    status = 400
+    slug = "invalid-parameter"
+    title = "Invalid parameter"
+
+
+class InvalidFilter(InvalidParameter):
+    """A filter expression cannot be parsed or names something unknown."""
+
+    slug = "invalid-filter"
+    title = "Invalid filter"
+
+
+class NotFound(AppError):
+    """The resource does not exist (or the caller may not know that it does)."""
+
+    status = 404
+    slug = "not-found"
+    title = "Not found"
+
+
+class NotAcceptable(AppError):
+    """No representation the caller accepts is available."""
+
+    status = 406
+    slug = "not-acceptable"
+    title = "Not acceptable"
+
+
+class Unavailable(AppError):
+    """A dependency (the database) is not reachable."""
+
+    status = 503
+    slug = "unavailable"
+    title = "Service unavailable"
+
+
+def problem_response(error: AppError, instance: str | None = None) -> Response:
+    """Render an AppError as application/problem+json."""
+    return Response(
+        orjson.dumps(error.problem(instance)),
+        status_code=error.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+    )
+
+
+def _request_validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ()))
+        out.append({"where": where, "problem": err.get("msg", "invalid")})
+    return out
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every exception through the one problem+json renderer."""
+
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> Response:
+        return problem_response(exc, request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = _request_validation_errors(exc)
+        detail = "; ".join(f"{e['where']}: {e['problem']}" for e in errors) or "invalid request"
+        return problem_response(InvalidParameter(detail, errors=errors), request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        error = AppError(str(exc.detail))
+        error.status = exc.status_code
+        error.slug = {404: "not-found", 405: "method-not-allowed"}.get(
+            exc.status_code, "http-error"
+        )
+        error.title = {404: "Not found", 405: "Method not allowed"}.get(
+            exc.status_code, "HTTP error"
+        )
+        return problem_response(error, request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return problem_response(
+            AppError("An unexpected error occurred; it has been logged."), request.url.path
+        )

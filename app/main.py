@@ -1,0 +1,43 @@
+"""The application factory: wiring only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.api import collections, items, landing
+from app.api.deps import KnownMunicipalities
+from app.config import Settings, get_settings
+from app.db.session import create_pool
+from app.errors import install_error_handlers
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the FastAPI app; the pool opens at start-up, not at import."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.pool = await create_pool(settings)
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+
+    app = FastAPI(
+        title="Klima.Werk measure registry",
+        version="0.1.0",
+        description="Sponge-city measures of the Emscher-Lippe region as OGC API - Features.",
+        openapi_url="/api",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.known_municipalities = KnownMunicipalities()
+    install_error_handlers(app)
+    for module in (landing, collections, items):
+        app.include_router(module.router)
+    return app

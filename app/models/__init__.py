@@ -1,0 +1,15 @@
+"""Table definitions (SQLAlchemy Core); the migrations in `migrations/` create them."""
+
+from app.models.api_key import api_keys, partners
+from app.models.measure import measure_history, measures
+from app.models.measure_type import measure_types
+from app.models.municipality import municipalities
+
+__all__ = [
+    "api_keys",
+    "measure_history",
+    "measure_types",
+    "measures",
+    "municipalities",
+    "partners",
+]

@@ -1,0 +1,84 @@
+"""Measures, and the history table that keeps every earlier version of each."""
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Identity,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from app.db.meta import metadata
+
+STATUSES = ("planned", "in_progress", "completed", "cancelled")
+REVIEW_STATES = ("submitted", "published", "rejected")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} in ({', '.join(repr(v) for v in values)})"
+
+
+measures = Table(
+    "measures",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("type", Text, ForeignKey("measure_types.id"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("description", Text),
+    Column("status", Text, nullable=False, server_default="planned"),
+    Column("review_state", Text, nullable=False, server_default="submitted"),
+    Column("review_note", Text),
+    Column(
+        "municipality",
+        String(8),
+        ForeignKey("municipalities.ags"),
+        nullable=False,
+        comment="derived from the geometry by trigger; never taken from input",
+    ),
+    Column("area_m2", Float, nullable=False, comment="EPSG:25832; lines: length x type width"),
+    Column("disconnected_area_m2", Float),
+    Column("retention_volume_m3", Float),
+    Column("cost_eur", Float),
+    Column("funding", Text),
+    Column("completed_on", Date),
+    Column("partner", Text, comment="the submitting partner (from the key)"),
+    Column("changed_by", Text, comment="who wrote the current version"),
+    Column("source", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("deleted_at", DateTime(timezone=True), comment="soft delete; kept in history"),
+    Column("geom", Geometry("GEOMETRY", srid=4326, spatial_index=True), nullable=False),
+    Column(
+        "feature",
+        Text,
+        nullable=False,
+        comment="cached GeoJSON Feature (WGS84, all properties), kept by trigger",
+    ),
+    CheckConstraint(_one_of("status", STATUSES), name="status"),
+    CheckConstraint(_one_of("review_state", REVIEW_STATES), name="review_state"),
+    CheckConstraint("char_length(title) between 1 and 200", name="title_length"),
+    CheckConstraint("char_length(description) <= 5000", name="description_length"),
+)
+
+measure_history = Table(
+    "measure_history",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("measure_id", UUID(as_uuid=True), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("partner", Text, comment="who wrote this version"),
+    Column("snapshot", JSONB, nullable=False, comment="the version as a GeoJSON Feature"),
+)

@@ -1,0 +1,234 @@
+"""SQL for measures on the read path: pages of Feature text, single features, extents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+
+from app.errors import InvalidParameter
+from app.ogc.crs import CRS84, Crs
+from app.ogc.params import BBox, Cursor
+from app.sql.where import Where
+
+CASTS = {
+    "text": "text",
+    "uuid": "uuid",
+    "number": "float8",
+    "integer": "int8",
+    "date": "date",
+    "timestamp": "timestamptz",
+    "bool": "bool",
+}
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One `sortby` key: a column, the kind of its values, and the direction."""
+
+    column: str
+    kind: str
+    descending: bool = False
+
+
+@dataclass
+class MeasureQuery:
+    """What a caller asks of the measures collection."""
+
+    bbox: BBox | None = None
+    bbox_srid: int = 4326
+    limit: int = 100
+    cursor: Cursor | None = None
+    municipality: list[str] = field(default_factory=list)
+    type: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    completed: tuple[dt.date | None, dt.date | None] | None = None
+    filter: Where | None = None
+    sortby: list[SortKey] = field(default_factory=list)
+    crs: Crs = CRS84
+    drop_properties: list[str] = field(default_factory=list)
+    review_states: list[str] = field(default_factory=lambda: ["published"])
+
+
+@dataclass
+class Page:
+    """Features of one page (as JSON text, in order) and the cursors around them."""
+
+    features: list[str]
+    matched: int
+    first_key: list[Any] | None
+    last_key: list[Any] | None
+    has_next: bool
+    has_prev: bool
+
+
+def measure_where(query: MeasureQuery) -> Where:
+    """The conditions of a query (without paging), with their bound values."""
+    where = Where(values=list(query.filter.values) if query.filter else [])
+    where.add("deleted_at IS NULL")
+    where.add(f"review_state = ANY({where.param(query.review_states)}::text[])")
+    if query.bbox:
+        x1, y1, x2, y2 = (where.param(float(v)) for v in query.bbox)
+        envelope = f"ST_MakeEnvelope({x1}, {y1}, {x2}, {y2}, {int(query.bbox_srid)})"
+        if query.bbox_srid != 4326:
+            # Densify the edges first: a projected rectangle's sides curve in lon/lat.
+            step = where.param(
+                max(query.bbox[2] - query.bbox[0], query.bbox[3] - query.bbox[1]) / 32
+            )
+            envelope = f"ST_Transform(ST_Segmentize({envelope}, {step}::float8), 4326)"
+        where.add(f"ST_Intersects(geom, {envelope})")
+    for column in ("municipality", "type", "status"):
+        values = getattr(query, column)
+        if len(values) == 1:
+            where.add(f"{column} = {where.param(values[0])}")
+        elif values:
+            where.add(f"{column} = ANY({where.param(values)}::text[])")
+    if query.completed:
+        start, end = query.completed
+        where.add("completed_on IS NOT NULL")
+        if start:
+            where.add(f"completed_on >= {where.param(start)}::date")
+        if end:
+            where.add(f"completed_on <= {where.param(end)}::date")
+    if query.filter:
+        where.conditions.extend(query.filter.conditions)
+    return where
+
+
+def _sort_terms(query: MeasureQuery) -> list[SortKey]:
+    """Sort keys with nulls grouped last, and the id as final tie-breaker."""
+    terms: list[SortKey] = []
+    for key in query.sortby:
+        terms.append(SortKey(f"({key.column} IS NULL)", "bool"))
+        terms.append(key)
+    terms.append(SortKey("id", "uuid"))
+    return terms
+
+
+def _after(terms: list[SortKey], values: list[Any], forward: bool, where: Where) -> str:
+    """Rows strictly after (or before) the cursor position in the sort order."""
+    disjuncts = []
+    for i, term in enumerate(terms):
+        if values[i] is None:
+            continue  # inside a group of nulls nothing is greater on this key
+        ascending = (not term.descending) == forward
+        cast = CASTS[term.kind]
+        equal = [
+            f"{t.column} IS NOT DISTINCT FROM {where.param(_bindable(values[j], t.kind))}::{CASTS[t.kind]}"
+            for j, t in enumerate(terms[:i])
+        ]
+        strict = f"{term.column} {'>' if ascending else '<'} {where.param(_bindable(values[i], term.kind))}::{cast}"
+        disjuncts.append("(" + " AND ".join([*equal, strict]) + ")")
+    return "(" + (" OR ".join(disjuncts) or "false") + ")"
+
+
+def _bindable(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "uuid":
+        return uuid.UUID(str(value))
+    if kind == "date":
+        return dt.date.fromisoformat(value)
+    if kind == "timestamp":
+        return dt.datetime.fromisoformat(value)
+    if kind in ("number",):
+        return float(value)
+    return value
+
+
+def _cursor_value(value: Any) -> Any:
+    if isinstance(value, uuid.UUID | dt.date | dt.datetime):
+        return value.isoformat() if not isinstance(value, uuid.UUID) else str(value)
+    return value
+
+
+def feature_sql(crs: Crs, drop_properties: list[str], where: Where) -> str:
+    """The SQL of each feature's text: the cached Feature, reshaped only when asked."""
+    if crs.is_default and not drop_properties:
+        return "feature"
+    doc = "feature::jsonb"
+    if not crs.is_default:
+        geom = "ST_FlipCoordinates(geom)" if crs.lat_lon else "geom"
+        if crs.srid != 4326:
+            geom = f"ST_Transform(geom, {int(crs.srid)})"
+        doc = f"jsonb_set({doc}, '{{geometry}}', ST_AsGeoJSON({geom}, {int(crs.precision)})::jsonb)"
+    if drop_properties:
+        dropped = where.param(drop_properties)
+        doc = (
+            f"jsonb_set({doc}, '{{properties}}', "
+            f"(feature::jsonb -> 'properties') - {dropped}::text[])"
+        )
+    return f"({doc})::text"
+
+
+async def select_page(conn: asyncpg.Connection, query: MeasureQuery) -> Page:
+    """One page in sort order, keyset-paged so that inserts never shift or repeat features."""
+    where = measure_where(query)
+    count_sql = f"SELECT count(*) FROM measures WHERE {where.sql()}"
+    count_values = list(where.values)
+    terms = _sort_terms(query)
+    cursor = query.cursor
+    forward = cursor is None or cursor.forward
+    if cursor is not None:
+        if len(cursor.key) != len(terms):
+            raise InvalidParameter(
+                "cursor does not belong to this sortby; start from the first page"
+            )
+        where.add(_after(terms, cursor.key, forward, where))
+    order = ", ".join(f"{t.column} {'DESC' if t.descending == forward else 'ASC'}" for t in terms)
+    keys = ", ".join(f"{t.column} AS k{i}" for i, t in enumerate(terms))
+    feature = feature_sql(query.crs, query.drop_properties, where)
+    limit = where.param(query.limit + 1)
+    # The count is an uncorrelated subquery: PostgreSQL runs it once, in the same round trip.
+    rows = await conn.fetch(
+        f"SELECT {feature} AS feature, {keys}, ({count_sql}) AS matched FROM measures "
+        f"WHERE {where.sql()} ORDER BY {order} LIMIT {limit}",
+        *where.values,
+    )
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    if not forward:
+        rows.reverse()
+    if rows:
+        matched = rows[0]["matched"]
+    else:
+        matched = await conn.fetchval(count_sql, *count_values)
+
+    def key_of(row: asyncpg.Record) -> list[Any]:
+        return [_cursor_value(row[f"k{i}"]) for i in range(len(terms))]
+
+    return Page(
+        features=[r["feature"] for r in rows],
+        matched=matched,
+        first_key=key_of(rows[0]) if rows else None,
+        last_key=key_of(rows[-1]) if rows else None,
+        has_next=more if forward else cursor is not None,
+        has_prev=(cursor is not None) if forward else more,
+    )
+
+
+async def select_feature(
+    conn: asyncpg.Connection,
+    measure_id: uuid.UUID,
+    review_states: list[str],
+    crs: Crs = CRS84,
+) -> asyncpg.Record | None:
+    """The Feature text and version of one visible measure."""
+    where = Where(values=[measure_id, review_states])
+    feature = feature_sql(crs, [], where)
+    return await conn.fetchrow(
+        f"SELECT {feature} AS feature, version FROM measures "
+        "WHERE id = $1 AND deleted_at IS NULL AND review_state = ANY($2::text[])",
+        *where.values,
+    )
+
+
+async def select_temporal_extent(conn: asyncpg.Connection) -> asyncpg.Record:
+    """First and last completion date of published measures (index-backed min/max)."""
+    return await conn.fetchrow(
+        "SELECT min(completed_on) AS first, max(completed_on) AS last FROM measures"
+        " WHERE deleted_at IS NULL AND review_state = 'published'"
+    )

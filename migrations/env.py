@@ -1,0 +1,36 @@
+"""Alembic environment: runs migrations over asyncpg against the configured database."""
+
+import asyncio
+
+from alembic import context
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from app.config import get_settings
+from app.db.meta import metadata
+from app.models import measures  # noqa: F401  (registers every table on the metadata)
+
+
+def _url() -> str:
+    configured = context.config.attributes.get("dsn") or get_settings().dsn
+    return configured.replace("postgresql://", "postgresql+asyncpg://", 1)
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(connection=connection, target_metadata=metadata, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_online() -> None:
+    engine = create_async_engine(_url())
+    async with engine.connect() as connection:
+        await connection.run_sync(_run)
+    await engine.dispose()
+
+
+if context.is_offline_mode():
+    context.configure(url=_url(), target_metadata=metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    asyncio.run(_run_online())

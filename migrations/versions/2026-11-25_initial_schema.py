@@ -1,0 +1,301 @@
+"""Initial schema: municipalities, catalogue, measures with derivation and history, keys.
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-25
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from geoalchemy2 import Geometry
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# The cached Feature text is what the read path streams; timestamps render in the
+# session's TimeZone, which the migration sets to UTC for the database; building it here, once per
+# write, is what lets a 100-feature page cost the database almost nothing.
+FEATURE_FUNCTION = """
+CREATE FUNCTION measure_feature_json(m measures) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT json_build_object(
+    'type', 'Feature',
+    'id', m.id,
+    'geometry', ST_AsGeoJSON(m.geom, 7)::json,
+    'properties', json_build_object(
+      'type', m.type,
+      'title', m.title,
+      'description', m.description,
+      'status', m.status,
+      'review_state', m.review_state,
+      'review_note', m.review_note,
+      'municipality', m.municipality,
+      'area_m2', round(m.area_m2::numeric, 2),
+      'disconnected_area_m2', m.disconnected_area_m2,
+      'retention_volume_m3', m.retention_volume_m3,
+      'cost_eur', m.cost_eur,
+      'funding', m.funding,
+      'completed_on', m.completed_on,
+      'partner', m.partner,
+      'source', m.source,
+      'created_at', m.created_at,
+      'updated_at', m.updated_at,
+      'version', m.version
+    )
+  )::text
+$$;
+"""
+
+# The derivation rules, as functions: the row trigger calls them for each write, and
+# bulk loaders call them set-based in their INSERT ... SELECT (where PostGIS can reuse
+# prepared geometries and projections across rows, which a trigger call cannot).
+MUNICIPALITY_FUNCTION = """
+CREATE FUNCTION measure_municipality(g geometry) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  WITH hit AS (
+    SELECT DISTINCT p.ags FROM municipality_parts p
+     WHERE p.geom && g AND ST_Intersects(p.geom, g)
+  )
+  -- A measure on a border belongs where most of it lies (area, else length, else points).
+  SELECT hit.ags FROM hit
+   ORDER BY CASE WHEN (SELECT count(*) FROM hit) = 1 THEN 0 ELSE (
+              SELECT CASE ST_Dimension(g)
+                       WHEN 2 THEN ST_Area(ST_Transform(ST_Intersection(m.geom, g), 25832))
+                       WHEN 1 THEN ST_Length(ST_Transform(ST_Intersection(m.geom, g), 25832))
+                       ELSE ST_NPoints(ST_Intersection(m.geom, g))
+                     END
+                FROM municipalities m WHERE m.ags = hit.ags) END DESC,
+            hit.ags
+   LIMIT 1
+$$;
+"""
+
+AREA_FUNCTION = """
+CREATE FUNCTION measure_area_m2(g geometry, line_width_m double precision) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE ST_Dimension(g)
+           WHEN 2 THEN ST_Area(ST_Transform(g, 25832))
+           WHEN 1 THEN ST_Length(ST_Transform(g, 25832)) * coalesce(line_width_m, 0)
+           ELSE 0
+         END
+$$;
+"""
+
+# Municipality, area and bookkeeping are the database's to set, never the client's.
+# A bulk loader that derived municipality and area itself with the functions above
+# says so with `SET LOCAL klimawerk.derived = 'on'`; the API never sets it.
+BEFORE_WRITE_FUNCTION = """
+CREATE FUNCTION measures_before_write() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    NEW.id := OLD.id;
+    NEW.created_at := OLD.created_at;
+    NEW.version := OLD.version + 1;
+    NEW.updated_at := greatest(now(), OLD.updated_at);
+  ELSE
+    NEW.version := 1;
+    NEW.created_at := now();
+    NEW.updated_at := NEW.created_at;
+    NEW.changed_by := coalesce(NEW.changed_by, NEW.partner);
+  END IF;
+
+  IF TG_OP = 'UPDATE' AND NEW.geom IS NOT DISTINCT FROM OLD.geom
+     AND NEW.type IS NOT DISTINCT FROM OLD.type THEN
+    NEW.municipality := OLD.municipality;
+    NEW.area_m2 := OLD.area_m2;
+  ELSIF TG_OP = 'UPDATE' OR current_setting('klimawerk.derived', true) IS DISTINCT FROM 'on'
+        OR NEW.municipality IS NULL OR NEW.area_m2 IS NULL THEN
+    NEW.municipality := measure_municipality(NEW.geom);
+    IF NEW.municipality IS NULL THEN
+      RAISE EXCEPTION 'the geometry lies outside the Klima.Werk municipalities'
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'measures_within_region';
+    END IF;
+    NEW.area_m2 := measure_area_m2(
+      NEW.geom, (SELECT t.line_width_m FROM measure_types t WHERE t.id = NEW.type));
+  END IF;
+
+  NEW.feature := measure_feature_json(NEW);
+  RETURN NEW;
+END
+$$;
+"""
+
+HISTORY_FUNCTION = """
+CREATE FUNCTION measures_keep_history() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO measure_history (measure_id, version, changed_at, partner, snapshot)
+  VALUES (OLD.id, OLD.version, OLD.updated_at, OLD.changed_by, OLD.feature::jsonb);
+  RETURN NULL;
+END
+$$;
+"""
+
+PARTS_FUNCTION = """
+CREATE FUNCTION municipalities_refresh_parts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM municipality_parts;
+  INSERT INTO municipality_parts (ags, geom)
+  SELECT ags, ST_Subdivide(geom, 128) FROM municipalities;
+  RETURN NULL;
+END
+$$;
+"""
+
+
+def upgrade() -> None:
+    op.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    # Timestamps in cached Feature texts render in UTC whoever writes them.
+    op.execute(
+        "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET TimeZone = ''UTC''', "
+        "current_database()); END $$"
+    )
+
+    op.create_table(
+        "municipalities",
+        sa.Column("ags", sa.String(8), primary_key=True),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("geom", Geometry("MULTIPOLYGON", 4326, spatial_index=False), nullable=False),
+        sa.Column(
+            "area_m2", sa.Float, sa.Computed("ST_Area(ST_Transform(geom, 25832))", persisted=True)
+        ),
+        sa.CheckConstraint("ags ~ '^[0-9]{8}$'", name="ags_format"),
+    )
+    op.create_index("ix_municipalities_geom", "municipalities", ["geom"], postgresql_using="gist")
+    op.create_table(
+        "municipality_parts",
+        sa.Column("ags", sa.String(8), nullable=False),
+        sa.Column("geom", Geometry("POLYGON", 4326, spatial_index=False), nullable=False),
+    )
+    op.create_index("ix_municipality_parts_ags", "municipality_parts", ["ags"])
+    op.create_index(
+        "ix_municipality_parts_geom", "municipality_parts", ["geom"], postgresql_using="gist"
+    )
+
+    op.create_table(
+        "measure_types",
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("label_de", sa.Text, nullable=False),
+        sa.Column("label_en", sa.Text, nullable=False),
+        sa.Column("geometry_types", ARRAY(sa.Text), nullable=False),
+        sa.Column("line_width_m", sa.Float),
+        sa.Column("drains_catchment", sa.Boolean, nullable=False, server_default="false"),
+        sa.Column("details", JSONB, nullable=False, server_default="{}"),
+    )
+
+    op.create_table(
+        "measures",
+        sa.Column("id", UUID, primary_key=True, server_default=sa.text("gen_random_uuid()")),
+        sa.Column("type", sa.Text, sa.ForeignKey("measure_types.id"), nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("description", sa.Text),
+        sa.Column("status", sa.Text, nullable=False, server_default="planned"),
+        sa.Column("review_state", sa.Text, nullable=False, server_default="submitted"),
+        sa.Column("review_note", sa.Text),
+        sa.Column(
+            "municipality", sa.String(8), sa.ForeignKey("municipalities.ags"), nullable=False
+        ),
+        sa.Column("area_m2", sa.Float, nullable=False),
+        sa.Column("disconnected_area_m2", sa.Float),
+        sa.Column("retention_volume_m3", sa.Float),
+        sa.Column("cost_eur", sa.Float),
+        sa.Column("funding", sa.Text),
+        sa.Column("completed_on", sa.Date),
+        sa.Column("partner", sa.Text),
+        sa.Column("changed_by", sa.Text),
+        sa.Column("source", sa.Text),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.Column("deleted_at", sa.DateTime(timezone=True)),
+        sa.Column("geom", Geometry("GEOMETRY", 4326, spatial_index=False), nullable=False),
+        sa.Column("feature", sa.Text, nullable=False),
+        sa.CheckConstraint(
+            "status in ('planned', 'in_progress', 'completed', 'cancelled')", name="status"
+        ),
+        sa.CheckConstraint(
+            "review_state in ('submitted', 'published', 'rejected')", name="review_state"
+        ),
+        sa.CheckConstraint("char_length(title) between 1 and 200", name="title_length"),
+        sa.CheckConstraint("char_length(description) <= 5000", name="description_length"),
+    )
+    op.create_index("ix_measures_geom", "measures", ["geom"], postgresql_using="gist")
+    for column in ("municipality", "type", "status", "completed_on"):
+        op.create_index(f"ix_measures_{column}", "measures", [column])
+
+    op.create_table(
+        "measure_history",
+        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+        sa.Column("measure_id", UUID, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("partner", sa.Text),
+        sa.Column("snapshot", JSONB, nullable=False),
+    )
+    op.create_index("ix_measure_history_measure_id", "measure_history", ["measure_id"])
+
+    op.create_table(
+        "partners",
+        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+        sa.Column("name", sa.Text, nullable=False, unique=True),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+    )
+    op.create_table(
+        "api_keys",
+        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+        sa.Column("partner_id", sa.BigInteger, sa.ForeignKey("partners.id"), nullable=False),
+        sa.Column("role", sa.Text, nullable=False),
+        sa.Column("municipalities", ARRAY(sa.String(8)), nullable=False, server_default="{}"),
+        sa.Column("key_prefix", sa.Text, nullable=False),
+        sa.Column("key_hash", sa.Text, nullable=False, unique=True),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+        sa.Column("revoked_at", sa.DateTime(timezone=True)),
+        sa.CheckConstraint("role in ('partner', 'reviewer', 'admin')", name="role"),
+    )
+
+    op.execute(FEATURE_FUNCTION)
+    op.execute(MUNICIPALITY_FUNCTION)
+    op.execute(AREA_FUNCTION)
+    op.execute(BEFORE_WRITE_FUNCTION)
+    op.execute(HISTORY_FUNCTION)
+    op.execute(PARTS_FUNCTION)
+    op.execute(
+        "CREATE TRIGGER measures_before_write BEFORE INSERT OR UPDATE ON measures "
+        "FOR EACH ROW EXECUTE FUNCTION measures_before_write()"
+    )
+    op.execute(
+        "CREATE TRIGGER measures_keep_history AFTER UPDATE OR DELETE ON measures "
+        "FOR EACH ROW EXECUTE FUNCTION measures_keep_history()"
+    )
+    op.execute(
+        "CREATE TRIGGER municipalities_refresh_parts AFTER INSERT OR UPDATE OR DELETE "
+        "ON municipalities FOR EACH STATEMENT EXECUTE FUNCTION municipalities_refresh_parts()"
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("api_keys")
+    op.drop_table("partners")
+    op.drop_table("measure_history")
+    op.execute("DROP TABLE measures CASCADE")
+    op.execute("DROP FUNCTION IF EXISTS measure_feature_json(measures)")
+    op.execute("DROP FUNCTION IF EXISTS measures_before_write()")
+    op.execute("DROP FUNCTION IF EXISTS measures_keep_history()")
+    op.execute("DROP FUNCTION IF EXISTS measure_municipality(geometry)")
+    op.execute("DROP FUNCTION IF EXISTS measure_area_m2(geometry, double precision)")
+    op.drop_table("measure_types")
+    op.drop_table("municipality_parts")
+    op.drop_table("municipalities")
+    op.execute("DROP FUNCTION IF EXISTS municipalities_refresh_parts()")

@@ -1,0 +1,92 @@
+"""Fixtures: one real PostGIS test database per session, migrated once, boundaries loaded."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+
+from app.config import Settings, get_settings
+from app.db.cluster import Cluster
+from app.db.session import create_pool
+from app.main import create_app
+from app.services import loading
+
+TEST_DATABASE = "klimawerk_test"
+
+
+def database_url(name: str) -> str:
+    """The configured server (DATABASE_URL or the embedded cluster) with another database."""
+    parts = urlsplit(get_settings().dsn)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+async def recreate_database(name: str) -> str:
+    """Drop and create database `name` with PostGIS; returns its URL."""
+    admin = await asyncpg.connect(database_url("postgres"))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = database_url(name)
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    finally:
+        await conn.close()
+    return url
+
+
+@pytest.fixture(scope="session")
+def dsn() -> Iterator[str]:
+    """A fresh, migrated test database with the 17 municipalities loaded."""
+    settings = get_settings()
+    if settings.uses_embedded_cluster:
+        Cluster(settings.data_dir).start()
+    url = asyncio.run(recreate_database(TEST_DATABASE))
+    loading.migrate(url)
+    asyncio.run(loading.load_boundaries(url))
+    yield url
+
+
+@pytest.fixture(scope="session")
+async def pool(dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    """The app's own pool type, on the test database."""
+    pool = await create_pool(Settings(database_url=dsn))
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+async def conn(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A connection whose work is rolled back after the test."""
+    async with pool.acquire() as connection:
+        transaction = connection.transaction()
+        await transaction.start()
+        try:
+            yield connection
+        finally:
+            await transaction.rollback()
+
+
+@pytest.fixture
+async def clean(pool: asyncpg.Pool) -> AsyncIterator[None]:
+    """Empty measures and history before a test that writes committed rows."""
+    await pool.execute("TRUNCATE measures, measure_history")
+    yield
+    await pool.execute("TRUNCATE measures, measure_history")
+
+
+@pytest.fixture(scope="session")
+async def client(dsn: str, pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the app in-process (the pool is the session's)."""
+    app = create_app(Settings(database_url=dsn))
+    app.state.pool = pool
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http

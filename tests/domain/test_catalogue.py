@@ -1,0 +1,115 @@
+"""The type catalogue: complete, balanced, sourced, and strict about geometries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.domain.catalogue import DEFAULT_PATH, geometry_allowed, load_catalogue
+
+IDS = {
+    "green_roof_extensive",
+    "green_roof_intensive",
+    "retention_roof",
+    "facade_greening",
+    "unsealing",
+    "permeable_paving",
+    "swale",
+    "infiltration_trench",
+    "tree_trench",
+    "retention_area",
+    "cistern",
+    "stream_daylighting",
+    "emergency_flow_path",
+    "disconnection",
+    "other",
+}
+
+
+def test_exactly_the_contract_types() -> None:
+    assert set(load_catalogue().types) == IDS
+
+
+@pytest.mark.parametrize("type_id", sorted(IDS))
+def test_shares_sum_to_one_and_carry_a_source(type_id: str) -> None:
+    balance = load_catalogue().types[type_id].water_balance
+    assert balance.runoff + balance.infiltration + balance.evaporation == pytest.approx(1.0)
+    assert balance.source.strip()
+    assert isinstance(balance.estimate, bool)
+
+
+def test_measures_improve_on_the_reference_state_or_equal_it() -> None:
+    catalogue = load_catalogue()
+    reference = catalogue.reference_state
+    for measure_type in catalogue.types.values():
+        assert measure_type.water_balance.runoff <= reference.runoff, measure_type.id
+
+
+@pytest.mark.parametrize(
+    ("type_id", "geometry", "allowed"),
+    [
+        ("cistern", "Point", True),
+        ("cistern", "MultiPoint", True),
+        ("cistern", "Polygon", False),
+        ("facade_greening", "LineString", True),
+        ("facade_greening", "MultiPolygon", True),
+        ("facade_greening", "Point", False),
+        ("green_roof_extensive", "LineString", False),
+        ("tree_trench", "Point", True),
+        ("stream_daylighting", "MultiLineString", True),
+        ("other", "Point", True),
+        ("other", "GeometryCollection", False),
+        ("swale", "GeometryCollection", False),
+    ],
+)
+def test_geometry_matrix(type_id: str, geometry: str, allowed: bool) -> None:
+    assert geometry_allowed(load_catalogue().types[type_id], geometry) is allowed
+
+
+def test_line_types_have_a_width() -> None:
+    for measure_type in load_catalogue().types.values():
+        if "LineString" in measure_type.geometry_types:
+            assert measure_type.line_width_m and measure_type.line_width_m > 0
+            assert measure_type.line_width_note
+
+
+def _broken(tmp_path: Path, type_id: str, change: dict) -> Path:
+    data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    for raw in data["types"]:
+        if raw["id"] == type_id:
+            raw.update(change)
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_unbalanced_shares_name_the_type(tmp_path: Path) -> None:
+    path = _broken(
+        tmp_path,
+        "swale",
+        {
+            "water_balance": {
+                "runoff": 0.5,
+                "infiltration": 0.5,
+                "evaporation": 0.5,
+                "source": "x",
+                "estimate": True,
+            }
+        },
+    )
+    with pytest.raises(ValueError, match=r"swale: water-balance shares sum to 1\.5"):
+        load_catalogue(path)
+
+
+def test_line_type_without_width_names_the_type(tmp_path: Path) -> None:
+    path = _broken(tmp_path, "emergency_flow_path", {"line_width_m": None})
+    with pytest.raises(ValueError, match="emergency_flow_path: a type allowing lines"):
+        load_catalogue(path)
+
+
+def test_catalogue_as_json_round_trips() -> None:
+    document = load_catalogue().as_json()
+    assert json.loads(json.dumps(document))["types"][0]["id"] == "green_roof_extensive"
+    assert len(document["types"]) == 15
