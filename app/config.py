@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from app.db.cluster import Cluster
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EMBEDDED_PORT = 54320
 EMBEDDED_DATABASE = "klimawerk"
 
 
-def embedded_url(database: str = EMBEDDED_DATABASE) -> str:
+def embedded_url(port: int = EMBEDDED_PORT, database: str = EMBEDDED_DATABASE) -> str:
     """The URL of the project-local cluster under `.data/`."""
-    return f"postgresql://postgres@127.0.0.1:{EMBEDDED_PORT}/{database}"
+    return f"postgresql://postgres@127.0.0.1:{port}/{database}"
 
 
 class Settings(BaseSettings):
@@ -31,6 +35,9 @@ class Settings(BaseSettings):
     port: int = 8000
     basemap_url: str | None = None
     data_dir: Path = PROJECT_ROOT / ".data"
+    embedded_port: int = Field(
+        default=EMBEDDED_PORT, description="port of the embedded cluster (never 5432)"
+    )
     pool_min_size: int = 2
     pool_max_size: int = 10
 
@@ -39,10 +46,16 @@ class Settings(BaseSettings):
         """True when no DATABASE_URL is set and the project-local cluster is used."""
         return not self.database_url
 
+    def cluster(self) -> Cluster:
+        """The embedded cluster these settings describe."""
+        from app.db.cluster import Cluster
+
+        return Cluster(self.data_dir, self.embedded_port)
+
     @property
     def dsn(self) -> str:
         """The libpq URL the app connects to."""
-        url = self.database_url or embedded_url()
+        url = self.database_url or embedded_url(self.embedded_port)
         # SQLAlchemy-style driver suffixes are accepted for convenience.
         for prefix in ("postgresql+asyncpg://", "postgresql+psycopg://", "postgres://"):
             if url.startswith(prefix):

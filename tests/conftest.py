@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from app.config import Settings, get_settings
-from app.db.cluster import Cluster
 from app.db.session import create_pool
 from app.main import create_app
 from app.services import loading
@@ -47,7 +46,7 @@ def dsn() -> Iterator[str]:
     """A fresh, migrated test database with the 17 municipalities loaded."""
     settings = get_settings()
     if settings.uses_embedded_cluster:
-        Cluster(settings.data_dir).start()
+        settings.cluster().start()
     url = asyncio.run(recreate_database(TEST_DATABASE))
     loading.migrate(url)
     asyncio.run(loading.load_boundaries(url))

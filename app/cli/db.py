@@ -16,7 +16,7 @@ app = typer.Typer(help="Start, stop and migrate the database.", no_args_is_help=
 
 
 def _cluster() -> Cluster:
-    return Cluster(get_settings().data_dir)
+    return get_settings().cluster()
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,11 @@ def find_pg_bin() -> Path:
     )
 
 
+def _port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 @dataclass
 class Cluster:
     """A cluster in `data_dir/pg`, its socket and log beside it, listening on loopback only."""
@@ -54,7 +60,7 @@ class Cluster:
 
     @property
     def url(self) -> str:
-        return embedded_url()
+        return embedded_url(self.port)
 
     def _run(self, args: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
         # PostgreSQL refuses to run as root, so root runs it as the `postgres` user.
@@ -120,6 +126,11 @@ class Cluster:
             self._prepare_dirs()
         if self.is_running():
             return False
+        if _port_in_use(self.port):
+            raise ClusterError(
+                f"port {self.port} on 127.0.0.1 is taken by another program (another "
+                "checkout's cluster?); stop it, set EMBEDDED_PORT, or set DATABASE_URL"
+            )
         options = (
             f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
             "-c shared_buffers=512MB -c max_connections=200 -c jit=off "
