@@ -89,3 +89,13 @@ async def client(dsn: str, pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClien
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+DEMO_COUNT, DEMO_SEED = 3000, 11
+
+
+@pytest.fixture
+async def demo(dsn: str, pool: asyncpg.Pool) -> None:
+    """3,000 committed demo measures (seed 11); loaded once, reloaded if a test replaced them."""
+    await pool.execute("DELETE FROM measures WHERE source IS DISTINCT FROM 'demo'")
+    await loading.load_demo(dsn, DEMO_COUNT, DEMO_SEED)

