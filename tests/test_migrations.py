@@ -19,6 +19,8 @@ TABLES = {
     "measure_history",
     "partners",
     "api_keys",
+    "data_version",
+    "tile_cache",
 }
 
 

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app.api.deps import PoolDep
-from app.api.items import measure_queryables
 from app.api.landing import base_url
+from app.api.measure_query import measure_queryables
 from app.api.render import json_response
 from app.db.session import connection
 from app.errors import NotFound

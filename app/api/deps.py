@@ -13,7 +13,9 @@ from app.db.session import connection
 from app.sql import municipalities
 
 
-def get_pool(request: Request) -> asyncpg.Pool:
+# Dependencies are `async def`: FastAPI runs plain `def` ones in a thread pool, and that
+# hop cost more than a whole page query.
+async def get_pool(request: Request) -> asyncpg.Pool:
     """The app's connection pool, opened at start-up."""
     return request.app.state.pool
 
@@ -36,7 +38,7 @@ class Caller:
         return ["published", "submitted", "rejected"]
 
 
-def get_caller() -> Caller:
+async def get_caller() -> Caller:
     """The caller of this request (keys arrive with the partner issue; now anonymous)."""
     return Caller()
 

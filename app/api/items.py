@@ -3,137 +3,34 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import lru_cache
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from starlette.datastructures import URL
 from starlette.responses import Response
 
-from app.api.deps import CallerDep, KnownMunicipalitiesDep, PoolDep
+from app.api.deps import CallerDep, PoolDep
 from app.api.landing import base_url
+from app.api.measure_query import (
+    MEASURE_PARAMETERS,
+    MeasureQueryDep,
+    check_format,
+    parse_bbox,
+)
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_collection, feature_with_links
 from app.db.session import connection
-from app.domain.catalogue import load_catalogue
-from app.errors import InvalidParameter, NotFound
-from app.ogc import cql2, params, queryables
-from app.ogc.crs import bbox_to_storage, content_crs_header, parse_crs
+from app.errors import NotFound
+from app.ogc import params
+from app.ogc.crs import content_crs_header, parse_crs
 from app.ogc.links import GEOJSON, JSON, link, with_query
-from app.ogc.queryables import Queryable
 from app.sql import measures, municipalities
-from app.sql.where import Where
 
 router = APIRouter(tags=["features"])
 
-MEASURE_ITEM_PARAMS = frozenset(
-    {
-        "bbox",
-        "bbox-crs",
-        "crs",
-        "limit",
-        "cursor",
-        "datetime",
-        "filter",
-        "filter-lang",
-        "filter-crs",
-        "sortby",
-        "properties",
-        "municipality",
-        "type",
-        "status",
-        "f",
-    }
-)
-MUNICIPALITY_ITEM_PARAMS = frozenset({"bbox", "bbox-crs", "limit", "cursor", "f"})
-FORMATS = frozenset({"json", "geojson"})
-
-
-def _check_format(f: str | None) -> None:
-    if f is not None and f not in FORMATS:
-        raise InvalidParameter(f"f must be one of {', '.join(sorted(FORMATS))}, got {f!r}")
-
-
-def _bbox(raw: str | None, bbox_crs: str | None) -> tuple[tuple[float, ...] | None, int]:
-    box = params.parse_bbox(raw)
-    crs = parse_crs(bbox_crs, "bbox-crs")
-    if box is None:
-        return None, crs.srid
-    if crs.srid == 4326:
-        box = bbox_to_storage(box, crs)
-        params.check_bbox_in_wgs84(box)
-    return box, crs.srid
-
-
-@lru_cache
-def measure_queryables() -> dict[str, Queryable]:
-    """The queryables of measures, from the catalogue."""
-    catalogue = load_catalogue()
-    return queryables.measure_queryables(
-        tuple(catalogue.types), catalogue.statuses, catalogue.review_states
-    )
-
-
-def measure_query(
-    request: Request,
-    caller: CallerDep,
-    known_municipalities: KnownMunicipalitiesDep,
-    bbox: str | None = Query(None, description="minx,miny,maxx,maxy in bbox-crs (default CRS84)"),
-    bbox_crs: str | None = Query(None, alias="bbox-crs", description="CRS of bbox (URI)"),
-    crs: str | None = Query(None, description="CRS of the returned geometries (URI)"),
-    limit: str | None = Query(None, description="features per page, 1..10000 (default 100)"),
-    cursor: str | None = Query(None, description="paging token from a next/prev link"),
-    datetime: str | None = Query(None, description="completion date: instant or start/end"),
-    filter: str | None = Query(None, description="CQL2 filter expression"),
-    filter_lang: str | None = Query(
-        None, alias="filter-lang", description="cql2-text (default) or cql2-json"
-    ),
-    filter_crs: str | None = Query(
-        None, alias="filter-crs", description="CRS of geometry literals in filter"
-    ),
-    sortby: str | None = Query(None, description="e.g. -completed_on,title"),
-    properties: str | None = Query(None, description="properties to return, comma-separated"),
-    municipality: str | None = Query(None, description="8-digit AGS, comma-separated list"),
-    type: str | None = Query(None, description="measure type id(s), comma-separated"),
-    status: str | None = Query(None, description="planned, in_progress, completed, cancelled"),
-    f: str | None = Query(None, description="output format: json or geojson"),
-) -> measures.MeasureQuery:
-    """Parse and check the query of the measures collection."""
-    params.check_unknown(dict(request.query_params), MEASURE_ITEM_PARAMS)
-    _check_format(f)
-    catalogue = load_catalogue()
-    box, box_srid = _bbox(bbox, bbox_crs)
-    fields = measure_queryables()
-    condition = None
-    if filter is not None:
-        condition = Where()
-        srid = parse_crs(filter_crs, "filter-crs").srid
-        condition.add(cql2.translate(filter, filter_lang, fields, condition, srid))
-    elif filter_lang is not None or filter_crs is not None:
-        raise InvalidParameter("filter-lang and filter-crs need a filter")
-    sort_keys = [
-        measures.SortKey(fields[name].column, fields[name].kind, desc)
-        for name, desc in params.parse_sortby(sortby, {n for n, q in fields.items() if q.sortable})
-    ]
-    property_names = {n for n in fields if n not in ("id", "geometry")}
-    selected = params.parse_properties(properties, property_names)
-    return measures.MeasureQuery(
-        bbox=box,
-        bbox_srid=box_srid,
-        limit=params.parse_limit(limit),
-        cursor=params.Cursor.decode(cursor),
-        municipality=params.parse_choices("municipality", municipality, known_municipalities),
-        type=params.parse_choices("type", type, frozenset(catalogue.types)),
-        status=params.parse_choices("status", status, frozenset(catalogue.statuses)),
-        completed=params.parse_datetime(datetime),
-        filter=condition,
-        sortby=sort_keys,
-        crs=parse_crs(crs),
-        drop_properties=sorted(property_names - selected) if selected is not None else [],
-        review_states=caller.visible_review_states,
-    )
-
-
-MeasureQueryDep = Annotated[measures.MeasureQuery, Depends(measure_query)]
+ITEM_PARAMETERS = [p for p in MEASURE_PARAMETERS if p["name"] in ("crs", "f")]
+MUNICIPALITY_PARAMETERS = [
+    p for p in MEASURE_PARAMETERS if p["name"] in ("bbox", "bbox-crs", "limit", "cursor", "f")
+]
 
 
 def _now() -> str:
@@ -151,7 +48,11 @@ def _page_links(url: URL, page: measures.Page) -> list[dict[str, Any]]:
     return links
 
 
-@router.get("/collections/measures/items", summary="Measures")
+@router.get(
+    "/collections/measures/items",
+    summary="Measures",
+    openapi_extra={"parameters": MEASURE_PARAMETERS},
+)
 async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQueryDep) -> Response:
     """A page of measures as a GeoJSON FeatureCollection."""
     async with connection(pool) as conn:
@@ -167,20 +68,21 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
     )
 
 
-@router.get("/collections/measures/items/{measure_id}", summary="One measure")
+@router.get(
+    "/collections/measures/items/{measure_id}",
+    summary="One measure",
+    openapi_extra={"parameters": ITEM_PARAMETERS},
+)
 async def get_measure_item(
-    measure_id: str,
-    request: Request,
-    pool: PoolDep,
-    caller: CallerDep,
-    crs: str | None = Query(None, description="CRS of the returned geometry (URI)"),
-    f: str | None = Query(None, description="output format: json or geojson"),
+    measure_id: str, request: Request, pool: PoolDep, caller: CallerDep
 ) -> Response:
     """One measure as a GeoJSON Feature, with its version as ETag."""
-    params.check_unknown(dict(request.query_params), frozenset({"f", "crs"}))
-    _check_format(f)
+    query = request.query_params
+    if query:
+        params.check_unknown(dict(query), frozenset({"f", "crs"}))
+        check_format(query.get("f"))
     key = params.parse_uuid(measure_id)
-    output_crs = parse_crs(crs)
+    output_crs = parse_crs(query.get("crs"))
     async with connection(pool) as conn:
         row = await measures.select_feature(conn, key, caller.visible_review_states, output_crs)
     if row is None:
@@ -200,22 +102,19 @@ async def get_measure_item(
     )
 
 
-@router.get("/collections/municipalities/items", summary="Municipalities")
-async def list_municipality_items(
-    request: Request,
-    pool: PoolDep,
-    bbox: str | None = Query(None, description="minLon,minLat,maxLon,maxLat (WGS84)"),
-    bbox_crs: str | None = Query(None, alias="bbox-crs", description="CRS of bbox (URI)"),
-    limit: str | None = Query(None, description="features per page, 1..10000 (default 100)"),
-    cursor: str | None = Query(None, description="paging token from a next link"),
-    f: str | None = Query(None, description="output format: json or geojson"),
-) -> Response:
+@router.get(
+    "/collections/municipalities/items",
+    summary="Municipalities",
+    openapi_extra={"parameters": MUNICIPALITY_PARAMETERS},
+)
+async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
     """The municipality boundaries as a GeoJSON FeatureCollection."""
-    params.check_unknown(dict(request.query_params), MUNICIPALITY_ITEM_PARAMS)
-    _check_format(f)
-    box, srid = _bbox(bbox, bbox_crs)
-    size = params.parse_limit(limit)
-    position = params.Cursor.decode(cursor)
+    query = request.query_params
+    params.check_unknown(dict(query), frozenset(p["name"] for p in MUNICIPALITY_PARAMETERS))
+    check_format(query.get("f"))
+    box, srid = parse_bbox(query.get("bbox"), query.get("bbox-crs"))
+    size = params.parse_limit(query.get("limit"))
+    position = params.Cursor.decode(query.get("cursor"))
     after = str(position.key[0]) if position else None
     async with connection(pool) as conn:
         features, matched, keys = await municipalities.select_features(conn, box, srid, after, size)

@@ -19,9 +19,9 @@ def json_response(
 
 
 def feature_collection(
-    features: list[str], *, matched: int, links: list[dict[str, Any]], time_stamp: str
+    features: list[bytes], *, matched: int, links: list[dict[str, Any]], time_stamp: str
 ) -> bytes:
-    """A FeatureCollection from Feature texts, without re-parsing them."""
+    """A FeatureCollection from Feature JSON (UTF-8 bytes), without re-parsing them."""
     head = orjson.dumps(
         {
             "type": "FeatureCollection",
@@ -31,9 +31,9 @@ def feature_collection(
             "links": links,
         }
     )
-    return b"".join((head[:-1], b',"features":[', ",".join(features).encode(), b"]}"))
+    return b"".join((head[:-1], b',"features":[', b",".join(features), b"]}"))
 
 
-def feature_with_links(feature: str, links: list[dict[str, Any]]) -> bytes:
-    """A Feature text with a `links` member appended."""
-    return feature[:-1].encode() + b',"links":' + orjson.dumps(links) + b"}"
+def feature_with_links(feature: bytes, links: list[dict[str, Any]]) -> bytes:
+    """A Feature (UTF-8 JSON bytes) with a `links` member appended."""
+    return feature[:-1] + b',"links":' + orjson.dumps(links) + b"}"

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from app.api.deps import PoolDep
-from app.api.items import measure_query
 from app.api.landing import base_url
+from app.api.measure_query import FILTER_PARAMETERS, measure_query
 from app.api.render import json_response
 from app.db.session import connection
 from app.errors import InvalidParameter, NotFound
@@ -33,7 +33,7 @@ def _tms() -> morecantile.TileMatrixSet:
     return morecantile.tms.get(TMS_ID)
 
 
-def tile_query(
+async def tile_query(
     query: Annotated[measures.MeasureQuery, Depends(measure_query)],
 ) -> measures.MeasureQuery:
     """The items query, used as the tile filter (paging and output options do not apply)."""
@@ -45,6 +45,7 @@ def tile_query(
 @router.get(
     TILE_TEMPLATE,
     summary="A vector tile of measures",
+    openapi_extra={"parameters": FILTER_PARAMETERS},
     response_class=Response,
     responses={200: {"content": {MVT: {}}}, 204: {}},
 )
@@ -62,16 +63,16 @@ async def get_measure_tile(
     if not (0 <= x < 1 << z and 0 <= y < 1 << z):
         raise NotFound(f"tile {z}/{x}/{y} does not exist in WebMercatorQuad")
     async with connection(pool) as conn:
-        data = await tiles.select_tile(conn, z, x, y, query)
+        tile = await tiles.select_tile(conn, z, x, y, query)
     visibility = "public" if query.review_states == ["published"] else "private"
     headers = {"Cache-Control": CACHE_CONTROL.replace("public", visibility)}
-    if not data:
+    if not tile.data:
         return Response(status_code=204, headers=headers)
-    etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+    etag = '"' + hashlib.blake2b(tile.data, digest_size=12).hexdigest() + '"'
     headers["ETag"] = etag
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
-    return Response(data, media_type=MVT, headers=headers)
+    return Response(tile.data, media_type=MVT, headers=headers)
 
 
 def _tileset(base: str) -> dict:

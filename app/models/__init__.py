@@ -1,15 +1,17 @@
 """Table definitions (SQLAlchemy Core); the migrations in `migrations/` create them."""
 
 from app.models.api_key import api_keys, partners
-from app.models.measure import measure_history, measures
+from app.models.measure import data_version, measure_history, measures, tile_cache
 from app.models.measure_type import measure_types
 from app.models.municipality import municipalities
 
 __all__ = [
     "api_keys",
+    "data_version",
     "measure_history",
     "measure_types",
     "measures",
     "municipalities",
     "partners",
+    "tile_cache",
 ]

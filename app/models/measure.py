@@ -5,12 +5,14 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Column,
+    Computed,
     Date,
     DateTime,
     Float,
     ForeignKey,
     Identity,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -66,6 +68,12 @@ measures = Table(
         nullable=False,
         comment="cached GeoJSON Feature (WGS84, all properties), kept by trigger",
     ),
+    Column(
+        "geom_3857",
+        Geometry("GEOMETRY", srid=3857, spatial_index=True),
+        Computed("ST_Transform(geom, 3857)", persisted=True),
+        comment="Web Mercator copy for vector tiles",
+    ),
     CheckConstraint(_one_of("status", STATUSES), name="status"),
     CheckConstraint(_one_of("review_state", REVIEW_STATES), name="review_state"),
     CheckConstraint("char_length(title) between 1 and 200", name="title_length"),
@@ -81,4 +89,23 @@ measure_history = Table(
     Column("changed_at", DateTime(timezone=True), nullable=False),
     Column("partner", Text, comment="who wrote this version"),
     Column("snapshot", JSONB, nullable=False, comment="the version as a GeoJSON Feature"),
+)
+
+# Tiles are cached in an unlogged table until `data_version` moves on (any write to
+# measures bumps it); see the 0002 migration.
+data_version = Table(
+    "data_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+
+tile_cache = Table(
+    "tile_cache",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("version", BigInteger, nullable=False, index=True),
+    Column("tile", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    prefixes=["UNLOGGED"],
 )

@@ -11,7 +11,7 @@ import asyncpg
 
 from app.config import PROJECT_ROOT
 from app.domain.catalogue import load_catalogue
-from app.sql import demo, measure_types, municipalities
+from app.sql import demo, measure_types, measures, municipalities
 
 DEFAULT_BOUNDARIES = PROJECT_ROOT / "geodata" / "municipalities.geojson"
 
@@ -83,6 +83,7 @@ async def load_demo(dsn: str, count: int, seed: int, *, workers: int = 2) -> Dem
     )
     conn = await asyncpg.connect(dsn)
     try:
+        await measures.bump_data_version(conn)
         await conn.execute("ANALYZE measures")
     finally:
         await conn.close()

@@ -246,6 +246,9 @@ async def insert_demo_slice(
     # Municipality and area are derived set-based in the INSERT with the same database
     # functions the row trigger uses; the trigger then does not derive them again.
     await conn.execute("SET LOCAL klimawerk.derived = 'on'")
+    # Slices run in parallel; each bumping the data version would serialise them on
+    # its row lock. The loader bumps it once after all slices (bump_data_version).
+    await conn.execute("SET LOCAL klimawerk.defer_version_bump = 'on'")
     status = await conn.execute(
         _GENERATE, count, seed, _type_table(), STREETS, FUNDING, PARTNERS, slices, slice_no
     )

@@ -57,7 +57,7 @@ class MeasureQuery:
 class Page:
     """Features of one page (as JSON text, in order) and the cursors around them."""
 
-    features: list[str]
+    features: list[bytes]
     matched: int
     first_key: list[Any] | None
     last_key: list[Any] | None
@@ -79,7 +79,9 @@ def measure_where(query: MeasureQuery) -> Where:
                 max(query.bbox[2] - query.bbox[0], query.bbox[3] - query.bbox[1]) / 32
             )
             envelope = f"ST_Transform(ST_Segmentize({envelope}, {step}::float8), 4326)"
-        where.add(f"ST_Intersects(geom, {envelope})")
+        # A scalar subquery is computed once per execution; a bare function of the
+        # parameters would be recomputed per row under a generic (prepared) plan.
+        where.add(f"ST_Intersects(geom, (SELECT {envelope}))")
     for column in ("municipality", "type", "status"):
         values = getattr(query, column)
         if len(values) == 1:
@@ -147,12 +149,15 @@ def _cursor_value(value: Any) -> Any:
 
 def feature_sql(crs: Crs, drop_properties: list[str], where: Where) -> str:
     """The SQL of each feature's text: the cached Feature, reshaped only when asked."""
+    # convert_to hands asyncpg bytes: no UTF-8 decode and re-encode per feature.
     if crs.is_default and not drop_properties:
-        return "feature"
+        return "convert_to(feature, 'UTF8')"
     doc = "feature::jsonb"
     if not crs.is_default:
         geom = "ST_FlipCoordinates(geom)" if crs.lat_lon else "geom"
-        if crs.srid != 4326:
+        if crs.srid == 3857:
+            geom = "geom_3857"
+        elif crs.srid != 4326:
             geom = f"ST_Transform(geom, {int(crs.srid)})"
         doc = f"jsonb_set({doc}, '{{geometry}}', ST_AsGeoJSON({geom}, {int(crs.precision)})::jsonb)"
     if drop_properties:
@@ -161,7 +166,7 @@ def feature_sql(crs: Crs, drop_properties: list[str], where: Where) -> str:
             f"jsonb_set({doc}, '{{properties}}', "
             f"(feature::jsonb -> 'properties') - {dropped}::text[])"
         )
-    return f"({doc})::text"
+    return f"convert_to(({doc})::text, 'UTF8')"
 
 
 async def select_page(conn: asyncpg.Connection, query: MeasureQuery) -> Page:
@@ -232,3 +237,8 @@ async def select_temporal_extent(conn: asyncpg.Connection) -> asyncpg.Record:
         "SELECT min(completed_on) AS first, max(completed_on) AS last FROM measures"
         " WHERE deleted_at IS NULL AND review_state = 'published'"
     )
+
+
+async def bump_data_version(conn: asyncpg.Connection) -> None:
+    """Mark measures as changed (invalidates cached tiles); writes bump it by trigger."""
+    await conn.execute("UPDATE data_version SET version = version + 1 WHERE id = 1")

@@ -40,11 +40,11 @@ async def select_ags(conn: asyncpg.Connection) -> set[str]:
     return {row["ags"] for row in await conn.fetch(SELECT_AGS)}
 
 
-FEATURE = """json_build_object(
+FEATURE = """convert_to(json_build_object(
   'type', 'Feature', 'id', ags,
   'geometry', ST_AsGeoJSON(geom, 7)::json,
   'properties', json_build_object('ags', ags, 'name', name, 'area_m2', round(area_m2::numeric, 1))
-)::text"""
+)::text, 'UTF8')"""
 
 
 async def select_features(
@@ -53,8 +53,8 @@ async def select_features(
     bbox_srid: int,
     after: str | None,
     limit: int,
-) -> tuple[list[str], int, list[str]]:
-    """Features (text) of municipalities after AGS `after`, the number matched, their AGS."""
+) -> tuple[list[bytes], int, list[str]]:
+    """Features (UTF-8 JSON) of municipalities after AGS `after`, the number matched, their AGS."""
     where = "true"
     args: list[object] = []
     if bbox:
@@ -75,8 +75,8 @@ async def select_features(
     return [r["feature"] for r in rows], matched, [r["ags"] for r in rows]
 
 
-async def select_feature(conn: asyncpg.Connection, ags: str) -> str | None:
-    """One municipality as Feature text."""
+async def select_feature(conn: asyncpg.Connection, ags: str) -> bytes | None:
+    """One municipality as Feature (UTF-8 JSON)."""
     return await conn.fetchval(f"SELECT {FEATURE} FROM municipalities WHERE ags = $1", ags)
 
 

@@ -1,6 +1,10 @@
-"""SQL for Mapbox Vector Tiles of measures (WebMercatorQuad), built by ST_AsMVT."""
+"""SQL for Mapbox Vector Tiles of measures (WebMercatorQuad): ST_AsMVT and the tile cache."""
 
 from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
 
 import asyncpg
 
@@ -17,25 +21,24 @@ WORLD_M = 40075016.685578488
 FEATURE_LAYER = """
 WITH tile AS (
   SELECT ST_TileEnvelope({z}, {x}, {y}) AS env,
-         ST_Transform(ST_TileEnvelope({z}, {x}, {y}, margin => {margin}), 4326) AS search
-), rows AS (
-  SELECT ST_AsMVTGeom(ST_Transform(m.geom, 3857), tile.env, {extent}, {buffer}, true) AS geom,
+         ST_TileEnvelope({z}, {x}, {y}, margin => {margin}) AS search
+), rows AS MATERIALIZED (  -- ST_AsMVTGeom once per row, not again in the filter
+  SELECT ST_AsMVTGeom(m.geom_3857, tile.env, {extent}, {buffer}, true) AS geom,
          m.id::text AS id, m.type, m.status, m.title, m.municipality,
          round(m.area_m2::numeric, 1)::float8 AS area_m2, m.completed_on::text AS completed_on
     FROM measures m, tile
-   WHERE m.geom && tile.search AND {where}
+   WHERE m.geom_3857 && tile.search AND {where}
 )
 SELECT ST_AsMVT(rows.*, 'measures', {extent}, 'geom') FROM rows WHERE geom IS NOT NULL
 """
 
 CLUSTER_LAYER = """
 WITH tile AS (
-  SELECT ST_TileEnvelope({z}, {x}, {y}) AS env,
-         ST_Transform(ST_TileEnvelope({z}, {x}, {y}), 4326) AS search
+  SELECT ST_TileEnvelope({z}, {x}, {y}) AS env
 ), points AS (
-  SELECT ST_Transform(ST_PointOnSurface(m.geom), 3857) AS p, m.type
+  SELECT ST_PointOnSurface(m.geom_3857) AS p, m.type
     FROM measures m, tile
-   WHERE m.geom && tile.search AND {where}
+   WHERE m.geom_3857 && tile.env AND {where}
 ), cells AS (
   SELECT ST_AsMVTGeom(ST_Centroid(ST_Collect(p)), (SELECT env FROM tile), {extent}, 0, true)
            AS geom,
@@ -48,10 +51,43 @@ SELECT ST_AsMVT(cells.*, 'clusters', {extent}, 'geom') FROM cells WHERE geom IS 
 """
 
 
-async def select_tile(
-    conn: asyncpg.Connection, z: int, x: int, y: int, query: MeasureQuery
-) -> bytes:
-    """The MVT bytes of one tile (empty bytes when nothing is in it)."""
+CACHED = """
+SELECT c.tile, c.version FROM tile_cache c JOIN data_version v ON v.id = 1
+ WHERE c.key = $1 AND c.version = v.version
+"""
+
+# The tile and the data version come from one snapshot: the version stored with a
+# tile is the one its data had.
+STORE = """
+WITH made AS (
+  SELECT coalesce(({tile_sql}), ''::bytea) AS tile,
+         (SELECT version FROM data_version WHERE id = 1) AS version
+)
+INSERT INTO tile_cache (key, version, tile)
+SELECT {key}, made.version, made.tile FROM made
+ON CONFLICT (key) DO UPDATE SET version = excluded.version, tile = excluded.tile,
+                                created_at = now()
+  WHERE tile_cache.version < excluded.version
+RETURNING tile, version
+"""
+
+PRUNE = """
+DELETE FROM tile_cache
+ WHERE version < (SELECT version FROM data_version WHERE id = 1)
+    OR created_at < now() - interval '1 day'
+"""
+PRUNE_EVERY = 200  # misses, on average
+
+
+@dataclass(frozen=True)
+class Tile:
+    """MVT bytes (empty when no feature is in the tile) and the data version they show."""
+
+    data: bytes
+    version: int
+
+
+def _tile_sql(z: int, x: int, y: int, query: MeasureQuery) -> tuple[str, list[object]]:
     where = measure_where(query)
     tile = [where.param(v) for v in (z, x, y)]
     if z >= FULL_DETAIL_ZOOM:
@@ -74,5 +110,26 @@ async def select_tile(
             cell=where.param(cell),
             where=where.sql(),
         )
-    data = await conn.fetchval(sql, *where.values)
-    return bytes(data or b"")
+    return sql, where.values
+
+
+def _key(z: int, x: int, y: int, sql: str, values: list[object]) -> str:
+    digest = hashlib.blake2b(f"{sql}|{values!r}".encode(), digest_size=16).hexdigest()
+    return f"{z}/{x}/{y}/{digest}"
+
+
+async def select_tile(
+    conn: asyncpg.Connection, z: int, x: int, y: int, query: MeasureQuery
+) -> Tile:
+    """One tile, from the cache when no measure changed since it was made."""
+    sql, values = _tile_sql(z, x, y, query)
+    key = _key(z, x, y, sql, values)
+    row = await conn.fetchrow(CACHED, key)
+    if row is None:
+        store = STORE.format(tile_sql=sql.strip().rstrip(";"), key=f"${len(values) + 1}")
+        row = await conn.fetchrow(store, *values, key)
+        if row is None:  # a concurrent request stored a newer version meanwhile
+            row = await conn.fetchrow(CACHED, key) or await conn.fetchrow(store, *values, key)
+        if random.randrange(PRUNE_EVERY) == 0:
+            await conn.execute(PRUNE)
+    return Tile(bytes(row["tile"]) if row else b"", row["version"] if row else 0)

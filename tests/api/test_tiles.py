@@ -125,3 +125,37 @@ async def test_tileset_metadata_and_tilejson(client: httpx.AsyncClient) -> None:
     assert {layer["id"] for layer in tilejson["vector_layers"]} == {"measures", "clusters"}
     tms = (await client.get("/tileMatrixSets/WebMercatorQuad")).json()
     assert tms["id"] == "WebMercatorQuad"
+
+
+async def test_a_write_invalidates_cached_tiles(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    from shapely.geometry import Point
+
+    from tests.factories import insert_measure
+
+    tile = busiest_tile(15)
+    url = tile_url(tile.z, tile.x, tile.y)
+    before = await client.get(url)
+    assert (await client.get(url)).content == before.content  # served from the cache
+    bounds = TMS.bounds(tile)
+    centre = Point((bounds.left + bounds.right) / 2, (bounds.bottom + bounds.top) / 2)
+    async with pool.acquire() as conn:
+        row = await insert_measure(conn, centre, type="cistern", title="Neu im Cache")
+    try:
+        after = decode((await client.get(url)).content)["measures"]
+        assert str(row["id"]) in {f["properties"]["id"] for f in after["features"]}
+    finally:
+        await pool.execute("DELETE FROM measures WHERE id = $1", row["id"])
+    gone = decode((await client.get(url)).content).get("measures", {"features": []})
+    assert str(row["id"]) not in {f["properties"]["id"] for f in gone["features"]}
+
+
+async def test_cached_tile_equals_a_freshly_made_one(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    tile = busiest_tile(14)
+    cached = (await client.get(tile_url(tile.z, tile.x, tile.y))).content
+    await pool.execute("TRUNCATE tile_cache")
+    fresh = (await client.get(tile_url(tile.z, tile.x, tile.y))).content
+    assert cached == fresh

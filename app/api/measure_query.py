@@ -1,0 +1,143 @@
+"""The query of the measures collection: its documented parameters and their parsing.
+
+Parameters are read from the raw query string instead of being declared one by one:
+FastAPI's per-parameter validation costs more than the whole page query on the hot
+path. They are documented for `/api` by `MEASURE_PARAMETERS`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from starlette.datastructures import QueryParams
+
+from app.api.deps import CallerDep, KnownMunicipalitiesDep
+from app.domain.catalogue import load_catalogue
+from app.errors import InvalidParameter
+from app.ogc import cql2, params, queryables
+from app.ogc.crs import bbox_to_storage, parse_crs
+from app.ogc.queryables import Queryable
+from app.sql import measures
+from app.sql.where import Where
+
+FORMATS = frozenset({"json", "geojson"})
+
+
+def _doc(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string", **schema},
+    }
+
+
+FILTER_PARAMETERS = [
+    _doc("municipality", "8-digit AGS; comma-separated for several"),
+    _doc("type", "measure type id(s) from /measure-types; comma-separated"),
+    _doc("status", "planned, in_progress, completed, cancelled; comma-separated"),
+    _doc("datetime", "completion date: an instant or an interval start/end (.. for open)"),
+    _doc("filter", "CQL2 filter expression (see the queryables)"),
+    _doc("filter-lang", "cql2-text (default) or cql2-json", enum=["cql2-text", "cql2-json"]),
+    _doc("filter-crs", "CRS of geometry literals in filter (URI; default CRS84)"),
+]
+MEASURE_PARAMETERS = [
+    _doc("bbox", "minx,miny,maxx,maxy in bbox-crs (default CRS84 lon/lat)"),
+    _doc("bbox-crs", "CRS of bbox (URI)"),
+    _doc("crs", "CRS of the returned geometries (URI; default CRS84)"),
+    _doc("limit", "features per page, 1..10000 (default 100)"),
+    _doc("cursor", "paging position, from a next/prev link"),
+    _doc("sortby", "comma-separated properties, '-' for descending, e.g. -completed_on,title"),
+    _doc("properties", "comma-separated properties to return"),
+    *FILTER_PARAMETERS,
+    _doc("f", "output format", enum=sorted(FORMATS)),
+]
+ITEM_PARAMETERS = frozenset(p["name"] for p in MEASURE_PARAMETERS)
+
+
+@lru_cache
+def measure_queryables() -> dict[str, Queryable]:
+    """The queryables of measures, from the catalogue."""
+    catalogue = load_catalogue()
+    return queryables.measure_queryables(
+        tuple(catalogue.types), catalogue.statuses, catalogue.review_states
+    )
+
+
+def check_format(f: str | None) -> None:
+    """Only JSON/GeoJSON is offered (HTML is negotiated separately)."""
+    if f is not None and f not in FORMATS:
+        raise InvalidParameter(f"f must be one of {', '.join(sorted(FORMATS))}, got {f!r}")
+
+
+def parse_bbox(raw: str | None, bbox_crs: str | None) -> tuple[tuple[float, ...] | None, int]:
+    """bbox in storage axis order, and the SRID it is given in."""
+    box = params.parse_bbox(raw)
+    crs = parse_crs(bbox_crs, "bbox-crs")
+    if box is None:
+        return None, crs.srid
+    if crs.srid == 4326:
+        box = bbox_to_storage(box, crs)
+        params.check_bbox_in_wgs84(box)
+    return box, crs.srid
+
+
+def parse_measure_query(
+    query: QueryParams,
+    review_states: list[str],
+    known_municipalities: frozenset[str],
+    allowed: frozenset[str] = ITEM_PARAMETERS,
+) -> measures.MeasureQuery:
+    """Check every parameter of a measures request and build its query."""
+    params.check_unknown(dict(query), allowed)
+    get = query.get
+    check_format(get("f"))
+    catalogue = load_catalogue()
+    box, box_srid = parse_bbox(get("bbox"), get("bbox-crs"))
+    fields = measure_queryables()
+    condition = None
+    if get("filter") is not None:
+        condition = Where()
+        srid = parse_crs(get("filter-crs"), "filter-crs").srid
+        condition.add(cql2.translate(get("filter"), get("filter-lang"), fields, condition, srid))
+    elif get("filter-lang") is not None or get("filter-crs") is not None:
+        raise InvalidParameter("filter-lang and filter-crs need a filter")
+    sortable = {n for n, q in fields.items() if q.sortable}
+    sort_keys = [
+        measures.SortKey(fields[name].column, fields[name].kind, desc)
+        for name, desc in params.parse_sortby(get("sortby"), sortable)
+    ]
+    property_names = {n for n in fields if n not in ("id", "geometry")}
+    selected = params.parse_properties(get("properties"), property_names)
+    return measures.MeasureQuery(
+        bbox=box,
+        bbox_srid=box_srid,
+        limit=params.parse_limit(get("limit")),
+        cursor=params.Cursor.decode(get("cursor")),
+        municipality=params.parse_choices(
+            "municipality", get("municipality"), known_municipalities
+        ),
+        type=params.parse_choices("type", get("type"), frozenset(catalogue.types)),
+        status=params.parse_choices("status", get("status"), frozenset(catalogue.statuses)),
+        completed=params.parse_datetime(get("datetime")),
+        filter=condition,
+        sortby=sort_keys,
+        crs=parse_crs(get("crs")),
+        drop_properties=sorted(property_names - selected) if selected is not None else [],
+        review_states=review_states,
+    )
+
+
+async def measure_query(
+    request: Request, caller: CallerDep, known_municipalities: KnownMunicipalitiesDep
+) -> measures.MeasureQuery:
+    """The measures query of this request."""
+    return parse_measure_query(
+        request.query_params, caller.visible_review_states, known_municipalities
+    )
+
+
+MeasureQueryDep = Annotated[measures.MeasureQuery, Depends(measure_query)]
