@@ -38,22 +38,25 @@ data: migrate
 run: data
 	$(KW) serve
 
+TEST_TOOLS ?= gdal
+
 test: $(VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="$(TEST_TOOLS)"
 	$(KW) db start
-	$(BIN)/ruff check app tests migrations geodata
+	$(BIN)/ruff check app tests migrations geodata bench
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check app tests migrations geodata
-	$(BIN)/ruff format --check app tests migrations geodata
+	$(BIN)/ruff check app tests migrations geodata bench
+	$(BIN)/ruff format --check app tests migrations geodata bench
 
 fmt: $(VENV)/.installed
-	$(BIN)/ruff format app tests migrations geodata
-	$(BIN)/ruff check --fix app tests migrations geodata
+	$(BIN)/ruff format app tests migrations geodata bench
+	$(BIN)/ruff check --fix app tests migrations geodata bench
 
 bench: $(VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="wrk"
+	$(KW) db start
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean: db-stop

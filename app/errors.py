@@ -67,6 +67,54 @@ class NotFound(AppError):
     title = "Not found"
 
 
+class Unauthorized(AppError):
+    """No valid key where one is needed, or a wrong or revoked key."""
+
+    status = 401
+    slug = "unauthorized"
+    title = "Unauthorized"
+
+
+class Forbidden(AppError):
+    """A valid key without the right for this action."""
+
+    status = 403
+    slug = "forbidden"
+    title = "Forbidden"
+
+
+class PreconditionFailed(AppError):
+    """If-Match names a version that is no longer current."""
+
+    status = 412
+    slug = "precondition-failed"
+    title = "Precondition failed"
+
+
+class PreconditionRequired(AppError):
+    """A change without If-Match, which would risk overwriting someone else's edit."""
+
+    status = 428
+    slug = "precondition-required"
+    title = "Precondition required"
+
+
+class PayloadTooLarge(AppError):
+    """The body exceeds what is accepted."""
+
+    status = 413
+    slug = "payload-too-large"
+    title = "Payload too large"
+
+
+class InvalidMeasure(AppError):
+    """A submitted measure fails validation; `errors` lists what and where."""
+
+    status = 422
+    slug = "invalid-measure"
+    title = "Invalid measure"
+
+
 class NotAcceptable(AppError):
     """No representation the caller accepts is available."""
 
@@ -105,7 +153,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
-        return problem_response(exc, request.url.path)
+        response = problem_response(exc, request.url.path)
+        if exc.status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="klimawerk"'
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

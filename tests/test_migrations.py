@@ -21,6 +21,7 @@ TABLES = {
     "api_keys",
     "data_version",
     "tile_cache",
+    "idempotency_keys",
 }
 
 

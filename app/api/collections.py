@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app.api.deps import PoolDep
+from app.api.html import render, wants_html
 from app.api.landing import base_url
 from app.api.measure_query import measure_queryables
 from app.api.render import json_response
@@ -41,12 +42,13 @@ async def list_collections(request: Request, pool: PoolDep) -> Response:
     """Both collections with their extents."""
     described = await _describe_all(request, pool)
     base = base_url(request)
-    return json_response(
-        {
-            "links": [link(f"{base}/collections", "self", JSON, "this document")],
-            "collections": [described[c] for c in COLLECTIONS],
-        }
-    )
+    doc = {
+        "links": [link(f"{base}/collections", "self", JSON, "this document")],
+        "collections": [described[c] for c in COLLECTIONS],
+    }
+    if wants_html(request):
+        return render(request, "collections.html", doc)
+    return json_response(doc)
 
 
 @router.get("/collections/{collection_id}", summary="One collection")
@@ -55,6 +57,8 @@ async def get_collection(collection_id: str, request: Request, pool: PoolDep) ->
     if collection_id not in COLLECTIONS:
         raise NotFound(f"there is no collection {collection_id!r}; try {', '.join(COLLECTIONS)}")
     described = await _describe_all(request, pool)
+    if wants_html(request):
+        return render(request, "collection.html", described[collection_id])
     return json_response(described[collection_id])
 
 

@@ -9,8 +9,11 @@ from typing import Annotated
 import asyncpg
 from fastapi import Depends, Request
 
+from app.auth.caller import Caller
+from app.auth.keys import hash_key, key_from_headers
 from app.db.session import connection
-from app.sql import municipalities
+from app.errors import Unauthorized
+from app.sql import keys, municipalities
 
 
 # Dependencies are `async def`: FastAPI runs plain `def` ones in a thread pool, and that
@@ -23,24 +26,23 @@ async def get_pool(request: Request) -> asyncpg.Pool:
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
 
 
-@dataclass(frozen=True)
-class Caller:
-    """Who is asking; anonymous callers see published measures only."""
-
-    partner: str | None = None
-    role: str = "anonymous"
-    municipalities: tuple[str, ...] = ()
-
-    @property
-    def visible_review_states(self) -> list[str]:
-        if self.role == "anonymous":
-            return ["published"]
-        return ["published", "submitted", "rejected"]
-
-
-async def get_caller() -> Caller:
-    """The caller of this request (keys arrive with the partner issue; now anonymous)."""
-    return Caller()
+async def get_caller(request: Request, pool: PoolDep) -> Caller:
+    """The caller of this request, from `Authorization: Bearer` or `X-API-Key`."""
+    secret = key_from_headers(
+        request.headers.get("authorization"), request.headers.get("x-api-key")
+    )
+    if secret is None:
+        return Caller()
+    async with connection(pool) as conn:
+        row = await keys.select_caller(conn, hash_key(secret))
+    if row is None:
+        raise Unauthorized("the API key is not valid (unknown or revoked)")
+    return Caller(
+        partner=row["partner"],
+        role=row["role"],
+        municipalities=tuple(row["municipalities"]),
+        key_id=row["id"],
+    )
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

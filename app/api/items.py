@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request
 from starlette.datastructures import URL
 from starlette.responses import Response
 
 from app.api.deps import CallerDep, PoolDep
+from app.api.html import render, wants_html
 from app.api.landing import base_url
 from app.api.measure_query import (
     MEASURE_PARAMETERS,
@@ -31,6 +33,31 @@ ITEM_PARAMETERS = [p for p in MEASURE_PARAMETERS if p["name"] in ("crs", "f")]
 MUNICIPALITY_PARAMETERS = [
     p for p in MEASURE_PARAMETERS if p["name"] in ("bbox", "bbox-crs", "limit", "cursor", "f")
 ]
+
+
+HTML_COLUMNS = {
+    "measures": ["title", "type", "status", "municipality", "area_m2", "completed_on"],
+    "municipalities": ["name", "ags", "area_m2"],
+}
+
+
+def _items_page(request: Request, collection_id: str, body: bytes, columns: list[str]) -> Response:
+    href = f"{base_url(request)}/collections/{collection_id}"
+    return render(
+        request,
+        "items.html",
+        orjson.loads(body),
+        columns=columns,
+        collection_id=collection_id,
+        collection_href=href,
+    )
+
+
+def _item_page(request: Request, collection_id: str, body: bytes) -> Response:
+    href = f"{base_url(request)}/collections/{collection_id}"
+    return render(
+        request, "item.html", orjson.loads(body), collection_id=collection_id, collection_href=href
+    )
 
 
 def _now() -> str:
@@ -63,6 +90,8 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
         links=_page_links(request.url, page),
         time_stamp=_now(),
     )
+    if wants_html(request):
+        return _items_page(request, "measures", body, HTML_COLUMNS["measures"])
     return Response(
         body, media_type=GEOJSON_MEDIA_TYPE, headers={"Content-Crs": content_crs_header(query.crs)}
     )
@@ -84,7 +113,7 @@ async def get_measure_item(
     key = params.parse_uuid(measure_id)
     output_crs = parse_crs(query.get("crs"))
     async with connection(pool) as conn:
-        row = await measures.select_feature(conn, key, caller.visible_review_states, output_crs)
+        row = await measures.select_feature(conn, key, caller.visibility, output_crs)
     if row is None:
         raise NotFound(f"no measure {measure_id}")
     etag = f'"{row["version"]}"'
@@ -95,8 +124,11 @@ async def get_measure_item(
         link(str(request.url), "self", GEOJSON, "this measure"),
         link(f"{base}/collections/measures", "collection", JSON, "the measures collection"),
     ]
+    body = feature_with_links(row["feature"], links)
+    if wants_html(request):
+        return _item_page(request, "measures", body)
     return Response(
-        feature_with_links(row["feature"], links),
+        body,
         media_type=GEOJSON_MEDIA_TYPE,
         headers={"ETag": etag, "Content-Crs": content_crs_header(output_crs)},
     )
@@ -124,6 +156,8 @@ async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
         token = params.Cursor(True, [keys[size - 1]]).encode()
         links.append(link(with_query(request.url, cursor=token), "next", GEOJSON, "next page"))
     body = feature_collection(features, matched=matched, links=links, time_stamp=_now())
+    if wants_html(request):
+        return _items_page(request, "municipalities", body, HTML_COLUMNS["municipalities"])
     return Response(body, media_type=GEOJSON_MEDIA_TYPE)
 
 
@@ -139,4 +173,7 @@ async def get_municipality_item(ags: str, request: Request, pool: PoolDep) -> Re
         link(str(request.url), "self", GEOJSON, "this municipality"),
         link(f"{base}/collections/municipalities", "collection", JSON, "the collection"),
     ]
-    return Response(feature_with_links(feature, links), media_type=GEOJSON_MEDIA_TYPE)
+    body = feature_with_links(feature, links)
+    if wants_html(request):
+        return _item_page(request, "municipalities", body)
+    return Response(body, media_type=GEOJSON_MEDIA_TYPE)

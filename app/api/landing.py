@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app.api.deps import PoolDep
+from app.api.html import render, wants_html
 from app.api.render import json_response
 from app.db.session import connection
 from app.ogc.collections import ATTRIBUTION, CONFORMANCE
@@ -23,29 +24,30 @@ def base_url(request: Request) -> str:
 async def get_landing(request: Request) -> Response:
     """Links to the API definition, conformance, collections and the map."""
     base = base_url(request)
-    return json_response(
-        {
-            "title": "Klima.Werk measure registry",
-            "description": (
-                "Sponge-city measures of the Zukunftsinitiative Klima.Werk (Emscher-Lippe "
-                "region) as OGC API - Features"
+    doc = {
+        "title": "Klima.Werk measure registry",
+        "description": (
+            "Sponge-city measures of the Zukunftsinitiative Klima.Werk (Emscher-Lippe "
+            "region) as OGC API - Features"
+        ),
+        "attribution": ATTRIBUTION,
+        "links": [
+            link(f"{base}/", "self", JSON, "this document"),
+            link(
+                f"{base}/api",
+                "service-desc",
+                "application/vnd.oai.openapi+json;version=3.0",
+                "the API definition",
             ),
-            "attribution": ATTRIBUTION,
-            "links": [
-                link(f"{base}/", "self", JSON, "this document"),
-                link(
-                    f"{base}/api",
-                    "service-desc",
-                    "application/vnd.oai.openapi+json;version=3.0",
-                    "the API definition",
-                ),
-                link(f"{base}/docs", "service-doc", HTML, "the API documentation"),
-                link(f"{base}/conformance", "conformance", JSON, "conformance classes"),
-                link(f"{base}/collections", "data", JSON, "the collections"),
-                link(f"{base}/collections/measures/items", "items", GEOJSON, "the measures"),
-            ],
-        }
-    )
+            link(f"{base}/docs", "service-doc", HTML, "the API documentation"),
+            link(f"{base}/conformance", "conformance", JSON, "conformance classes"),
+            link(f"{base}/collections", "data", JSON, "the collections"),
+            link(f"{base}/collections/measures/items", "items", GEOJSON, "the measures"),
+        ],
+    }
+    if wants_html(request):
+        return render(request, "landing.html", doc)
+    return json_response(doc)
 
 
 @router.get("/conformance", summary="Conformance classes")

@@ -22,7 +22,7 @@ from app.ogc.queryables import Queryable
 from app.sql import measures
 from app.sql.where import Where
 
-FORMATS = frozenset({"json", "geojson"})
+FORMATS = frozenset({"json", "geojson", "html"})
 
 
 def _doc(name: str, description: str, **schema: Any) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def measure_queryables() -> dict[str, Queryable]:
 
 
 def check_format(f: str | None) -> None:
-    """Only JSON/GeoJSON is offered (HTML is negotiated separately)."""
+    """JSON/GeoJSON, or HTML for browsers."""
     if f is not None and f not in FORMATS:
         raise InvalidParameter(f"f must be one of {', '.join(sorted(FORMATS))}, got {f!r}")
 
@@ -87,7 +87,7 @@ def parse_bbox(raw: str | None, bbox_crs: str | None) -> tuple[tuple[float, ...]
 
 def parse_measure_query(
     query: QueryParams,
-    review_states: list[str],
+    visibility: measures.Visibility,
     known_municipalities: frozenset[str],
     allowed: frozenset[str] = ITEM_PARAMETERS,
 ) -> measures.MeasureQuery:
@@ -127,7 +127,7 @@ def parse_measure_query(
         sortby=sort_keys,
         crs=parse_crs(get("crs")),
         drop_properties=sorted(property_names - selected) if selected is not None else [],
-        review_states=review_states,
+        visibility=visibility,
     )
 
 
@@ -135,9 +135,7 @@ async def measure_query(
     request: Request, caller: CallerDep, known_municipalities: KnownMunicipalitiesDep
 ) -> measures.MeasureQuery:
     """The measures query of this request."""
-    return parse_measure_query(
-        request.query_params, caller.visible_review_states, known_municipalities
-    )
+    return parse_measure_query(request.query_params, caller.visibility, known_municipalities)
 
 
 MeasureQueryDep = Annotated[measures.MeasureQuery, Depends(measure_query)]

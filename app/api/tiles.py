@@ -64,7 +64,7 @@ async def get_measure_tile(
         raise NotFound(f"tile {z}/{x}/{y} does not exist in WebMercatorQuad")
     async with connection(pool) as conn:
         tile = await tiles.select_tile(conn, z, x, y, query)
-    visibility = "public" if query.review_states == ["published"] else "private"
+    visibility = "public" if query.visibility.anonymous else "private"
     headers = {"Cache-Control": CACHE_CONTROL.replace("public", visibility)}
     if not tile.data:
         return Response(status_code=204, headers=headers)

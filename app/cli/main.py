@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli import db, load, serve
+from app.cli import db, keys, load, serve
 
 app = typer.Typer(
     help="Klima.Werk measure registry: serve the API, manage the database, load data.",
@@ -13,6 +13,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(load.app, name="load")
+app.add_typer(keys.app, name="keys")
 app.command("serve")(serve.serve)
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 
 from app.config import Settings
-from app.errors import AppError, InvalidParameter, Unavailable
+from app.errors import AppError, InvalidMeasure, InvalidParameter, Unavailable
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -45,6 +45,13 @@ async def create_pool(settings: Settings) -> asyncpg.Pool:
 
 def translate(exc: asyncpg.PostgresError) -> AppError:
     """Map a database error to the error the caller sees."""
+    if getattr(exc, "constraint_name", None) == "measures_within_region":
+        return InvalidMeasure(
+            "the measure was not stored: its geometry lies outside the 17 municipalities",
+            errors=[
+                {"where": "/geometry", "problem": "lies outside the 17 Klima.Werk municipalities"}
+            ],
+        )
     if isinstance(exc, asyncpg.DataError | asyncpg.InvalidTextRepresentationError):
         return InvalidParameter(f"a value was not accepted by the database: {exc}")
     if isinstance(exc, asyncpg.exceptions.QueryCanceledError):

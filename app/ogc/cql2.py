@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import cql2
+from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
 from app.errors import InvalidFilter
@@ -187,7 +188,7 @@ class Translator:
         elif isinstance(node, dict) and "type" in node:
             try:
                 geometry = shape(node)
-            except (ValueError, TypeError, AttributeError, IndexError) as exc:
+            except (ShapelyError, ValueError, TypeError, AttributeError, IndexError) as exc:
                 raise InvalidFilter(f"geometry literal is not valid: {exc}") from None
             if geometry.is_empty or not geometry.is_valid:
                 raise InvalidFilter(f"geometry literal is not valid: {node['type']}")

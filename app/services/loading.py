@@ -84,7 +84,8 @@ async def load_demo(dsn: str, count: int, seed: int, *, workers: int = 2) -> Dem
     conn = await asyncpg.connect(dsn)
     try:
         await measures.bump_data_version(conn)
-        await conn.execute("ANALYZE measures")
+        # VACUUM sets the visibility map, so counts can be answered from indexes alone.
+        await conn.execute("VACUUM (ANALYZE) measures")
     finally:
         await conn.close()
     return DemoResult(inserted=sum(slices), deleted=deleted, skipped=False)

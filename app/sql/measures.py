@@ -34,6 +34,32 @@ class SortKey:
     descending: bool = False
 
 
+@dataclass(frozen=True)
+class Visibility:
+    """Which measures a caller may read: published ones, plus its own or its region's."""
+
+    everything: bool = False
+    partner: str | None = None
+    municipalities: tuple[str, ...] = ()
+
+    def condition(self, where: Where) -> str | None:
+        """The SQL condition (None: no restriction)."""
+        if self.everything:
+            return None
+        alternatives = ["review_state = 'published'"]
+        if self.partner:
+            alternatives.append(f"partner = {where.param(self.partner)}")
+        if self.municipalities:
+            alternatives.append(
+                f"municipality = ANY({where.param(list(self.municipalities))}::text[])"
+            )
+        return "(" + " OR ".join(alternatives) + ")"
+
+    @property
+    def anonymous(self) -> bool:
+        return not (self.everything or self.partner or self.municipalities)
+
+
 @dataclass
 class MeasureQuery:
     """What a caller asks of the measures collection."""
@@ -50,7 +76,7 @@ class MeasureQuery:
     sortby: list[SortKey] = field(default_factory=list)
     crs: Crs = CRS84
     drop_properties: list[str] = field(default_factory=list)
-    review_states: list[str] = field(default_factory=lambda: ["published"])
+    visibility: Visibility = field(default_factory=Visibility)
 
 
 @dataclass
@@ -69,7 +95,9 @@ def measure_where(query: MeasureQuery) -> Where:
     """The conditions of a query (without paging), with their bound values."""
     where = Where(values=list(query.filter.values) if query.filter else [])
     where.add("deleted_at IS NULL")
-    where.add(f"review_state = ANY({where.param(query.review_states)}::text[])")
+    visible = query.visibility.condition(where)
+    if visible:
+        where.add(visible)
     if query.bbox:
         x1, y1, x2, y2 = (where.param(float(v)) for v in query.bbox)
         envelope = f"ST_MakeEnvelope({x1}, {y1}, {x2}, {y2}, {int(query.bbox_srid)})"
@@ -218,15 +246,20 @@ async def select_page(conn: asyncpg.Connection, query: MeasureQuery) -> Page:
 async def select_feature(
     conn: asyncpg.Connection,
     measure_id: uuid.UUID,
-    review_states: list[str],
+    visibility: Visibility,
     crs: Crs = CRS84,
 ) -> asyncpg.Record | None:
-    """The Feature text and version of one visible measure."""
-    where = Where(values=[measure_id, review_states])
+    """The Feature (UTF-8 JSON), version and owner facts of one visible measure."""
+    where = Where(values=[measure_id])
+    where.add("id = $1")
+    where.add("deleted_at IS NULL")
+    visible = visibility.condition(where)
+    if visible:
+        where.add(visible)
     feature = feature_sql(crs, [], where)
     return await conn.fetchrow(
-        f"SELECT {feature} AS feature, version FROM measures "
-        "WHERE id = $1 AND deleted_at IS NULL AND review_state = ANY($2::text[])",
+        f"SELECT {feature} AS feature, version, partner, municipality, review_state"
+        f" FROM measures WHERE {where.sql()}",
         *where.values,
     )
 

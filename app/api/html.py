@@ -1,0 +1,34 @@
+"""HTML pages for browsers: negotiation (`f=html` or `Accept: text/html`) and rendering."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from app.ogc.collections import ATTRIBUTION
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "web" / "templates")
+
+
+def wants_html(request: Request) -> bool:
+    """An explicit `f=html`, or a browser that asks for HTML without `f`."""
+    f = request.query_params.get("f")
+    if f is not None:
+        return f == "html"
+    accept = request.headers.get("accept", "")
+    # Browsers list text/html first; API clients ask for JSON first or */* only.
+    return accept.startswith("text/html")
+
+
+def render(request: Request, template: str, doc: dict[str, Any], **extra: Any) -> Response:
+    """Render `doc` (the JSON document of the same URL) with a page template."""
+    json_href = str(request.url.include_query_params(f="json"))
+    return TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {"doc": doc, "json_href": json_href, "attribution": ATTRIBUTION, **extra},
+    )

@@ -1,0 +1,277 @@
+"""OGC API - Features Part 4 on `/collections/measures/items`: create, replace, update,
+delete; plus `/items/{id}/history`. Rights and rules live in services/measure_changes."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import asyncpg
+import numpy as np
+import orjson
+import shapely
+from fastapi import APIRouter, Request
+from pyproj import Transformer
+from starlette.responses import Response
+
+from app.api.deps import CallerDep, PoolDep
+from app.api.landing import base_url
+from app.api.render import GEOJSON_MEDIA_TYPE, feature_with_links, json_response
+from app.auth.caller import Caller
+from app.db.session import connection
+from app.domain.review import diff
+from app.errors import (
+    InvalidMeasure,
+    InvalidParameter,
+    NotFound,
+    PayloadTooLarge,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unauthorized,
+)
+from app.ogc import params
+from app.ogc.crs import parse_crs
+from app.ogc.links import GEOJSON, JSON, link
+from app.services import measure_changes
+from app.sql import measure_writes, measures
+
+router = APIRouter(tags=["transactions"])
+
+MAX_BODY_BYTES = 5 * 1024 * 1024
+ITEM = "/collections/measures/items/{measure_id}"
+_FROM_UTM = Transformer.from_crs(25832, 4326, always_xy=True)
+
+
+def _writer(caller: Caller) -> Caller:
+    if caller.role == "anonymous":
+        raise Unauthorized("creating and changing measures needs an API key")
+    return caller
+
+
+async def _body(request: Request) -> Any:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(
+            f"the body is {declared} bytes; at most {MAX_BODY_BYTES} are accepted"
+        )
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise PayloadTooLarge(f"the body exceeds {MAX_BODY_BYTES} bytes")
+        chunks.append(chunk)
+    try:
+        return orjson.loads(b"".join(chunks))
+    except orjson.JSONDecodeError as exc:
+        raise InvalidMeasure(
+            f"the body is not JSON: {exc}", errors=[{"where": "", "problem": "not JSON"}]
+        ) from None
+
+
+def _input_transform(request: Request):  # type: ignore[no-untyped-def]
+    """How to bring the body's coordinates to lon/lat (Content-Crs; default CRS84)."""
+    crs = parse_crs(request.headers.get("content-crs"), "Content-Crs")
+    if crs.srid == 3857:
+        raise InvalidParameter("Content-Crs must be CRS84, EPSG:4326 or EPSG:25832")
+    if crs.lat_lon:
+        return lambda g: shapely.transform(g, lambda c: c[:, ::-1])
+    if crs.srid == 25832:
+        return lambda g: shapely.transform(
+            g, lambda c: np.column_stack(_FROM_UTM.transform(c[:, 0], c[:, 1]))
+        )
+    return None
+
+
+def _if_match(request: Request, *, required: bool = True) -> int | None:
+    raw = request.headers.get("if-match")
+    if raw is None:
+        if required:
+            raise PreconditionRequired("send If-Match with the ETag of the version you changed")
+        return None
+    tag = raw.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit():
+        raise PreconditionFailed(f"If-Match {raw!r} matches no version of this measure")
+    return int(tag)
+
+
+def _feature_response(request: Request, stored: measure_changes.Stored, status: int) -> Response:
+    href = f"{base_url(request)}/collections/measures/items/{stored.id}"
+    body = feature_with_links(
+        stored.feature,
+        [
+            link(href, "self", GEOJSON, "this measure"),
+            link(f"{href}/history", "version-history", JSON, "earlier versions"),
+        ],
+    )
+    headers = {"ETag": stored.etag}
+    if status == 201:
+        headers["Location"] = href
+    return Response(body, status_code=status, media_type=GEOJSON_MEDIA_TYPE, headers=headers)
+
+
+async def _create_collection(
+    conn: asyncpg.Connection, caller: Caller, doc: dict, transform: Any
+) -> list[measure_changes.Stored]:
+    """All features or none: every invalid one is reported by its index."""
+    features = doc.get("features")
+    if not isinstance(features, list) or not features:
+        raise InvalidMeasure(
+            "a FeatureCollection needs a non-empty `features` list",
+            errors=[{"where": "/features", "problem": "missing or empty"}],
+        )
+    stored, errors = [], []
+    for index, feature in enumerate(features):
+        try:
+            async with conn.transaction():  # a savepoint: one failure does not end the others
+                stored.append(await measure_changes.create(conn, caller, feature, transform))
+        except InvalidMeasure as exc:
+            errors += [{**e, "where": f"/features/{index}{e['where']}"} for e in exc.errors]
+        except asyncpg.CheckViolationError:
+            errors.append(
+                {
+                    "where": f"/features/{index}/geometry",
+                    "problem": "lies outside the 17 Klima.Werk municipalities",
+                }
+            )
+    if errors:
+        raise InvalidMeasure(
+            f"nothing was stored: {len({e['where'].split('/')[2] for e in errors})} of "
+            f"{len(features)} features are invalid",
+            errors=errors,
+        )
+    return stored
+
+
+@router.post("/collections/measures/items", status_code=201, summary="Create measures")
+async def create_measure(request: Request, pool: PoolDep, caller: CallerDep) -> Response:
+    """Create a measure (a Feature) or several at once (a FeatureCollection, all or none)."""
+    _writer(caller)
+    doc = await _body(request)
+    transform = _input_transform(request)
+    key = request.headers.get("idempotency-key")
+    request_hash = hashlib.sha256(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    async with connection(pool) as conn:
+        if key:
+            earlier = await measure_writes.select_idempotent(conn, caller.partner or "", key)
+            if earlier is not None:
+                return _replay(earlier, request_hash)
+        try:
+            async with conn.transaction():
+                response = await _create(request, conn, caller, doc, transform)
+                if key:
+                    await measure_writes.store_idempotent(
+                        conn,
+                        caller.partner or "",
+                        key,
+                        request_hash,
+                        response.status_code,
+                        response.headers.get("location", ""),
+                        response.headers.get("etag", ""),
+                        bytes(response.body),
+                    )
+        except asyncpg.UniqueViolationError:
+            # A retry raced the first request: answer what the first one stored.
+            earlier = await measure_writes.select_idempotent(conn, caller.partner or "", key or "")
+            if earlier is None:
+                raise
+            return _replay(earlier, request_hash)
+    return response
+
+
+async def _create(
+    request: Request, conn: asyncpg.Connection, caller: Caller, doc: Any, transform: Any
+) -> Response:
+    if isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
+        stored = await _create_collection(conn, caller, doc, transform)
+        body = (
+            b'{"type":"FeatureCollection","features":['
+            + b",".join(s.feature for s in stored)
+            + b"]}"
+        )
+        return Response(body, status_code=201, media_type=GEOJSON_MEDIA_TYPE)
+    stored_one = await measure_changes.create(conn, caller, doc, transform)
+    return _feature_response(request, stored_one, 201)
+
+
+def _replay(earlier: asyncpg.Record, request_hash: str) -> Response:
+    if earlier["request_hash"] != request_hash:
+        raise InvalidMeasure(
+            "this Idempotency-Key was used for a different request",
+            errors=[{"where": "Idempotency-Key", "problem": "reused"}],
+        )
+    headers = {k: v for k, v in (("Location", earlier["location"]), ("ETag", earlier["etag"])) if v}
+    return Response(
+        bytes(earlier["body"]),
+        status_code=earlier["status"],
+        media_type=GEOJSON_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+async def _change(
+    request: Request, pool: PoolDep, caller: Caller, measure_id: str, *, replace: bool
+) -> Response:
+    _writer(caller)
+    key = params.parse_uuid(measure_id)
+    version = _if_match(request)
+    doc = await _body(request)
+    transform = _input_transform(request)
+    async with connection(pool) as conn, conn.transaction():
+        stored = await measure_changes.change(
+            conn, caller, key, version, doc, replace=replace, transform=transform
+        )
+    return _feature_response(request, stored, 200)
+
+
+@router.put(ITEM, summary="Replace a measure")
+async def replace_measure(
+    measure_id: str, request: Request, pool: PoolDep, caller: CallerDep
+) -> Response:
+    """Replace a measure; needs If-Match with its current ETag (412 when stale)."""
+    return await _change(request, pool, caller, measure_id, replace=True)
+
+
+@router.patch(ITEM, summary="Update a measure (JSON merge patch)")
+async def update_measure(
+    measure_id: str, request: Request, pool: PoolDep, caller: CallerDep
+) -> Response:
+    """Change some properties or the geometry; reviewers set review_state here."""
+    return await _change(request, pool, caller, measure_id, replace=False)
+
+
+@router.delete(ITEM, status_code=204, summary="Delete a measure")
+async def delete_measure(
+    measure_id: str, request: Request, pool: PoolDep, caller: CallerDep
+) -> Response:
+    """Soft delete: gone from reads, kept in the history. If-Match is honoured."""
+    _writer(caller)
+    key = params.parse_uuid(measure_id)
+    version = _if_match(request, required=False)
+    async with connection(pool) as conn, conn.transaction():
+        await measure_changes.delete(conn, caller, key, version)
+    return Response(status_code=204)
+
+
+@router.get(ITEM + "/history", summary="Versions of a measure")
+async def get_measure_history(measure_id: str, pool: PoolDep, caller: CallerDep) -> Response:
+    """Every version, newest first, with who changed what when."""
+    key = params.parse_uuid(measure_id)
+    async with connection(pool) as conn:
+        visible = await measures.select_feature(conn, key, caller.visibility)
+        if visible is None:
+            raise NotFound(f"no measure {measure_id}")
+        rows = await measure_writes.select_history(conn, key)
+    snapshots = [orjson.loads(r["snapshot"]) for r in rows]
+    versions = []
+    for i, row in enumerate(rows):
+        older = snapshots[i + 1] if i + 1 < len(snapshots) else {}
+        entry = {
+            "version": row["version"],
+            "changed_at": row["changed_at"].isoformat(),
+            "partner": row["partner"],
+            "changes": diff(older, snapshots[i]) if older else {"created": True},
+        }
+        if row["deleted_at"] is not None:
+            entry["deleted_at"] = row["deleted_at"].isoformat()
+        versions.append(entry)
+    return json_response({"id": measure_id, "versions": versions})

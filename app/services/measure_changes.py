@@ -1,0 +1,162 @@
+"""Creating, changing, reviewing and deleting measures: the sequence every writer shares.
+
+Each function runs in the caller's transaction: validate, check rights, write, and
+return the stored Feature. Nothing is written when any step fails.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from app.auth.caller import Caller
+from app.domain.catalogue import load_catalogue
+from app.domain.review import can_edit, can_review, review_after_change
+from app.domain.validation import check_feature, check_type_fits_geometry
+from app.errors import Forbidden, InvalidMeasure, NotFound, PreconditionFailed
+from app.sql import measure_writes
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A measure as stored: its id, version (the ETag) and Feature (UTF-8 JSON)."""
+
+    id: uuid.UUID
+    version: int
+    feature: bytes
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
+
+def _stored(row: asyncpg.Record) -> Stored:
+    return Stored(id=row["id"], version=row["version"], feature=bytes(row["feature"]))
+
+
+def _invalid(errors: list[dict[str, str]]) -> InvalidMeasure:
+    summary = "; ".join(f"{e['where'] or '/'}: {e['problem']}" for e in errors[:5])
+    return InvalidMeasure(f"the measure was not stored: {summary}", errors=errors)
+
+
+def checked(doc: Any, caller: Caller, *, partial: bool, transform: Any = None):  # type: ignore[no-untyped-def]
+    """Validate a Feature or merge patch; raise InvalidMeasure listing every problem."""
+    measure, errors = check_feature(
+        doc,
+        load_catalogue(),
+        partial=partial,
+        may_review=caller.role in ("reviewer", "admin"),
+        transform=transform,
+    )
+    if errors or measure is None:
+        raise _invalid(errors)
+    return measure
+
+
+async def create(
+    conn: asyncpg.Connection, caller: Caller, doc: Any, transform: Any = None
+) -> Stored:
+    """Store a new measure of the caller; partners' measures await review."""
+    measure = checked(doc, caller, partial=False, transform=transform)
+    errors = check_type_fits_geometry(
+        load_catalogue(), measure.values["type"], measure.geometry["type"]
+    )
+    if errors:
+        raise _invalid(errors)
+    values = dict(measure.values)
+    if caller.role == "partner" or "review_state" not in values:
+        values["review_state"] = "submitted"
+    row = await measure_writes.insert_measure(conn, values, measure.geometry, caller.partner)
+    if (
+        caller.role == "reviewer"
+        and row["review_state"] != "submitted"
+        and not can_review(caller.role, caller.municipalities, row["municipality"])
+    ):
+        raise Forbidden("reviewers may publish only in their municipalities")
+    return _stored(row)
+
+
+async def _current(
+    conn: asyncpg.Connection, caller: Caller, measure_id: uuid.UUID, if_match: int
+) -> asyncpg.Record:
+    row = await measure_writes.select_for_change(conn, measure_id)
+    visible = row is not None and (
+        row["review_state"] == "published"
+        or can_edit(
+            caller.role, caller.partner, caller.municipalities, row["partner"], row["municipality"]
+        )
+    )
+    if not visible:
+        raise NotFound(f"no measure {measure_id}")
+    if not can_edit(
+        caller.role, caller.partner, caller.municipalities, row["partner"], row["municipality"]
+    ):
+        raise Forbidden("this key may not change this measure")
+    if row["version"] != if_match:
+        raise PreconditionFailed(
+            f"the measure is at version {row['version']}, not {if_match}; reload and retry"
+        )
+    return row
+
+
+async def change(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    measure_id: uuid.UUID,
+    if_match: int,
+    doc: Any,
+    *,
+    replace: bool,
+    transform: Any = None,
+) -> Stored:
+    """PUT (replace) or PATCH (JSON merge patch) a measure at version `if_match`."""
+    current = await _current(conn, caller, measure_id, if_match)
+    measure = checked(doc, caller, partial=not replace, transform=transform)
+    values = dict(measure.values)
+    if replace:
+        # A replacement resets the facts it does not name; review fields stay unless named.
+        for name in measure_writes.WRITABLE:
+            if name not in ("review_state", "review_note"):
+                values.setdefault(name, None)
+        values["status"] = values["status"] or "planned"
+    if ("review_state" in measure.values or "review_note" in measure.values) and not can_review(
+        caller.role, caller.municipalities, current["municipality"]
+    ):
+        raise Forbidden("only reviewers of this municipality and admins review measures")
+    type_id = values.get("type") or current["type"]
+    geometry_type = measure.geometry["type"] if measure.geometry else current["geometry_type"]
+    errors = check_type_fits_geometry(load_catalogue(), type_id, _geojson_type(geometry_type))
+    if errors:
+        raise _invalid(errors)
+    values = review_after_change(caller.role, values)
+    row = await measure_writes.update_measure(
+        conn, measure_id, if_match, values, measure.geometry, caller.partner
+    )
+    if row is None:  # cannot happen under FOR UPDATE; kept as the last guard
+        raise PreconditionFailed("the measure changed meanwhile; reload and retry")
+    return _stored(row)
+
+
+async def delete(
+    conn: asyncpg.Connection, caller: Caller, measure_id: uuid.UUID, if_match: int | None
+) -> None:
+    """Soft-delete a measure (at version `if_match` when given)."""
+    row = await measure_writes.select_for_change(conn, measure_id)
+    version = if_match if if_match is not None else (row["version"] if row else 0)
+    await _current(conn, caller, measure_id, version)
+    await measure_writes.delete_measure(conn, measure_id, version, caller.partner)
+
+
+def _geojson_type(postgis_type: str) -> str:
+    names = {
+        "POINT": "Point",
+        "MULTIPOINT": "MultiPoint",
+        "LINESTRING": "LineString",
+        "MULTILINESTRING": "MultiLineString",
+        "POLYGON": "Polygon",
+        "MULTIPOLYGON": "MultiPolygon",
+    }
+    return names.get(postgis_type.upper(), postgis_type)

@@ -1,0 +1,146 @@
+"""SQL for writing measures: insert, versioned update, soft delete, history, idempotency."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import asyncpg
+
+# Columns a request may set; names come from this tuple only, never from input.
+WRITABLE = (
+    "type",
+    "title",
+    "description",
+    "status",
+    "review_state",
+    "review_note",
+    "disconnected_area_m2",
+    "retention_volume_m3",
+    "cost_eur",
+    "funding",
+    "completed_on",
+    "source",
+)
+RETURNING = (
+    "RETURNING id, version, convert_to(feature, 'UTF8') AS feature, partner, "
+    "municipality, review_state"
+)
+
+
+async def insert_measure(
+    conn: asyncpg.Connection,
+    values: dict[str, Any],
+    geometry: dict[str, Any],
+    partner: str | None,
+) -> asyncpg.Record:
+    """Insert one measure; the trigger derives municipality, area and the Feature."""
+    columns = [c for c in WRITABLE if c in values]
+    args: list[Any] = [values[c] for c in columns]
+    args += [partner, partner, json.dumps(geometry)]
+    n = len(columns)
+    placeholders = ", ".join(f"${i + 1}" for i in range(n))
+    sql = (
+        f"INSERT INTO measures ({', '.join([*columns, 'partner', 'changed_by', 'geom'])}) "
+        f"VALUES ({placeholders}{', ' if n else ''}${n + 1}, ${n + 2}, "
+        f"ST_SetSRID(ST_GeomFromGeoJSON(${n + 3}), 4326)) {RETURNING}"
+    )
+    return await conn.fetchrow(sql, *args)
+
+
+async def update_measure(
+    conn: asyncpg.Connection,
+    measure_id: uuid.UUID,
+    version: int,
+    values: dict[str, Any],
+    geometry: dict[str, Any] | None,
+    actor: str | None,
+) -> asyncpg.Record | None:
+    """Apply a change if `version` is still current (None otherwise: a lost race)."""
+    columns = [c for c in WRITABLE if c in values]
+    args: list[Any] = [measure_id, version, actor] + [values[c] for c in columns]
+    sets = ["changed_by = $3"] + [f"{c} = ${i + 4}" for i, c in enumerate(columns)]
+    if geometry is not None:
+        args.append(json.dumps(geometry))
+        sets.append(f"geom = ST_SetSRID(ST_GeomFromGeoJSON(${len(args)}), 4326)")
+    sql = (
+        f"UPDATE measures SET {', '.join(sets)} "
+        f"WHERE id = $1 AND version = $2 AND deleted_at IS NULL {RETURNING}"
+    )
+    return await conn.fetchrow(sql, *args)
+
+
+async def delete_measure(
+    conn: asyncpg.Connection, measure_id: uuid.UUID, version: int, actor: str | None
+) -> bool:
+    """Soft delete: gone from reads, kept in history."""
+    status = await conn.execute(
+        "UPDATE measures SET deleted_at = now(), changed_by = $3"
+        " WHERE id = $1 AND version = $2 AND deleted_at IS NULL",
+        measure_id,
+        version,
+        actor,
+    )
+    return status.endswith(" 1")
+
+
+async def select_for_change(
+    conn: asyncpg.Connection, measure_id: uuid.UUID
+) -> asyncpg.Record | None:
+    """The current version and owner facts, locked for this transaction."""
+    return await conn.fetchrow(
+        "SELECT id, version, partner, municipality, review_state, type,"
+        " convert_to(feature, 'UTF8') AS feature, GeometryType(geom) AS geometry_type"
+        " FROM measures WHERE id = $1 AND deleted_at IS NULL FOR UPDATE",
+        measure_id,
+    )
+
+
+async def select_history(conn: asyncpg.Connection, measure_id: uuid.UUID) -> list[asyncpg.Record]:
+    """Every version, newest first: the current row, then the kept earlier versions."""
+    return await conn.fetch(
+        "SELECT version, updated_at AS changed_at, changed_by AS partner, feature::jsonb::text"
+        " AS snapshot, deleted_at FROM measures WHERE id = $1"
+        " UNION ALL"
+        " SELECT version, changed_at, partner, snapshot::text, NULL FROM measure_history"
+        " WHERE measure_id = $1"
+        " ORDER BY version DESC",
+        measure_id,
+    )
+
+
+async def select_idempotent(
+    conn: asyncpg.Connection, partner: str, key: str
+) -> asyncpg.Record | None:
+    """The stored response of an earlier request with this Idempotency-Key."""
+    return await conn.fetchrow(
+        "SELECT status, location, etag, body, request_hash FROM idempotency_keys"
+        " WHERE partner = $1 AND key = $2",
+        partner,
+        key,
+    )
+
+
+async def store_idempotent(
+    conn: asyncpg.Connection,
+    partner: str,
+    key: str,
+    request_hash: str,
+    status: int,
+    location: str,
+    etag: str,
+    body: bytes,
+) -> None:
+    """Keep a response for retries of the same request."""
+    await conn.execute(
+        "INSERT INTO idempotency_keys (partner, key, request_hash, status, location, etag, body)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        partner,
+        key,
+        request_hash,
+        status,
+        location,
+        etag,
+        body,
+    )
