@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from app.cli.main import app
 from app.config import get_settings
 
-runner = CliRunner()
+# A wide terminal, so that the table shows whole cells.
+runner = CliRunner(env={"COLUMNS": "200"})
 
 
 async def invoke(*args: str):  # type: ignore[no-untyped-def]
