@@ -1,0 +1,175 @@
+"""Bulk import from files: reprojected, checked, all or nothing, even when killed."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import asyncpg
+import numpy as np
+import pyogrio.raw
+import pytest
+import shapely
+
+from app.services.importing import import_file
+from tests.geo import to_metric
+
+pytestmark = pytest.mark.usefixtures("clean")
+
+
+def write_file(
+    path: Path,
+    geometries: list,
+    props: dict[str, list],
+    crs: str = "EPSG:4326",
+    driver: str | None = None,
+) -> Path:
+    fields = list(props)
+    data = [
+        np.array(props[f], dtype=object if isinstance(props[f][0], str) else None) for f in fields
+    ]
+    kinds = {g.geom_type for g in geometries}
+    pyogrio.raw.write(
+        path,
+        np.array(shapely.to_wkb(geometries), dtype=object),
+        data,
+        fields,
+        geometry_type=kinds.pop() if len(kinds) == 1 else "Unknown",
+        crs=crs,
+        driver=driver,
+    )
+    return path
+
+
+def roofs(n: int, x0: float = 7.10, y0: float = 51.52) -> list:
+    return [shapely.box(x0 + i * 1e-4, y0, x0 + i * 1e-4 + 5e-5, y0 + 5e-5) for i in range(n)]
+
+
+async def test_geopackage_in_utm32_is_reprojected_and_stored(
+    dsn: str, pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    lonlat = roofs(3)
+    metric = [to_metric(g) for g in lonlat]
+    path = write_file(
+        tmp_path / "roofs.gpkg",
+        metric,
+        {
+            "type": ["green_roof_extensive"] * 3,
+            "title": ["Dach A", "Dach B", "Dach C"],
+            "status": ["completed"] * 3,
+            "cost_eur": [1000.0, 2000.0, 3000.0],
+            "objektnr": ["1", "2", "3"],
+        },
+        crs="EPSG:25832",
+    )
+    report = await import_file(dsn, path, partner="Stadtwerke")
+    assert (report.read, report.imported, report.rejected) == (3, 3, [])
+    assert report.ignored_columns == ["objektnr"]
+    rows = await pool.fetch(
+        "SELECT title, partner, review_state, municipality, source,"
+        " ST_AsText(geom) AS wkt FROM measures ORDER BY title"
+    )
+    assert [r["title"] for r in rows] == ["Dach A", "Dach B", "Dach C"]
+    assert {(r["partner"], r["review_state"], r["municipality"], r["source"]) for r in rows} == {
+        ("Stadtwerke", "submitted", "05513000", "import:roofs.gpkg")
+    }
+    stored = shapely.from_wkt(rows[0]["wkt"])
+    assert stored.hausdorff_distance(lonlat[0]) < 1e-7  # about a centimetre
+
+
+async def test_shapefile_and_geojson_import(dsn: str, pool: asyncpg.Pool, tmp_path: Path) -> None:
+    points = [shapely.Point(7.01, 51.45), shapely.Point(7.011, 51.451)]
+    props = {"type": ["cistern", "tree_trench"], "title": ["Zisterne", "Baumrigole"]}
+    shp = write_file(tmp_path / "points.shp", points, props, driver="ESRI Shapefile")
+    geojson = write_file(tmp_path / "points.geojson", points, props, driver="GeoJSON")
+    assert (await import_file(dsn, shp)).imported == 2
+    assert (await import_file(dsn, geojson)).imported == 2
+    assert await pool.fetchval("SELECT count(DISTINCT source) FROM measures") == 2
+
+
+async def test_one_bad_feature_means_nothing_is_stored(
+    dsn: str, pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    geometries = [*roofs(2), shapely.Point(7.08, 51.66), roofs(1)[0]]  # 3rd: Marl, outside
+    path = write_file(
+        tmp_path / "mixed.gpkg",
+        geometries,
+        {
+            "type": ["green_roof_extensive", "green_roof_extensiv", "cistern", "cistern"],
+            "title": ["ok", "typo", "outside", "wrong geometry"],
+        },
+    )
+    report = await import_file(dsn, path)
+    assert report.imported == 0
+    refused = {(r["feature"], r["where"]) for r in report.rejected}
+    assert refused == {(1, "/properties/type"), (3, "/geometry/type")}
+    assert await pool.fetchval("SELECT count(*) FROM measures") == 0
+    # With the type errors fixed the exact boundary check (in the database) refuses #2.
+    fixed = write_file(
+        tmp_path / "fixed.gpkg",
+        geometries[:3],
+        {
+            "type": ["green_roof_extensive", "green_roof_extensive", "cistern"],
+            "title": ["ok", "ok", "outside"],
+        },
+    )
+    report = await import_file(dsn, fixed)
+    assert [(r["feature"], r["where"]) for r in report.rejected] == [(2, "/geometry")]
+    assert await pool.fetchval("SELECT count(*) FROM measures") == 0
+
+
+async def test_dry_run_stores_nothing(dsn: str, pool: asyncpg.Pool, tmp_path: Path) -> None:
+    path = write_file(
+        tmp_path / "dry.gpkg",
+        roofs(5),
+        {"type": ["green_roof_extensive"] * 5, "title": [f"Dach {i}" for i in range(5)]},
+    )
+    report = await import_file(dsn, path, dry_run=True)
+    assert report.imported == 0 and report.rejected == []
+    assert await pool.fetchval("SELECT count(*) FROM measures") == 0
+
+
+async def test_an_import_killed_midway_leaves_nothing(
+    dsn: str, pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    n = 30_000
+    path = write_file(
+        tmp_path / "big.gpkg",
+        roofs(n, x0=7.0, y0=51.45),
+        {"type": ["green_roof_extensive"] * n, "title": [f"Dach {i}" for i in range(n)]},
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.cli.main", "import", str(path)],
+        env={**os.environ, "DATABASE_URL": dsn},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        # Wait until the import writes in the database, then kill the importer.
+        for _ in range(600):
+            busy = await pool.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
+                " AND query ~ 'import_staging|import_derived|INSERT INTO measures'"
+            )
+            if busy:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            pytest.fail("the import never reached the database")
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    for _ in range(100):  # the server notices the dropped connection and rolls back
+        if not await pool.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE query ~ 'import_'"
+            " AND state <> 'idle' AND pid <> pg_backend_pid()"
+        ):
+            break
+        await asyncio.sleep(0.1)
+    assert await pool.fetchval("SELECT count(*) FROM measures") == 0
