@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,6 +52,11 @@ class Settings(BaseSettings):
         from app.db.cluster import Cluster
 
         return Cluster(self.data_dir, self.embedded_port)
+
+    def dsn_of(self, database: str) -> str:
+        """The configured server's URL with another database name."""
+        parts = urlsplit(self.dsn)
+        return urlunsplit(parts._replace(path=f"/{database}"))
 
     @property
     def dsn(self) -> str:

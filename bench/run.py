@@ -18,7 +18,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -39,8 +38,8 @@ QUERIES = {
 
 
 def database_url(name: str) -> str:
-    parts = urlsplit(get_settings().dsn)
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    """The configured server (DATABASE_URL or the embedded cluster) with another database."""
+    return get_settings().dsn_of(name)
 
 
 async def prepare(count: int, seed: int) -> str:
@@ -57,6 +56,16 @@ async def prepare(count: int, seed: int) -> str:
     finally:
         await conn.close()
     return url
+
+
+async def settle(url: str) -> None:
+    """Measure the steady state: statistics and visibility map up to date, no stale tiles."""
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("VACUUM (ANALYZE) measures")
+        await conn.execute("TRUNCATE tile_cache")
+    finally:
+        await conn.close()
 
 
 def wrk(url: str, seconds: int) -> dict[str, float]:

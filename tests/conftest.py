@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -20,8 +19,7 @@ TEST_DATABASE = "klimawerk_test"
 
 def database_url(name: str) -> str:
     """The configured server (DATABASE_URL or the embedded cluster) with another database."""
-    parts = urlsplit(get_settings().dsn)
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    return get_settings().dsn_of(name)
 
 
 async def recreate_database(name: str) -> str:

@@ -15,6 +15,7 @@ from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
 from app.errors import InvalidFilter
+from app.ogc.queryables import SQL_CASTS as CASTS
 from app.ogc.queryables import Queryable
 from app.sql.where import Where
 
@@ -31,14 +32,6 @@ SPATIAL = {
     "s_touches": "ST_Touches",
     "s_crosses": "ST_Crosses",
     "s_overlaps": "ST_Overlaps",
-}
-CASTS = {
-    "text": "text",
-    "uuid": "uuid",
-    "number": "float8",
-    "integer": "int8",
-    "date": "date",
-    "timestamp": "timestamptz",
 }
 
 

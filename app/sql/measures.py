@@ -12,17 +12,8 @@ import asyncpg
 from app.errors import InvalidParameter
 from app.ogc.crs import CRS84, Crs
 from app.ogc.params import BBox, Cursor
+from app.ogc.queryables import SQL_CASTS as CASTS
 from app.sql.where import Where
-
-CASTS = {
-    "text": "text",
-    "uuid": "uuid",
-    "number": "float8",
-    "integer": "int8",
-    "date": "date",
-    "timestamp": "timestamptz",
-    "bool": "bool",
-}
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,6 @@ from app.config import get_settings
 runner = CliRunner()
 
 
-@pytest.fixture
-def use_test_database(dsn: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("DATABASE_URL", dsn)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
 @pytest.mark.usefixtures("use_test_database")
 def test_db_status_prints_url_and_postgis(dsn: str) -> None:
     result = runner.invoke(app, ["db", "status"])

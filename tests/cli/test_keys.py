@@ -10,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from app.cli.main import app
-from app.config import get_settings
 
 # A wide terminal, so that the table shows whole cells.
 runner = CliRunner(env={"COLUMNS": "200"})
@@ -19,14 +18,6 @@ runner = CliRunner(env={"COLUMNS": "200"})
 async def invoke(*args: str):  # type: ignore[no-untyped-def]
     """Run the CLI off the event loop (it runs its own)."""
     return await asyncio.to_thread(runner.invoke, app, list(args))
-
-
-@pytest.fixture
-def use_test_database(dsn: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("DATABASE_URL", dsn)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 @pytest.mark.usefixtures("use_test_database")
