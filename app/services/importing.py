@@ -42,13 +42,24 @@ CREATE TEMP TABLE import_staging (
 """
 STAGING_COLUMNS = ("n", *CLIENT_FIELDS, "wkb")
 
+# A feature touching one municipality belongs to it; only features on a border need the
+# full rule of measure_municipality(). The join settles the common case set-based.
 DERIVE = """
 CREATE TEMP TABLE import_derived ON COMMIT DROP AS
-SELECT s.*, g.geom, measure_municipality(g.geom) AS municipality,
+WITH g AS (
+  SELECT s.*, ST_SetSRID(ST_GeomFromWKB(s.wkb), 4326) AS geom FROM import_staging s
+), hits AS (
+  SELECT g.n, array_agg(DISTINCT p.ags) AS candidates
+    FROM g JOIN municipality_parts p ON p.geom && g.geom AND ST_Intersects(p.geom, g.geom)
+   GROUP BY g.n
+)
+SELECT g.*,
+       CASE WHEN cardinality(h.candidates) = 1 THEN h.candidates[1]
+            WHEN h.candidates IS NOT NULL THEN measure_municipality(g.geom) END AS municipality,
        measure_area_m2(g.geom, t.line_width_m) AS area_m2
-  FROM import_staging s
- CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_GeomFromWKB(s.wkb), 4326) AS geom) g
-  JOIN measure_types t ON t.id = s.type
+  FROM g
+  LEFT JOIN hits h ON h.n = g.n
+  JOIN measure_types t ON t.id = g.type
 """
 
 OUTSIDE = "SELECT n FROM import_derived WHERE municipality IS NULL ORDER BY n"
@@ -60,7 +71,7 @@ INSERT INTO measures (type, title, description, status, review_state, disconnect
 SELECT type, title, description, coalesce(status, 'planned'), $1, disconnected_area_m2,
        retention_volume_m3, cost_eur, funding, completed_on, coalesce(source, $2), $3, $3,
        geom, municipality, area_m2
-  FROM import_derived ORDER BY n
+  FROM import_derived
 """
 
 
