@@ -43,6 +43,7 @@ async def get_landing(request: Request) -> Response:
             link(f"{base}/conformance", "conformance", JSON, "conformance classes"),
             link(f"{base}/collections", "data", JSON, "the collections"),
             link(f"{base}/collections/measures/items", "items", GEOJSON, "the measures"),
+            link(f"{base}/measure-types", "describedby", JSON, "the measure-type catalogue"),
         ],
     }
     if wants_html(request):

@@ -68,3 +68,18 @@ async def test_municipality_paging_and_item(client: httpx.AsyncClient) -> None:
 async def test_health(client: httpx.AsyncClient) -> None:
     body = (await client.get("/health")).json()
     assert body["status"] == "ok" and body["municipalities"] == 17
+
+
+async def test_measure_type_catalogue(client: httpx.AsyncClient) -> None:
+    body = (await client.get("/measure-types")).json()
+    types = {t["id"]: t for t in body["types"]}
+    assert len(types) == 15
+    assert types["swale"]["label_de"] == "Versickerungsmulde"
+    assert types["cistern"]["geometry_types"] == ["Point"]
+    balance = types["green_roof_extensive"]["water_balance"]
+    assert balance["runoff"] + balance["infiltration"] + balance["evaporation"] == 1
+    assert balance["source"] and body["sources"]
+    one = await client.get("/measure-types/swale")
+    assert one.json()["label_en"] == types["swale"]["label_en"]
+    missing = await client.get("/measure-types/pond")
+    assert missing.status_code == 404 and "see /measure-types" in missing.json()["detail"]
