@@ -7,7 +7,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app.api import collections, items, landing, measure_types, tiles, transactions
+from app.api import (
+    collections,
+    items,
+    landing,
+    measure_types,
+    statistics,
+    tiles,
+    transactions,
+)
 from app.api.deps import KnownMunicipalities
 from app.config import Settings, get_settings
 from app.db.session import create_pool
@@ -38,6 +46,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.known_municipalities = KnownMunicipalities()
     install_error_handlers(app)
-    for module in (landing, collections, items, transactions, tiles, measure_types):
+    for module in (landing, collections, items, transactions, tiles, measure_types, statistics):
         app.include_router(module.router)
     return app

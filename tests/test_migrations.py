@@ -21,6 +21,7 @@ TABLES = {
     "api_keys",
     "data_version",
     "tile_cache",
+    "municipality_baselines",
     "idempotency_keys",
 }
 

@@ -25,7 +25,7 @@ from app.sql.where import Where
 FORMATS = frozenset({"json", "geojson", "html"})
 
 
-def _doc(name: str, description: str, **schema: Any) -> dict[str, Any]:
+def doc_parameter(name: str, description: str, **schema: Any) -> dict[str, Any]:
     return {
         "name": name,
         "in": "query",
@@ -36,24 +36,31 @@ def _doc(name: str, description: str, **schema: Any) -> dict[str, Any]:
 
 
 FILTER_PARAMETERS = [
-    _doc("municipality", "8-digit AGS; comma-separated for several"),
-    _doc("type", "measure type id(s) from /measure-types; comma-separated"),
-    _doc("status", "planned, in_progress, completed, cancelled; comma-separated"),
-    _doc("datetime", "completion date: an instant or an interval start/end (.. for open)"),
-    _doc("filter", "CQL2 filter expression (see the queryables)"),
-    _doc("filter-lang", "cql2-text (default) or cql2-json", enum=["cql2-text", "cql2-json"]),
-    _doc("filter-crs", "CRS of geometry literals in filter (URI; default CRS84)"),
+    doc_parameter("municipality", "8-digit AGS; comma-separated for several"),
+    doc_parameter("type", "measure type id(s) from /measure-types; comma-separated"),
+    doc_parameter("status", "planned, in_progress, completed, cancelled; comma-separated"),
+    doc_parameter(
+        "review_state", "submitted, published, rejected (what the key may see); comma-separated"
+    ),
+    doc_parameter("datetime", "completion date: an instant or an interval start/end (.. for open)"),
+    doc_parameter("filter", "CQL2 filter expression (see the queryables)"),
+    doc_parameter(
+        "filter-lang", "cql2-text (default) or cql2-json", enum=["cql2-text", "cql2-json"]
+    ),
+    doc_parameter("filter-crs", "CRS of geometry literals in filter (URI; default CRS84)"),
 ]
 MEASURE_PARAMETERS = [
-    _doc("bbox", "minx,miny,maxx,maxy in bbox-crs (default CRS84 lon/lat)"),
-    _doc("bbox-crs", "CRS of bbox (URI)"),
-    _doc("crs", "CRS of the returned geometries (URI; default CRS84)"),
-    _doc("limit", "features per page, 1..10000 (default 100)"),
-    _doc("cursor", "paging position, from a next/prev link"),
-    _doc("sortby", "comma-separated properties, '-' for descending, e.g. -completed_on,title"),
-    _doc("properties", "comma-separated properties to return"),
+    doc_parameter("bbox", "minx,miny,maxx,maxy in bbox-crs (default CRS84 lon/lat)"),
+    doc_parameter("bbox-crs", "CRS of bbox (URI)"),
+    doc_parameter("crs", "CRS of the returned geometries (URI; default CRS84)"),
+    doc_parameter("limit", "features per page, 1..10000 (default 100)"),
+    doc_parameter("cursor", "paging position, from a next/prev link"),
+    doc_parameter(
+        "sortby", "comma-separated properties, '-' for descending, e.g. -completed_on,title"
+    ),
+    doc_parameter("properties", "comma-separated properties to return"),
     *FILTER_PARAMETERS,
-    _doc("f", "output format", enum=sorted(FORMATS)),
+    doc_parameter("f", "output format", enum=sorted(FORMATS)),
 ]
 ITEM_PARAMETERS = frozenset(p["name"] for p in MEASURE_PARAMETERS)
 
@@ -122,6 +129,9 @@ def parse_measure_query(
         ),
         type=params.parse_choices("type", get("type"), frozenset(catalogue.types)),
         status=params.parse_choices("status", get("status"), frozenset(catalogue.statuses)),
+        review_state=params.parse_choices(
+            "review_state", get("review_state"), frozenset(catalogue.review_states)
+        ),
         completed=params.parse_datetime(get("datetime")),
         filter=condition,
         sortby=sort_keys,

@@ -62,6 +62,7 @@ class MeasureQuery:
     municipality: list[str] = field(default_factory=list)
     type: list[str] = field(default_factory=list)
     status: list[str] = field(default_factory=list)
+    review_state: list[str] = field(default_factory=list)
     completed: tuple[dt.date | None, dt.date | None] | None = None
     filter: Where | None = None
     sortby: list[SortKey] = field(default_factory=list)
@@ -101,7 +102,7 @@ def measure_where(query: MeasureQuery) -> Where:
         # A scalar subquery is computed once per execution; a bare function of the
         # parameters would be recomputed per row under a generic (prepared) plan.
         where.add(f"ST_Intersects(geom, (SELECT {envelope}))")
-    for column in ("municipality", "type", "status"):
+    for column in ("municipality", "type", "status", "review_state"):
         values = getattr(query, column)
         if len(values) == 1:
             where.add(f"{column} = {where.param(values[0])}")

@@ -1,0 +1,222 @@
+"""`/statistics`: how much has been done, what it does for the water balance, and how
+far each city (or the region) is from the Klima.Werk targets. JSON or CSV (`f=csv`)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.datastructures import QueryParams
+from starlette.responses import Response
+
+from app.api.deps import CallerDep, KnownMunicipalitiesDep, PoolDep
+from app.api.measure_query import FILTER_PARAMETERS, doc_parameter, parse_measure_query
+from app.api.render import json_response
+from app.db.session import connection
+from app.domain.catalogue import load_catalogue
+from app.domain.water_balance import (
+    DEFAULT_PRECIPITATION_MM,
+    DISCONNECTION_TARGET,
+    EVAPORATION_TARGET_PP,
+    progress,
+)
+from app.errors import InvalidParameter
+from app.ogc import params
+from app.sql import statistics
+
+router = APIRouter(tags=["statistics"])
+
+PARAMETERS = [
+    *(
+        p
+        for p in FILTER_PARAMETERS
+        if p["name"] in ("municipality", "type", "status", "review_state", "filter", "filter-lang")
+    ),
+    doc_parameter("year", "completion year, e.g. 2024 (only completed measures with that date)"),
+    doc_parameter("f", "json (default) or csv", enum=["json", "csv"]),
+]
+ALLOWED = frozenset(p["name"] for p in PARAMETERS)
+FIGURES = (
+    "count",
+    "area_m2",
+    "disconnected_area_m2",
+    "runoff_avoided_m3",
+    "extra_evaporation_m3",
+    "extra_infiltration_m3",
+)
+
+
+def _figures(row: Any) -> dict[str, float | int]:
+    out: dict[str, float | int] = {"count": row["count"]}
+    for name in FIGURES[1:]:
+        out[name] = round(float(row[name] or 0), 1)
+    return out
+
+
+def _year(raw: str | None) -> tuple[dt.date, dt.date] | None:
+    if raw is None:
+        return None
+    if not (raw.isdigit() and 1990 <= int(raw) <= 2100):
+        raise InvalidParameter(f"year must be a year like 2024, got {raw!r}")
+    return dt.date(int(raw), 1, 1), dt.date(int(raw), 12, 31)
+
+
+def _targets(rows: list[Any], baselines: list[Any], scope: set[str] | None) -> dict[str, Any]:
+    """Progress against both targets for the municipalities in scope that have a baseline."""
+    by_ags = {r["municipality"]: r for r in rows if not r["g_municipality"]}
+    chosen = [b for b in baselines if scope is None or b["ags"] in scope]
+    with_baseline = [b for b in chosen if b["sealed_area_m2"]]
+    if not with_baseline:
+        return {
+            "baseline": "no baseline",
+            "municipalities_with_baseline": 0,
+            "municipalities": len(chosen),
+        }
+    sealed = sum(b["sealed_area_m2"] for b in with_baseline)
+    disconnected = sum(
+        float(by_ags[b["ags"]]["disconnected_completed_m2"] or 0)
+        for b in with_baseline
+        if b["ags"] in by_ags
+    )
+    evaporation = sum(
+        float(by_ags[b["ags"]]["extra_evaporation_completed_m3"] or 0)
+        for b in with_baseline
+        if b["ags"] in by_ags
+    )
+    # Rain on the sealed area, each municipality with its own precipitation.
+    rain_weighted_mm = (
+        sum(b["sealed_area_m2"] * b["precipitation_mm"] for b in with_baseline) / sealed
+    )
+    result = progress(disconnected, evaporation, sealed, rain_weighted_mm)
+    return {
+        "municipalities_with_baseline": len(with_baseline),
+        "municipalities": len(chosen),
+        "sealed_area_m2": round(sealed, 1),
+        "disconnection": {
+            "target_share": DISCONNECTION_TARGET,
+            "disconnected_completed_m2": round(disconnected, 1),
+            "share": result.disconnected_share,
+            "target_reached": result.disconnection_target_reached,
+        },
+        "evaporation": {
+            "target_pp": EVAPORATION_TARGET_PP,
+            "extra_evaporation_completed_m3": round(evaporation, 1),
+            "change_pp": result.evaporation_change_pp,
+            "target_reached": result.evaporation_target_reached,
+        },
+        "baselines": [
+            {
+                k: b[k]
+                for k in (
+                    "ags",
+                    "name",
+                    "sealed_area_m2",
+                    "sealed_source",
+                    "sealed_year",
+                    "evaporation_rate",
+                    "precipitation_mm",
+                    "is_demo",
+                )
+            }
+            for b in with_baseline
+        ],
+    }
+
+
+def _document(rows: list[Any], baselines: list[Any], municipalities: list[str]) -> dict[str, Any]:
+    catalogue = load_catalogue()
+    names = {b["ags"]: b["name"] for b in baselines}
+    total = next(
+        (r for r in rows if r["g_type"] and r["g_status"] and r["g_year"] and r["g_municipality"]),
+        None,
+    )
+
+    def group(key: str) -> list[Any]:
+        return sorted(
+            (r for r in rows if not r[f"g_{key}"]), key=lambda r: (r[key] is None, r[key])
+        )
+
+    by_type = []
+    for r in group("type"):
+        label = catalogue.types[r["type"]]
+        by_type.append(
+            {
+                "type": r["type"],
+                "label_de": label.label_de,
+                "label_en": label.label_en,
+                **_figures(r),
+            }
+        )
+    return {
+        "scope": {"municipalities": municipalities or "region"},
+        "assumptions": {
+            "precipitation_mm_default": DEFAULT_PRECIPITATION_MM,
+            "reference_state": catalogue.reference_state.as_json(),
+            "progress_counts": "completed measures only",
+        },
+        "totals": _figures(total) if total else _figures({"count": 0}),
+        "by_type": by_type,
+        "by_status": [{"status": r["status"], **_figures(r)} for r in group("status")],
+        "by_year": [{"year": r["year"], **_figures(r)} for r in group("year")],
+        "by_municipality": [
+            {"municipality": r["municipality"], "name": names.get(r["municipality"]), **_figures(r)}
+            for r in group("municipality")
+        ],
+        "targets": _targets(rows, baselines, set(municipalities) or None),
+    }
+
+
+def _csv(doc: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["group", "key", *FIGURES])
+    writer.writerow(["total", "", *(doc["totals"].get(f, 0) for f in FIGURES)])
+    for group, key in (
+        ("by_type", "type"),
+        ("by_status", "status"),
+        ("by_year", "year"),
+        ("by_municipality", "municipality"),
+    ):
+        for row in doc[group]:
+            writer.writerow([key, "" if row[key] is None else row[key], *(row[f] for f in FIGURES)])
+    return out.getvalue()
+
+
+@router.get(
+    "/statistics",
+    summary="Statistics and progress towards the targets",
+    openapi_extra={"parameters": PARAMETERS},
+)
+async def get_statistics(
+    request: Request, pool: PoolDep, caller: CallerDep, known_municipalities: KnownMunicipalitiesDep
+) -> Response:
+    """Counts, areas and water-balance volumes by type, status, year and municipality;
+    disconnected share against 25 % and evaporation change against +10 pp."""
+    # `f` (json/csv) and `year` are this endpoint's own; the rest are the items filters.
+    params.check_unknown(dict(request.query_params), ALLOWED)
+    filters = QueryParams(
+        [(k, v) for k, v in request.query_params.multi_items() if k not in ("f", "year")]
+    )
+    query = parse_measure_query(filters, caller.visibility, known_municipalities, allowed=ALLOWED)
+    years = _year(request.query_params.get("year"))
+    if years:
+        query.completed = years
+    fmt = request.query_params.get("f", "json")
+    if fmt not in ("json", "csv"):
+        raise InvalidParameter(f"f must be json or csv, got {fmt!r}")
+    async with connection(pool) as conn:
+        rows = await statistics.select_grouped(
+            conn, query, load_catalogue().reference_state, DEFAULT_PRECIPITATION_MM
+        )
+        baselines = await statistics.select_baselines(conn, DEFAULT_PRECIPITATION_MM)
+    doc = _document(rows, baselines, query.municipality)
+    if fmt == "csv":
+        return Response(
+            _csv(doc),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="statistics.csv"'},
+        )
+    return json_response(doc)

@@ -1,0 +1,116 @@
+"""/statistics equals brute-force sums over the items of the same filter."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import asyncpg
+import httpx
+import pytest
+
+from app.domain.catalogue import load_catalogue
+from app.domain.water_balance import impact
+
+pytestmark = pytest.mark.usefixtures("demo")
+GELSENKIRCHEN = "05513000"
+
+
+async def all_items(client: httpx.AsyncClient, params: dict) -> list[dict]:
+    features, url, query = [], "/collections/measures/items", {**params, "limit": 10000}
+    while url:
+        body = (await client.get(url, params=query)).json()
+        features += body["features"]
+        url = next((link["href"] for link in body["links"] if link["rel"] == "next"), None)
+        query = None
+    return features
+
+
+def brute_force(features: list[dict]) -> dict[str, float]:
+    catalogue = load_catalogue()
+    totals = {"count": 0, "area_m2": 0.0, "runoff_avoided_m3": 0.0, "extra_evaporation_m3": 0.0}
+    for f in features:
+        p = f["properties"]
+        result = impact(
+            catalogue.types[p["type"]],
+            catalogue.reference_state,
+            p["area_m2"],
+            p["disconnected_area_m2"],
+        )
+        totals["count"] += 1
+        totals["area_m2"] += p["area_m2"]
+        totals["runoff_avoided_m3"] += result.runoff_avoided_m3
+        totals["extra_evaporation_m3"] += result.extra_evaporation_m3
+    return totals
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"municipality": GELSENKIRCHEN},
+        {"type": "swale"},
+        {"status": "completed"},
+        {"type": "green_roof_extensive,unsealing", "municipality": "05113000"},
+        {"filter": "area_m2 > 200"},
+    ],
+)
+async def test_totals_equal_the_items_of_the_same_filter(
+    client: httpx.AsyncClient, params: dict
+) -> None:
+    stats = (await client.get("/statistics", params=params)).json()
+    expected = brute_force(await all_items(client, params))
+    assert stats["totals"]["count"] == expected["count"] > 0
+    for name in ("area_m2", "runoff_avoided_m3", "extra_evaporation_m3"):
+        # per-item areas are rounded to 0.01 m² in the Feature
+        assert stats["totals"][name] == pytest.approx(expected[name], rel=1e-4, abs=1.0)
+    assert sum(r["count"] for r in stats["by_type"]) == expected["count"]
+    assert sum(r["count"] for r in stats["by_status"]) == expected["count"]
+
+
+async def test_year_series_counts_completions(client: httpx.AsyncClient) -> None:
+    stats = (await client.get("/statistics")).json()
+    completed = [f for f in await all_items(client, {"status": "completed"})]
+    years = {r["year"]: r["count"] for r in stats["by_year"] if r["year"] is not None}
+    assert sum(years.values()) == len(completed)
+    only_2024 = (await client.get("/statistics", params={"year": "2024"})).json()
+    assert only_2024["totals"]["count"] == years.get(2024, 0) > 0
+
+
+async def test_progress_without_and_with_a_baseline(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    await pool.execute("DELETE FROM municipality_baselines")
+    none = (await client.get("/statistics", params={"municipality": GELSENKIRCHEN})).json()
+    assert none["targets"]["baseline"] == "no baseline"
+    await pool.execute(
+        "INSERT INTO municipality_baselines (ags, sealed_area_m2, sealed_source, sealed_year,"
+        " precipitation_mm, is_demo) VALUES ($1, 20000000, 'demo value', 2024, 800, true)",
+        GELSENKIRCHEN,
+    )
+    try:
+        stats = (await client.get("/statistics", params={"municipality": GELSENKIRCHEN})).json()
+    finally:
+        await pool.execute("DELETE FROM municipality_baselines")
+    done = await all_items(client, {"municipality": GELSENKIRCHEN, "status": "completed"})
+    disconnected = sum(f["properties"]["disconnected_area_m2"] or 0 for f in done)
+    target = stats["targets"]["disconnection"]
+    assert target["disconnected_completed_m2"] == pytest.approx(disconnected, abs=1.0)
+    assert target["share"] == pytest.approx(disconnected / 20_000_000, rel=1e-3)
+    assert target["target_reached"] == pytest.approx(target["share"] / 0.25, rel=1e-3)
+    assert stats["targets"]["baselines"][0]["is_demo"] is True
+
+
+async def test_csv(client: httpx.AsyncClient) -> None:
+    response = await client.get("/statistics", params={"f": "csv", "type": "cistern"})
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    total = next(r for r in rows if r["group"] == "total")
+    assert int(total["count"]) == sum(int(r["count"]) for r in rows if r["group"] == "type")
+
+
+@pytest.mark.parametrize("query", ["f=xml", "year=20x4", "colour=red", "type=pond"])
+async def test_bad_statistics_parameters(client: httpx.AsyncClient, query: str) -> None:
+    response = await client.get(f"/statistics?{query}")
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
