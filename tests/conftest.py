@@ -97,3 +97,12 @@ async def demo(dsn: str, pool: asyncpg.Pool) -> None:
     """3,000 committed demo measures (seed 11); loaded once, reloaded if a test replaced them."""
     await pool.execute("DELETE FROM measures WHERE source IS DISTINCT FROM 'demo'")
     await loading.load_demo(dsn, DEMO_COUNT, DEMO_SEED)
+
+
+@pytest.fixture
+def use_test_database(dsn: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Point the CLI (which reads DATABASE_URL) at the test database."""
+    monkeypatch.setenv("DATABASE_URL", dsn)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request
 from starlette.datastructures import URL
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from app.api.deps import CallerDep, PoolDep
 from app.api.html import render, wants_html
@@ -25,6 +26,7 @@ from app.errors import NotFound
 from app.ogc import params
 from app.ogc.crs import content_crs_header, parse_crs
 from app.ogc.links import GEOJSON, JSON, link, with_query
+from app.services import exporting
 from app.sql import measures, municipalities
 
 router = APIRouter(tags=["features"])
@@ -60,6 +62,28 @@ def _item_page(request: Request, collection_id: str, body: bytes) -> Response:
     )
 
 
+EXPORT_TYPES = {
+    "csv": ("text/csv; charset=utf-8", exporting.csv_chunks),
+    "gpkg": ("application/geopackage+sqlite3", exporting.gpkg_chunks),
+}
+
+
+def _export(pool: Any, query: measures.MeasureQuery, fmt: str) -> Response:
+    """Every matching measure (paging does not apply), streamed."""
+    media_type, chunks = EXPORT_TYPES[fmt]
+
+    async def body() -> AsyncIterator[bytes]:
+        async with connection(pool) as conn:
+            async for chunk in chunks(conn, query):
+                yield chunk
+
+    return StreamingResponse(
+        body(),
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="measures.{fmt}"'},
+    )
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -81,7 +105,10 @@ def _page_links(url: URL, page: measures.Page) -> list[dict[str, Any]]:
     openapi_extra={"parameters": MEASURE_PARAMETERS},
 )
 async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQueryDep) -> Response:
-    """A page of measures as a GeoJSON FeatureCollection."""
+    """A page of measures as a GeoJSON FeatureCollection; `f=csv|gpkg` exports every match."""
+    export = request.query_params.get("f")
+    if export in ("csv", "gpkg"):
+        return _export(pool, query, export)
     async with connection(pool) as conn:
         page = await measures.select_page(conn, query)
     body = feature_collection(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli import baseline, db, importing, keys, load, serve
+from app.cli import baseline, db, exporting, importing, keys, load, serve
 
 app = typer.Typer(
     help="Klima.Werk measure registry: serve the API, manage the database, load data.",
@@ -17,6 +17,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(baseline.app, name="baseline")
 app.command("serve")(serve.serve)
 app.command("import")(importing.import_measures)
+app.command("export")(exporting.export_measures)
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,53 @@
+"""SQL for exports: every matching measure, read through a server-side cursor."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import asyncpg
+
+from app.sql.measures import MeasureQuery, measure_where
+
+# Columns of a flat export, in the order of the Feature's properties.
+COLUMNS = (
+    "id",
+    "type",
+    "title",
+    "description",
+    "status",
+    "review_state",
+    "review_note",
+    "municipality",
+    "area_m2",
+    "disconnected_area_m2",
+    "retention_volume_m3",
+    "cost_eur",
+    "funding",
+    "completed_on",
+    "partner",
+    "source",
+    "created_at",
+    "updated_at",
+    "version",
+)
+
+ROWS = """
+SELECT id::text, type, title, description, status, review_state, review_note, municipality,
+       round(area_m2::numeric, 2)::float8 AS area_m2, disconnected_area_m2, retention_volume_m3,
+       cost_eur, funding, completed_on, partner, source, created_at, updated_at, version,
+       ST_AsText(geom, 7) AS wkt, ST_X(ST_PointOnSurface(geom)) AS lon,
+       ST_Y(ST_PointOnSurface(geom)) AS lat, ST_AsBinary(geom) AS wkb,
+       convert_to(feature, 'UTF8') AS feature
+  FROM measures WHERE {where} ORDER BY id
+"""
+
+
+async def stream_rows(
+    conn: asyncpg.Connection, query: MeasureQuery, batch: int = 2000
+) -> AsyncIterator[list[asyncpg.Record]]:
+    """Batches of matching rows; memory stays flat however many there are."""
+    where = measure_where(query)
+    async with conn.transaction():
+        cursor = await conn.cursor(ROWS.format(where=where.sql()), *where.values)
+        while rows := await cursor.fetch(batch):
+            yield rows
