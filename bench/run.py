@@ -63,7 +63,7 @@ async def settle(url: str) -> None:
     conn = await asyncpg.connect(url)
     try:
         await conn.execute("VACUUM (ANALYZE) measures")
-        await conn.execute("TRUNCATE tile_cache")
+        await conn.execute("TRUNCATE response_cache")
     finally:
         await conn.close()
 

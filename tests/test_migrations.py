@@ -20,7 +20,7 @@ TABLES = {
     "partners",
     "api_keys",
     "data_version",
-    "tile_cache",
+    "response_cache",
     "municipality_baselines",
     "idempotency_keys",
 }

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request
 from starlette.datastructures import QueryParams
 from starlette.responses import Response
 
 from app.api.deps import CallerDep, KnownMunicipalitiesDep, PoolDep
 from app.api.measure_query import FILTER_PARAMETERS, doc_parameter, parse_measure_query
-from app.api.render import json_response
 from app.db.session import connection
 from app.domain.catalogue import load_catalogue
 from app.domain.water_balance import (
@@ -25,7 +26,7 @@ from app.domain.water_balance import (
 )
 from app.errors import InvalidParameter
 from app.ogc import params
-from app.sql import statistics
+from app.sql import response_cache, statistics
 
 router = APIRouter(tags=["statistics"])
 
@@ -207,16 +208,36 @@ async def get_statistics(
     fmt = request.query_params.get("f", "json")
     if fmt not in ("json", "csv"):
         raise InvalidParameter(f"f must be json or csv, got {fmt!r}")
-    async with connection(pool) as conn:
+
+    async def make(conn: Any) -> bytes:
         rows = await statistics.select_grouped(
             conn, query, load_catalogue().reference_state, DEFAULT_PRECIPITATION_MM
         )
         baselines = await statistics.select_baselines(conn, DEFAULT_PRECIPITATION_MM)
-    doc = _document(rows, baselines, query.municipality)
+        doc = _document(rows, baselines, query.municipality)
+        return _csv(doc).encode() if fmt == "csv" else orjson.dumps(doc)
+
+    # Statistics change only when measures or baselines do: cache them like tiles.
+    key = (
+        "statistics/"
+        + hashlib.blake2b(
+            repr(
+                (
+                    sorted(filters.multi_items()),
+                    request.query_params.get("year"),
+                    query.visibility,
+                    fmt,
+                )
+            ).encode(),
+            digest_size=16,
+        ).hexdigest()
+    )
+    async with connection(pool) as conn:
+        body = await response_cache.cached(conn, key, make)
     if fmt == "csv":
         return Response(
-            _csv(doc),
+            body,
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="statistics.csv"'},
         )
-    return json_response(doc)
+    return Response(body, media_type="application/json")

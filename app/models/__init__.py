@@ -1,7 +1,7 @@
 """Table definitions (SQLAlchemy Core); the migrations in `migrations/` create them."""
 
 from app.models.api_key import api_keys, partners
-from app.models.measure import data_version, measure_history, measures, tile_cache
+from app.models.measure import data_version, measure_history, measures, response_cache
 from app.models.measure_type import measure_types
 from app.models.municipality import municipalities
 
@@ -13,5 +13,5 @@ __all__ = [
     "measures",
     "municipalities",
     "partners",
-    "tile_cache",
+    "response_cache",
 ]

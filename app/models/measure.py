@@ -91,7 +91,7 @@ measure_history = Table(
     Column("snapshot", JSONB, nullable=False, comment="the version as a GeoJSON Feature"),
 )
 
-# Tiles are cached in an unlogged table until `data_version` moves on (any write to
+# Tiles and statistics are cached in an unlogged table until `data_version` moves on (any write to
 # measures bumps it); see the 0002 migration.
 data_version = Table(
     "data_version",
@@ -100,12 +100,12 @@ data_version = Table(
     Column("version", BigInteger, nullable=False),
 )
 
-tile_cache = Table(
-    "tile_cache",
+response_cache = Table(
+    "response_cache",
     metadata,
     Column("key", Text, primary_key=True),
     Column("version", BigInteger, nullable=False, index=True),
-    Column("tile", LargeBinary, nullable=False),
+    Column("body", LargeBinary, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     prefixes=["UNLOGGED"],
 )

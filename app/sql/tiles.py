@@ -1,13 +1,13 @@
-"""SQL for Mapbox Vector Tiles of measures (WebMercatorQuad): ST_AsMVT and the tile cache."""
+"""SQL for Mapbox Vector Tiles of measures (WebMercatorQuad): ST_AsMVT, cached."""
 
 from __future__ import annotations
 
 import hashlib
-import random
 from dataclasses import dataclass
 
 import asyncpg
 
+from app.sql import response_cache
 from app.sql.measures import MeasureQuery, measure_where
 
 EXTENT = 4096
@@ -53,11 +53,6 @@ SELECT ST_AsMVT(cells.*, 'clusters', {extent}, 'geom') FROM cells WHERE geom IS 
 """
 
 
-CACHED = """
-SELECT c.tile, c.version FROM tile_cache c JOIN data_version v ON v.id = 1
- WHERE c.key = $1 AND c.version = v.version
-"""
-
 # The tile and the data version come from one snapshot: the version stored with a
 # tile is the one its data had.
 STORE = """
@@ -65,20 +60,13 @@ WITH made AS (
   SELECT coalesce(({tile_sql}), ''::bytea) AS tile,
          (SELECT version FROM data_version WHERE id = 1) AS version
 )
-INSERT INTO tile_cache (key, version, tile)
+INSERT INTO response_cache (key, version, body)
 SELECT {key}, made.version, made.tile FROM made
-ON CONFLICT (key) DO UPDATE SET version = excluded.version, tile = excluded.tile,
+ON CONFLICT (key) DO UPDATE SET version = excluded.version, body = excluded.body,
                                 created_at = now()
-  WHERE tile_cache.version < excluded.version
-RETURNING tile, version
+  WHERE response_cache.version < excluded.version
+RETURNING body, version
 """
-
-PRUNE = """
-DELETE FROM tile_cache
- WHERE version < (SELECT version FROM data_version WHERE id = 1)
-    OR created_at < now() - interval '1 day'
-"""
-PRUNE_EVERY = 200  # misses, on average
 
 
 @dataclass(frozen=True)
@@ -126,17 +114,18 @@ async def select_tile(
     """One tile, from the cache when no measure changed since it was made."""
     sql, values = _tile_sql(z, x, y, query)
     key = _key(z, x, y, sql, values)
-    row = await conn.fetchrow(CACHED, key)
+    row = await conn.fetchrow(response_cache.CACHED, key)
     if row is None:
         # Concurrent misses of one tile wait for the first to make it, then read it.
         await conn.execute("SELECT pg_advisory_lock(hashtext($1))", key)
         try:
-            row = await conn.fetchrow(CACHED, key) or await _store(conn, sql, values, key)
+            row = await conn.fetchrow(response_cache.CACHED, key) or await _store(
+                conn, sql, values, key
+            )
         finally:
             await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", key)
-        if random.randrange(PRUNE_EVERY) == 0:
-            await conn.execute(PRUNE)
-    return Tile(bytes(row["tile"]) if row else b"", row["version"] if row else 0)
+        await response_cache.maybe_prune(conn)
+    return Tile(bytes(row["body"]) if row else b"", row["version"] if row else 0)
 
 
 async def _store(
@@ -145,5 +134,7 @@ async def _store(
     store = STORE.format(tile_sql=sql.strip().rstrip(";"), key=f"${len(values) + 1}")
     row = await conn.fetchrow(store, *values, key)
     if row is None:  # another worker stored a newer version meanwhile
-        row = await conn.fetchrow(CACHED, key) or await conn.fetchrow(store, *values, key)
+        row = await conn.fetchrow(response_cache.CACHED, key) or await conn.fetchrow(
+            store, *values, key
+        )
     return row

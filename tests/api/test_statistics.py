@@ -114,3 +114,23 @@ async def test_bad_statistics_parameters(client: httpx.AsyncClient, query: str) 
     response = await client.get(f"/statistics?{query}")
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_write_shows_in_the_next_statistics(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    from shapely.geometry import Point
+
+    from tests.factories import insert_measure
+
+    before = (await client.get("/statistics", params={"type": "cistern"})).json()
+    assert (await client.get("/statistics", params={"type": "cistern"})).json() == before
+    async with pool.acquire() as conn:
+        row = await insert_measure(conn, Point(7.01, 51.45), type="cistern")
+    try:
+        after = (await client.get("/statistics", params={"type": "cistern"})).json()
+        assert after["totals"]["count"] == before["totals"]["count"] + 1
+    finally:
+        await pool.execute("DELETE FROM measures WHERE id = $1", row["id"])
+    again = (await client.get("/statistics", params={"type": "cistern"})).json()
+    assert again["totals"]["count"] == before["totals"]["count"]

@@ -156,6 +156,6 @@ async def test_cached_tile_equals_a_freshly_made_one(
 ) -> None:
     tile = busiest_tile(14)
     cached = (await client.get(tile_url(tile.z, tile.x, tile.y))).content
-    await pool.execute("TRUNCATE tile_cache")
+    await pool.execute("TRUNCATE response_cache")
     fresh = (await client.get(tile_url(tile.z, tile.x, tile.y))).content
     assert cached == fresh
