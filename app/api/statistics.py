@@ -24,7 +24,7 @@ from app.domain.water_balance import (
     EVAPORATION_TARGET_PP,
     progress,
 )
-from app.errors import InvalidParameter
+from app.errors import Forbidden, InvalidMeasure, InvalidParameter, NotFound, Unauthorized
 from app.ogc import params
 from app.sql import response_cache, statistics
 
@@ -241,3 +241,77 @@ async def get_statistics(
             headers={"Content-Disposition": 'attachment; filename="statistics.csv"'},
         )
     return Response(body, media_type="application/json")
+
+
+BASELINE_FIELDS = {
+    "sealed_area_m2": (float, 1.0, 2e9),
+    "sealed_source": (str, 1, 500),
+    "sealed_year": (int, 1990, 2100),
+    "evaporation_rate": (float, 0.0, 1.0),
+    "evaporation_source": (str, 1, 500),
+    "precipitation_mm": (float, 200.0, 2000.0),
+    "precipitation_source": (str, 1, 500),
+    "is_demo": (bool, None, None),
+}
+
+
+def _check_baseline(doc: Any) -> dict[str, Any]:
+    if not isinstance(doc, dict):
+        raise InvalidMeasure(
+            "the body must be a JSON object", errors=[{"where": "", "problem": "not an object"}]
+        )
+    errors = [
+        {"where": f"/{k}", "problem": "unknown field"} for k in doc if k not in BASELINE_FIELDS
+    ]
+    for name, value in doc.items():
+        kind, low, high = BASELINE_FIELDS.get(name, (None, None, None))
+        if kind is None or value is None:
+            continue
+        if kind is bool:
+            if not isinstance(value, bool):
+                errors.append({"where": f"/{name}", "problem": "must be true or false"})
+        elif kind is str:
+            if not isinstance(value, str) or not low <= len(value) <= high:
+                errors.append({"where": f"/{name}", "problem": f"must be text of 1..{high}"})
+        elif (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not (low <= value <= high)
+        ):
+            errors.append({"where": f"/{name}", "problem": f"must be a number {low}..{high}"})
+    if doc.get("sealed_area_m2") is not None and not doc.get("sealed_source"):
+        errors.append({"where": "/sealed_source", "problem": "a sealed area needs its source"})
+    if errors:
+        raise InvalidMeasure("the baseline was not stored", errors=errors)
+    return doc
+
+
+@router.get("/statistics/baselines", summary="Baselines of the municipalities")
+async def list_baselines(pool: PoolDep) -> Response:
+    """Sealed area, evaporation and precipitation per municipality, with their sources."""
+    async with connection(pool) as conn:
+        rows = await statistics.select_baselines(conn, DEFAULT_PRECIPITATION_MM)
+    return Response(
+        orjson.dumps({"baselines": [dict(r) for r in rows]}), media_type="application/json"
+    )
+
+
+@router.put("/statistics/baselines/{ags}", summary="Set a municipality's baseline (admins)")
+async def put_baseline(ags: str, request: Request, pool: PoolDep, caller: CallerDep) -> Response:
+    """Set (parts of) the baseline; fields not sent stay as they are."""
+    if caller.role == "anonymous":
+        raise Unauthorized("setting baselines needs an admin key")
+    if caller.role != "admin":
+        raise Forbidden("only admins set baselines")
+    try:
+        doc = orjson.loads(await request.body())
+    except orjson.JSONDecodeError as exc:
+        raise InvalidMeasure(
+            f"the body is not JSON: {exc}", errors=[{"where": "", "problem": "not JSON"}]
+        ) from None
+    values = _check_baseline(doc)
+    async with connection(pool) as conn:
+        if await conn.fetchval("SELECT 1 FROM municipalities WHERE ags = $1", ags) is None:
+            raise NotFound(f"no municipality {ags!r}")
+        row = await statistics.upsert_baseline(conn, ags, values)
+    return Response(orjson.dumps(dict(row)), media_type="application/json")

@@ -134,3 +134,35 @@ async def test_a_write_shows_in_the_next_statistics(
         await pool.execute("DELETE FROM measures WHERE id = $1", row["id"])
     again = (await client.get("/statistics", params={"type": "cistern"})).json()
     assert again["totals"]["count"] == before["totals"]["count"]
+
+
+async def test_admins_set_baselines_over_http(
+    client: httpx.AsyncClient, roles: dict, pool: asyncpg.Pool
+) -> None:
+    from tests.api.conftest import auth
+
+    url = f"/statistics/baselines/{GELSENKIRCHEN}"
+    body = {
+        "sealed_area_m2": 30_000_000,
+        "sealed_source": "Versiegelung 2022",
+        "sealed_year": 2022,
+        "is_demo": True,
+    }
+    try:
+        assert (await client.put(url, json=body)).status_code == 401
+        assert (
+            await client.put(url, json=body, headers=auth(roles["reviewer"]))
+        ).status_code == 403
+        bad = await client.put(
+            url, json={"sealed_area_m2": -1, "colour": 1}, headers=auth(roles["admin"])
+        )
+        assert bad.status_code == 422
+        assert {e["where"] for e in bad.json()["errors"]} >= {"/sealed_area_m2", "/colour"}
+        ok = await client.put(url, json=body, headers=auth(roles["admin"]))
+        assert ok.status_code == 200 and ok.json()["sealed_area_m2"] == 30_000_000
+        listed = (await client.get("/statistics/baselines")).json()["baselines"]
+        assert next(b for b in listed if b["ags"] == GELSENKIRCHEN)["sealed_year"] == 2022
+        stats = (await client.get("/statistics", params={"municipality": GELSENKIRCHEN})).json()
+        assert stats["targets"]["sealed_area_m2"] == 30_000_000
+    finally:
+        await pool.execute("DELETE FROM municipality_baselines")
