@@ -210,9 +210,7 @@ async def get_statistics(
         raise InvalidParameter(f"f must be json or csv, got {fmt!r}")
 
     async def make(conn: Any) -> bytes:
-        rows = await statistics.select_grouped(
-            conn, query, load_catalogue().reference_state, DEFAULT_PRECIPITATION_MM
-        )
+        rows = await statistics.select_grouped(conn, query)
         baselines = await statistics.select_baselines(conn, DEFAULT_PRECIPITATION_MM)
         doc = _document(rows, baselines, query.municipality)
         return _csv(doc).encode() if fmt == "csv" else orjson.dumps(doc)

@@ -54,7 +54,16 @@ async def geojson_chunks(conn: asyncpg.Connection, query: MeasureQuery) -> Async
     yield b"]}"
 
 
-NUMBERS = {"area_m2", "disconnected_area_m2", "retention_volume_m3", "cost_eur", "version"}
+NUMBERS = {
+    "area_m2",
+    "disconnected_area_m2",
+    "retention_volume_m3",
+    "cost_eur",
+    "version",
+    "runoff_avoided_m3",
+    "extra_evaporation_m3",
+    "extra_infiltration_m3",
+}
 
 
 def _gpkg_column(rows: list[asyncpg.Record], name: str) -> np.ndarray:

@@ -53,13 +53,24 @@ WITH g AS (
     FROM g JOIN municipality_parts p ON p.geom && g.geom AND ST_Intersects(p.geom, g.geom)
    GROUP BY g.n
 )
-SELECT g.*,
-       CASE WHEN cardinality(h.candidates) = 1 THEN h.candidates[1]
-            WHEN h.candidates IS NOT NULL THEN measure_municipality(g.geom) END AS municipality,
-       measure_area_m2(g.geom, t.line_width_m) AS area_m2
-  FROM g
-  LEFT JOIN hits h ON h.n = g.n
-  JOIN measure_types t ON t.id = g.type
+, placed AS (
+  SELECT g.*,
+         CASE WHEN cardinality(h.candidates) = 1 THEN h.candidates[1]
+              WHEN h.candidates IS NOT NULL THEN measure_municipality(g.geom) END AS municipality,
+         measure_area_m2(g.geom, t.line_width_m) AS area_m2
+    FROM g
+    LEFT JOIN hits h ON h.n = g.n
+    JOIN measure_types t ON t.id = g.type
+)
+SELECT p.*, r.rain * t.runoff_avoided_share AS runoff_avoided_m3,
+       r.rain * t.evaporation_gain_share AS extra_evaporation_m3,
+       r.rain * t.infiltration_gain_share AS extra_infiltration_m3
+  FROM placed p
+  JOIN measure_types t ON t.id = p.type
+  LEFT JOIN municipality_baselines b ON b.ags = p.municipality
+ CROSS JOIN LATERAL (SELECT measure_rain_m3(
+         p.area_m2, p.disconnected_area_m2, t.drains_catchment,
+         coalesce(b.precipitation_mm, measure_default_precipitation_mm())) AS rain) r
 """
 
 OUTSIDE = "SELECT n FROM import_derived WHERE municipality IS NULL ORDER BY n"
@@ -67,10 +78,12 @@ OUTSIDE = "SELECT n FROM import_derived WHERE municipality IS NULL ORDER BY n"
 INSERT = """
 INSERT INTO measures (type, title, description, status, review_state, disconnected_area_m2,
                       retention_volume_m3, cost_eur, funding, completed_on, source, partner,
-                      changed_by, geom, municipality, area_m2)
+                      changed_by, geom, municipality, area_m2, runoff_avoided_m3,
+                      extra_evaporation_m3, extra_infiltration_m3)
 SELECT type, title, description, coalesce(status, 'planned'), $1, disconnected_area_m2,
        retention_volume_m3, cost_eur, funding, completed_on, coalesce(source, $2), $3, $3,
-       geom, municipality, area_m2
+       geom, municipality, area_m2, runoff_avoided_m3, extra_evaporation_m3,
+       extra_infiltration_m3
   FROM import_derived
 """
 

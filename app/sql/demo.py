@@ -156,9 +156,13 @@ WITH shares AS (
 )
 INSERT INTO measures (id, type, title, description, status, review_state,
                       disconnected_area_m2, retention_volume_m3, cost_eur, funding,
-                      completed_on, partner, source, geom, municipality, area_m2)
-SELECT md5('klimawerk-demo:' || $2 || ':' || a.i)::uuid,
-       a.type,
+                      completed_on, partner, source, geom, municipality, area_m2,
+                      runoff_avoided_m3, extra_evaporation_m3, extra_infiltration_m3)
+SELECT d.*, r.rain * t.runoff_avoided_share, r.rain * t.evaporation_gain_share,
+       r.rain * t.infiltration_gain_share
+  FROM (
+SELECT md5('klimawerk-demo:' || $2 || ':' || a.i)::uuid AS id,
+       a.type AS type,
        mt.label_de || ', ' || ($4::text[])[1 + floor(u6 * cardinality($4::text[]))::int]
          || ' ' || (1 + floor(u7 * 180))::int,
        'Synthetische Demo-Maßnahme in ' || a.name || '.',
@@ -172,7 +176,7 @@ SELECT md5('klimawerk-demo:' || $2 || ':' || a.i)::uuid,
          WHEN a.type = 'tree_trench' THEN 50 + u9 * 250
          WHEN a.type = 'cistern' THEN 80 + u9 * 220
          WHEN a.type = 'retention_area' THEN own * (2 + u9 * 8)
-       END::numeric, 1)::float8,
+       END::numeric, 1)::float8 AS disconnected_area_m2,
        round(CASE
          WHEN a.type = 'retention_roof' THEN own * 0.06
          WHEN a.type = 'green_roof_intensive' THEN own * 0.05
@@ -206,10 +210,20 @@ SELECT md5('klimawerk-demo:' || $2 || ':' || a.i)::uuid,
        ($6::text[])[1 + floor(u7 * cardinality($6::text[]))::int],
        'demo',
        a.geom,
-       measure_municipality(a.geom),
-       measure_area_m2(a.geom, mt.line_width_m)
+       -- Touching one municipality settles it; border cases take the full rule.
+       coalesce((SELECT CASE WHEN count(DISTINCT p.ags) = 1 THEN min(p.ags) END
+                   FROM municipality_parts p
+                  WHERE p.geom && a.geom AND ST_Intersects(p.geom, a.geom)),
+                measure_municipality(a.geom)) AS municipality,
+       measure_area_m2(a.geom, mt.line_width_m) AS area_m2
   FROM (SELECT t.*, ST_Transform(t.g, 4326) AS geom FROM attributed t) a
   JOIN measure_types mt ON mt.id = a.type
+  ) d
+  JOIN measure_types t ON t.id = d.type
+  LEFT JOIN municipality_baselines b ON b.ags = d.municipality
+ CROSS JOIN LATERAL (SELECT measure_rain_m3(
+         d.area_m2, d.disconnected_area_m2, t.drains_catchment,
+         coalesce(b.precipitation_mm, measure_default_precipitation_mm())) AS rain) r
 """
 
 FIRST_ID = "SELECT md5('klimawerk-demo:' || $1 || ':1')::uuid"

@@ -24,6 +24,9 @@ COLUMNS = (
     "cost_eur",
     "funding",
     "completed_on",
+    "runoff_avoided_m3",
+    "extra_evaporation_m3",
+    "extra_infiltration_m3",
     "partner",
     "source",
     "created_at",
@@ -34,7 +37,9 @@ COLUMNS = (
 ROWS = """
 SELECT id::text, type, title, description, status, review_state, review_note, municipality,
        round(area_m2::numeric, 2)::float8 AS area_m2, disconnected_area_m2, retention_volume_m3,
-       cost_eur, funding, completed_on, partner, source, created_at, updated_at, version,
+       cost_eur, funding, completed_on, round(runoff_avoided_m3::numeric, 1)::float8 AS
+       runoff_avoided_m3, round(extra_evaporation_m3::numeric, 1)::float8 AS extra_evaporation_m3,
+       round(extra_infiltration_m3::numeric, 1)::float8 AS extra_infiltration_m3, partner, source, created_at, updated_at, version,
        ST_AsText(geom, 7) AS wkt, ST_X(ST_PointOnSurface(geom)) AS lon,
        ST_Y(ST_PointOnSurface(geom)) AS lat, ST_AsBinary(geom) AS wkb,
        convert_to(feature, 'UTF8') AS feature

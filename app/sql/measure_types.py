@@ -10,20 +10,36 @@ from app.domain.catalogue import Catalogue
 
 UPSERT = """
 INSERT INTO measure_types (id, label_de, label_en, geometry_types, line_width_m,
-                           drains_catchment, details)
+                           drains_catchment, details, runoff_avoided_share,
+                           evaporation_gain_share, infiltration_gain_share)
 SELECT t->>'id', t->>'label_de', t->>'label_en',
        ARRAY(SELECT jsonb_array_elements_text(t->'geometry_types')),
-       (t->>'line_width_m')::float8, (t->>'drains_catchment')::boolean, t->'details'
+       (t->>'line_width_m')::float8, (t->>'drains_catchment')::boolean, t->'details',
+       (t->>'runoff_avoided_share')::float8, (t->>'evaporation_gain_share')::float8,
+       (t->>'infiltration_gain_share')::float8
   FROM jsonb_array_elements($1::jsonb) AS t
 ON CONFLICT (id) DO UPDATE
    SET label_de = excluded.label_de, label_en = excluded.label_en,
        geometry_types = excluded.geometry_types, line_width_m = excluded.line_width_m,
-       drains_catchment = excluded.drains_catchment, details = excluded.details
+       drains_catchment = excluded.drains_catchment, details = excluded.details,
+       runoff_avoided_share = excluded.runoff_avoided_share,
+       evaporation_gain_share = excluded.evaporation_gain_share,
+       infiltration_gain_share = excluded.infiltration_gain_share
+ WHERE (measure_types.*) IS DISTINCT FROM (excluded.*)
+RETURNING id
+"""
+
+# Derived values of every measure again (new shares), without new versions or history.
+REFRESH = """
+UPDATE measures SET type = type WHERE deleted_at IS NULL AND ($1::text IS NULL OR municipality = $1)
 """
 
 
 async def sync_catalogue(conn: asyncpg.Connection, catalogue: Catalogue) -> int:
-    """Write the catalogue file into the table; returns the number of types."""
+    """Write the catalogue file into the table; returns how many types changed.
+
+    When shares changed, every measure's impact is recomputed."""
+    ref = catalogue.reference_state
     rows = [
         {
             "id": t.id,
@@ -33,8 +49,21 @@ async def sync_catalogue(conn: asyncpg.Connection, catalogue: Catalogue) -> int:
             "line_width_m": t.line_width_m,
             "drains_catchment": t.drains_catchment,
             "details": t.as_json(),
+            "runoff_avoided_share": ref.runoff - t.water_balance.runoff,
+            "evaporation_gain_share": t.water_balance.evaporation - ref.evaporation,
+            "infiltration_gain_share": t.water_balance.infiltration - ref.infiltration,
         }
         for t in catalogue.types.values()
     ]
-    await conn.execute(UPSERT, json.dumps(rows))
-    return len(rows)
+    async with conn.transaction():
+        changed = await conn.fetch(UPSERT, json.dumps(rows))
+        if changed and await conn.fetchval("SELECT exists(SELECT 1 FROM measures)"):
+            await refresh_derived(conn)
+    return len(changed)
+
+
+async def refresh_derived(conn: asyncpg.Connection, municipality: str | None = None) -> None:
+    """Recompute measures' derived values (impact, Feature text) in this transaction."""
+    await conn.execute("SET LOCAL klimawerk.refresh = 'on'")
+    await conn.execute(REFRESH, municipality)
+    await conn.execute("SET LOCAL klimawerk.refresh = 'off'")

@@ -28,8 +28,9 @@ def upgrade() -> None:
         sa.Column("precipitation_mm", sa.Float, comment="long-term annual mean"),
         sa.Column("precipitation_source", sa.Text),
         sa.Column("is_demo", sa.Boolean, nullable=False, server_default="false"),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False,
-                  server_default=sa.func.now()),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
         sa.CheckConstraint("sealed_area_m2 > 0", name="sealed_area_positive"),
         sa.CheckConstraint("evaporation_rate between 0 and 1", name="evaporation_share"),
         sa.CheckConstraint("precipitation_mm between 200 and 2000", name="precipitation_plausible"),
