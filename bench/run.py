@@ -34,6 +34,8 @@ QUERIES = {
     "tile14": "/collections/measures/tiles/WebMercatorQuad/14/8511/5451",
     "tile10": "/collections/measures/tiles/WebMercatorQuad/10/531/340",
     "page1000": "/collections/measures/items?limit=1000",
+    "statistics": "/statistics",
+    "statistics_city": "/statistics?municipality=05513000&f=csv",
 }
 
 

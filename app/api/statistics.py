@@ -50,10 +50,32 @@ FIGURES = (
 )
 
 
-def _figures(row: Any) -> dict[str, float | int]:
-    out: dict[str, float | int] = {"count": row["count"]}
+SUMS = (
+    "count",
+    "area_m2",
+    "disconnected_area_m2",
+    "disconnected_completed_m2",
+    "runoff_avoided_m3",
+    "extra_evaporation_m3",
+    "extra_evaporation_completed_m3",
+    "extra_infiltration_m3",
+)
+
+
+def _roll_up(rows: list[Any], key: str | None) -> dict[Any, dict[str, float]]:
+    """Sum the per-group rows by one key (None: one grand total)."""
+    out: dict[Any, dict[str, float]] = {}
+    for row in rows:
+        group = out.setdefault(row[key] if key else "total", dict.fromkeys(SUMS, 0.0))
+        for name in SUMS:
+            group[name] += float(row[name] or 0)
+    return out
+
+
+def _figures(sums: dict[str, float]) -> dict[str, float | int]:
+    out: dict[str, float | int] = {"count": int(sums.get("count", 0))}
     for name in FIGURES[1:]:
-        out[name] = round(float(row[name] or 0), 1)
+        out[name] = round(sums.get(name, 0.0), 1)
     return out
 
 
@@ -65,9 +87,10 @@ def _year(raw: str | None) -> tuple[dt.date, dt.date] | None:
     return dt.date(int(raw), 1, 1), dt.date(int(raw), 12, 31)
 
 
-def _targets(rows: list[Any], baselines: list[Any], scope: set[str] | None) -> dict[str, Any]:
+def _targets(
+    by_municipality: dict[Any, dict[str, float]], baselines: list[Any], scope: set[str] | None
+) -> dict[str, Any]:
     """Progress against both targets for the municipalities in scope that have a baseline."""
-    by_ags = {r["municipality"]: r for r in rows if not r["g_municipality"]}
     chosen = [b for b in baselines if scope is None or b["ags"] in scope]
     with_baseline = [b for b in chosen if b["sealed_area_m2"]]
     if not with_baseline:
@@ -77,21 +100,18 @@ def _targets(rows: list[Any], baselines: list[Any], scope: set[str] | None) -> d
             "municipalities": len(chosen),
         }
     sealed = sum(b["sealed_area_m2"] for b in with_baseline)
+    empty: dict[str, float] = {}
     disconnected = sum(
-        float(by_ags[b["ags"]]["disconnected_completed_m2"] or 0)
+        by_municipality.get(b["ags"], empty).get("disconnected_completed_m2", 0)
         for b in with_baseline
-        if b["ags"] in by_ags
     )
     evaporation = sum(
-        float(by_ags[b["ags"]]["extra_evaporation_completed_m3"] or 0)
+        by_municipality.get(b["ags"], empty).get("extra_evaporation_completed_m3", 0)
         for b in with_baseline
-        if b["ags"] in by_ags
     )
     # Rain on the sealed area, each municipality with its own precipitation.
-    rain_weighted_mm = (
-        sum(b["sealed_area_m2"] * b["precipitation_mm"] for b in with_baseline) / sealed
-    )
-    result = progress(disconnected, evaporation, sealed, rain_weighted_mm)
+    rain_mm = sum(b["sealed_area_m2"] * b["precipitation_mm"] for b in with_baseline) / sealed
+    result = progress(disconnected, evaporation, sealed, rain_mm)
     return {
         "municipalities_with_baseline": len(with_baseline),
         "municipalities": len(chosen),
@@ -130,27 +150,12 @@ def _targets(rows: list[Any], baselines: list[Any], scope: set[str] | None) -> d
 def _document(rows: list[Any], baselines: list[Any], municipalities: list[str]) -> dict[str, Any]:
     catalogue = load_catalogue()
     names = {b["ags"]: b["name"] for b in baselines}
-    total = next(
-        (r for r in rows if r["g_type"] and r["g_status"] and r["g_year"] and r["g_municipality"]),
-        None,
-    )
+    total = _roll_up(rows, None).get("total", {})
+    groups = {key: _roll_up(rows, key) for key in ("type", "status", "year", "municipality")}
 
-    def group(key: str) -> list[Any]:
-        return sorted(
-            (r for r in rows if not r[f"g_{key}"]), key=lambda r: (r[key] is None, r[key])
-        )
+    def ordered(key: str) -> list[tuple[Any, dict[str, float]]]:
+        return sorted(groups[key].items(), key=lambda item: (item[0] is None, item[0]))
 
-    by_type = []
-    for r in group("type"):
-        label = catalogue.types[r["type"]]
-        by_type.append(
-            {
-                "type": r["type"],
-                "label_de": label.label_de,
-                "label_en": label.label_en,
-                **_figures(r),
-            }
-        )
     return {
         "scope": {"municipalities": municipalities or "region"},
         "assumptions": {
@@ -158,15 +163,23 @@ def _document(rows: list[Any], baselines: list[Any], municipalities: list[str]) 
             "reference_state": catalogue.reference_state.as_json(),
             "progress_counts": "completed measures only",
         },
-        "totals": _figures(total) if total else _figures({"count": 0}),
-        "by_type": by_type,
-        "by_status": [{"status": r["status"], **_figures(r)} for r in group("status")],
-        "by_year": [{"year": r["year"], **_figures(r)} for r in group("year")],
-        "by_municipality": [
-            {"municipality": r["municipality"], "name": names.get(r["municipality"]), **_figures(r)}
-            for r in group("municipality")
+        "totals": _figures(total),
+        "by_type": [
+            {
+                "type": t,
+                "label_de": catalogue.types[t].label_de,
+                "label_en": catalogue.types[t].label_en,
+                **_figures(v),
+            }
+            for t, v in ordered("type")
         ],
-        "targets": _targets(rows, baselines, set(municipalities) or None),
+        "by_status": [{"status": k, **_figures(v)} for k, v in ordered("status")],
+        "by_year": [{"year": k, **_figures(v)} for k, v in ordered("year")],
+        "by_municipality": [
+            {"municipality": k, "name": names.get(k), **_figures(v)}
+            for k, v in ordered("municipality")
+        ],
+        "targets": _targets(groups["municipality"], baselines, set(municipalities) or None),
     }
 
 
