@@ -7,7 +7,9 @@ KW := $(BIN)/klimawerk
 DEMO_COUNT ?= 20000
 DEMO_SEED ?= 1
 
-.PHONY: run test lint fmt migrate db-start db-stop data bench system-deps clean
+VENDOR := app/web/static/vendor/versions.json
+
+.PHONY: run test lint fmt migrate db-start db-stop data bench system-deps assets clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -22,6 +24,15 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 system-deps:
 	@bash scripts/system-deps.sh $(SYSTEM_TOOLS)
 
+# The map's libraries: pinned in package-lock.json, fetched from the npm registry and
+# copied into the app's static files, so that the map asks no other host for anything.
+$(VENDOR): package.json package-lock.json scripts/copy-vendor.mjs
+	@bash scripts/system-deps.sh node
+	npm ci --no-audit --no-fund --loglevel=error
+	node scripts/copy-vendor.mjs
+
+assets: $(VENDOR)
+
 db-start: $(VENV)/.installed system-deps
 	$(KW) db start
 
@@ -35,12 +46,12 @@ data: migrate
 	$(KW) load boundaries
 	$(KW) load demo --count $(DEMO_COUNT) --seed $(DEMO_SEED)
 
-run: data
+run: data $(VENDOR)
 	$(KW) serve
 
-TEST_TOOLS ?= gdal
+TEST_TOOLS ?= gdal chromium
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(VENDOR)
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="$(TEST_TOOLS)"
 	$(KW) db start
 	$(BIN)/ruff check app tests migrations geodata bench
@@ -60,4 +71,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean: db-stop
-	rm -rf .data
+	rm -rf .data node_modules app/web/static/vendor test-artifacts

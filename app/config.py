@@ -15,6 +15,12 @@ if TYPE_CHECKING:
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EMBEDDED_PORT = 54320
+# The map's default base map. OpenStreetMap's tile policy allows light use with this
+# attribution; a municipal deployment points BASEMAP_URL at basemap.de or its own server.
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
 EMBEDDED_DATABASE = "klimawerk"
 
 
@@ -34,7 +40,13 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
-    basemap_url: str | None = None
+    basemap_url: str = Field(
+        default=OSM_TILES,
+        description="XYZ tile URL of the map's base map; empty: no base map",
+    )
+    basemap_attribution: str = Field(
+        default=OSM_ATTRIBUTION, description="attribution HTML shown with the base map"
+    )
     data_dir: Path = PROJECT_ROOT / ".data"
     embedded_port: int = Field(
         default=EMBEDDED_PORT, description="port of the embedded cluster (never 5432)"

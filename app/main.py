@@ -6,11 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from app.api import (
     collections,
     items,
     landing,
+    map,
+    me,
     measure_types,
     statistics,
     tiles,
@@ -46,6 +49,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.known_municipalities = KnownMunicipalities()
     install_error_handlers(app)
-    for module in (landing, collections, items, transactions, tiles, measure_types, statistics):
+    routers = (landing, collections, items, transactions, tiles, measure_types, statistics, me, map)
+    for module in routers:
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=map.STATIC_DIR), name="static")
     return app

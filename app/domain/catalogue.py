@@ -7,6 +7,7 @@ no web framework and no database here.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 DEFAULT_PATH = Path(__file__).with_name("measure_types.json")
 BASE_GEOMETRIES = ("Point", "LineString", "Polygon")
+HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class MeasureType:
     id: str
     label_de: str
     label_en: str
+    color: str
     description_de: str
     description_en: str
     geometry_types: tuple[str, ...]
@@ -56,6 +59,7 @@ class MeasureType:
             "id": self.id,
             "label_de": self.label_de,
             "label_en": self.label_en,
+            "color": self.color,
             "description_de": self.description_de,
             "description_en": self.description_en,
             "geometry_types": list(self.geometry_types),
@@ -105,6 +109,9 @@ def _measure_type(raw: dict[str, Any]) -> MeasureType:
     geometries = tuple(raw["geometry_types"])
     if not geometries or not set(geometries) <= set(BASE_GEOMETRIES):
         raise ValueError(f"{type_id}: geometry_types must be among {BASE_GEOMETRIES}")
+    color = raw.get("color", "")
+    if not HEX_COLOUR.fullmatch(color):
+        raise ValueError(f"{type_id}: color must be a #rrggbb hex colour for maps and legends")
     width = raw.get("line_width_m")
     if "LineString" in geometries and not (isinstance(width, int | float) and width > 0):
         raise ValueError(f"{type_id}: a type allowing lines needs a positive line_width_m")
@@ -112,6 +119,7 @@ def _measure_type(raw: dict[str, Any]) -> MeasureType:
         id=type_id,
         label_de=raw["label_de"],
         label_en=raw["label_en"],
+        color=color,
         description_de=raw["description_de"],
         description_en=raw["description_en"],
         geometry_types=geometries,

@@ -60,8 +60,9 @@ async def select_features(
     if bbox:
         args.extend(bbox)
         where = (
-            f"ST_Intersects(geom, ST_Transform(ST_MakeEnvelope($1, $2, $3, $4, "
-            f"{int(bbox_srid)}), 4326))"
+            # ST_Envelope: a point bbox (a click on a map) stays a point, not an empty polygon.
+            f"ST_Intersects(geom, ST_Transform(ST_Envelope(ST_MakeEnvelope($1, $2, $3, $4, "
+            f"{int(bbox_srid)})), 4326))"
         )
     count_sql = f"SELECT count(*) FROM municipalities WHERE {where}"
     args.extend([after or "", limit + 1])

@@ -82,6 +82,41 @@ async def test_bbox_matches_brute_force_shapely(
     assert body["numberMatched"] == len(expected)
 
 
+async def test_a_point_bbox_finds_what_contains_the_point(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    # A map click asks with a zero-size bbox; as a degenerate polygon it matched nothing.
+    row = await pool.fetchrow(
+        "SELECT id::text, ST_X(p) AS x, ST_Y(p) AS y FROM measures,"
+        " ST_PointOnSurface(geom) AS p WHERE review_state = 'published'"
+        " AND type = 'retention_area' LIMIT 1"
+    )
+    point = f"{row['x']},{row['y']},{row['x']},{row['y']}"
+    found = (await client.get("/collections/measures/items", params={"bbox": point})).json()
+    assert row["id"] in {f["id"] for f in found["features"]}
+    ags = await pool.fetchval(
+        "SELECT ags FROM municipalities WHERE ST_Intersects(geom, ST_Point($1, $2, 4326))",
+        row["x"],
+        row["y"],
+    )
+    towns = (await client.get("/collections/municipalities/items", params={"bbox": point})).json()
+    assert [f["id"] for f in towns["features"]] == [ags]
+    # The same point in UTM (zero span, so nothing to densify) finds the same measure.
+    x, y = await pool.fetchrow(
+        "SELECT ST_X(u), ST_Y(u) FROM ST_Transform(ST_Point($1, $2, 4326), 25832) AS u",
+        row["x"],
+        row["y"],
+    )
+    utm = await client.get(
+        "/collections/measures/items",
+        params={
+            "bbox": f"{x},{y},{x},{y}",
+            "bbox-crs": "http://www.opengis.net/def/crs/EPSG/0/25832",
+        },
+    )
+    assert row["id"] in {f["id"] for f in utm.json()["features"]}
+
+
 async def test_paging_returns_every_feature_exactly_once(
     client: httpx.AsyncClient, pool: asyncpg.Pool
 ) -> None:

@@ -113,3 +113,15 @@ def test_catalogue_as_json_round_trips() -> None:
     document = load_catalogue().as_json()
     assert json.loads(json.dumps(document))["types"][0]["id"] == "green_roof_extensive"
     assert len(document["types"]) == 15
+
+
+def test_every_type_has_its_own_map_colour() -> None:
+    colours = [t.color for t in load_catalogue().types.values()]
+    assert len(set(colours)) == len(colours) == 15
+    assert all(colour.startswith("#") and len(colour) == 7 for colour in colours)
+
+
+def test_a_colour_that_is_not_hex_names_the_type(tmp_path: Path) -> None:
+    path = _broken(tmp_path, "cistern", {"color": "purple"})
+    with pytest.raises(ValueError, match="cistern: color must be a #rrggbb hex colour"):
+        load_catalogue(path)

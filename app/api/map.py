@@ -1,0 +1,47 @@
+"""`/map`: the Leaflet map page. Its scripts and styles are static files under `/static`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from app.api.html import TEMPLATES
+from app.config import Settings
+from app.errors import Unavailable
+
+router = APIRouter(tags=["map"])
+
+# The short form of the boundaries' attribution (app.ogc.collections.ATTRIBUTION) for
+# the map's attribution line; the licence asks for source, year and licence name.
+BOUNDARY_ATTRIBUTION = (
+    'Grenzen &copy; <a href="https://www.bkg.bund.de">GeoBasis-DE / BKG</a> (2017), '
+    '<a href="https://www.govdata.de/dl-de/by-2-0">dl-de/by-2.0</a>'
+)
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+# Copied from node_modules by `make assets`; one file stands for the whole set.
+VENDOR_MARKER = STATIC_DIR / "vendor" / "leaflet" / "leaflet.js"
+
+
+def map_config(settings: Settings) -> dict[str, str | None]:
+    """What the page's script needs to know: the base map (None: no base map)."""
+    return {
+        "basemapUrl": settings.basemap_url.strip() or None,
+        "basemapAttribution": settings.basemap_attribution,
+        "dataAttribution": BOUNDARY_ATTRIBUTION,
+    }
+
+
+@router.get("/map", summary="The map of measures", response_class=Response)
+async def get_map(request: Request) -> Response:
+    """The interactive map: boundaries, measures, filters, statistics and submission."""
+    if not VENDOR_MARKER.is_file():
+        raise Unavailable(
+            "the map's front-end libraries are not installed; run `make assets` "
+            "(npm ci and a copy into app/web/static/vendor)"
+        )
+    return TEMPLATES.TemplateResponse(
+        request, "map.html", {"config": map_config(request.app.state.settings)}
+    )

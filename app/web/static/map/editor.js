@@ -1,0 +1,345 @@
+// Partners at work: sign in with a key, draw a measure, fill in the form, send it through
+// OGC API - Features Part 4; edit and delete with the ETag (If-Match) flow.
+/* global L */
+
+import { ApiError, request, storeKey, storedKey } from "./api.js";
+import { t, term, typeLabel } from "./i18n.js";
+
+// Which geoman drawing tool makes which GeoJSON geometry.
+const DRAW_SHAPES = { Point: "CircleMarker", LineString: "Line", Polygon: "Polygon" };
+const NUMBER_FIELDS = ["disconnected_area_m2", "retention_volume_m3", "cost_eur"];
+const TEXT_FIELDS = ["title", "description", "status", "completed_on", "funding", "source"];
+const DRAW_STYLE = { color: "#d81b60", weight: 3, fillOpacity: 0.3 };
+
+/** Same rule as the API (app/domain/review.py): who may change a measure. */
+export function canEdit(me, measure) {
+  if (!me) return false;
+  if (me.role === "admin") return true;
+  if (me.role === "reviewer") {
+    return me.municipalities.length === 0 || me.municipalities.includes(measure.municipality);
+  }
+  return me.role === "partner" && me.partner !== null && me.partner === measure.partner;
+}
+
+export class Editor {
+  /**
+   * @param map the Leaflet map (with geoman)
+   * @param catalogue {types: Map, statuses: string[]}
+   * @param onChange called after sign-in/out and after every stored change
+   */
+  constructor(map, catalogue, onChange) {
+    this.map = map;
+    this.types = catalogue.types;
+    this.statuses = catalogue.statuses;
+    this.onChange = onChange;
+    this.me = null;
+    this.drawn = null; // the layer being drawn or edited
+    this.editing = null; // {id, etag} when editing a stored measure
+    this.el = (id) => document.getElementById(id);
+    this.form = this.el("kw-measure");
+    this.bind();
+    this.relabel();
+  }
+
+  bind() {
+    this.el("kw-login").addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.signIn(this.el("kw-key").value.trim());
+    });
+    this.el("kw-logout").addEventListener("click", () => this.signOut());
+    this.el("kw-new-type").addEventListener("change", () => this.showGeometryChoice());
+    this.el("kw-new").addEventListener("submit", (event) => event.preventDefault());
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.save();
+    });
+    this.el("kw-cancel").addEventListener("click", () => this.close());
+    this.el("kw-m-type").addEventListener("change", () => this.describeGeometry());
+    this.map.on("pm:create", (event) => this.drawnLayer(event.layer));
+  }
+
+  /** Fills the type and status choices in the current language. */
+  relabel() {
+    for (const id of ["kw-new-type", "kw-m-type"]) {
+      const select = this.el(id);
+      const value = select.value;
+      select.replaceChildren(
+        ...[...this.types.values()].map((type) => new Option(typeLabel(type), type.id)),
+      );
+      if (value) select.value = value;
+    }
+    const status = this.el("kw-m-status");
+    const chosen = status.value || "planned";
+    status.replaceChildren(...this.statuses.map((s) => new Option(term("statuses", s), s)));
+    status.value = chosen;
+    if (this.me) this.el("kw-who").textContent = `${this.me.partner} (${term("roles", this.me.role)})`;
+    this.showGeometryChoice();
+    this.describeGeometry();
+  }
+
+  /** Checks a stored key at start-up; a revoked one is forgotten. */
+  async resume() {
+    const key = storedKey();
+    if (key) await this.signIn(key, { quiet: true });
+  }
+
+  async signIn(key, { quiet = false } = {}) {
+    if (!key) return;
+    storeKey(key);
+    try {
+      const { data } = await request("/me");
+      if (data.role === "anonymous") throw new ApiError(401, { detail: t("invalidKey") });
+      this.me = data;
+    } catch (error) {
+      storeKey(null);
+      this.me = null;
+      if (!quiet) this.message(error.status === 401 ? t("invalidKey") : error.message, true);
+      return;
+    }
+    this.el("kw-key").value = "";
+    this.el("kw-login").hidden = true;
+    this.el("kw-session").hidden = false;
+    this.relabel();
+    this.message("");
+    this.onChange({ signedIn: true });
+  }
+
+  signOut() {
+    storeKey(null);
+    this.me = null;
+    this.close();
+    this.el("kw-login").hidden = false;
+    this.el("kw-session").hidden = true;
+    this.onChange({ signedIn: false });
+  }
+
+  showGeometryChoice() {
+    const form = this.el("kw-new");
+    form.querySelectorAll(".kw-draw").forEach((button) => button.remove());
+    this.el("kw-draw").hidden = true;
+    const type = this.types.get(this.el("kw-new-type").value);
+    if (!type) return;
+    this.el("kw-new-geometry").textContent =
+      `${t("allowedGeometries")}: ${type.geometry_types.map((g) => t(g)).join(", ")}`;
+    for (const geometry of type.geometry_types) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "kw-draw";
+      button.dataset.geometry = geometry;
+      button.textContent = `${t(geometry)}: ${t("drawMeasure")}`;
+      button.addEventListener("click", () => this.startDrawing(type, geometry));
+      form.append(button);
+    }
+  }
+
+  startDrawing(type, geometry) {
+    this.close();
+    this.editing = null;
+    this.pendingType = type.id;
+    this.drawing(true);
+    this.map.pm.enableDraw(DRAW_SHAPES[geometry], {
+      templineStyle: DRAW_STYLE,
+      hintlineStyle: { ...DRAW_STYLE, dashArray: "5,5" },
+      pathOptions: DRAW_STYLE,
+      continueDrawing: false,
+    });
+    this.message(t("drawHint"));
+  }
+
+  /** Marks the map as busy with a drawing: clicks go to the drawing tool only. */
+  drawing(on) {
+    this.map.getContainer().classList.toggle("kw-drawing", on);
+  }
+
+  drawnLayer(layer) {
+    this.map.pm.disableDraw();
+    this.drawn = layer;
+    layer.pm.enable({ allowSelfIntersection: false });
+    this.openForm(t("newMeasure"), { type: this.pendingType, status: "planned" });
+  }
+
+  /** Loads a stored measure with its ETag and opens it for editing. */
+  async edit(id) {
+    this.close();
+    let answer;
+    try {
+      answer = await request(`/collections/measures/items/${encodeURIComponent(id)}`);
+    } catch (error) {
+      this.message(error.message, true);
+      return;
+    }
+    const feature = answer.data;
+    this.editing = { id, etag: answer.etag };
+    this.drawn = L.geoJSON(feature, {
+      pointToLayer: (_, latlng) => L.circleMarker(latlng, { ...DRAW_STYLE, radius: 8 }),
+      style: () => DRAW_STYLE,
+    }).addTo(this.map);
+    this.drawn.pm.enable({ allowSelfIntersection: false });
+    this.drawing(true);
+    this.map.fitBounds(this.drawn.getBounds(), { maxZoom: 18, padding: [40, 40] });
+    this.openForm(t("editMeasure"), feature.properties);
+    this.message(t("editGeometryHint"));
+  }
+
+  /** Deletes a stored measure (soft delete), after asking. */
+  async remove(id) {
+    if (!window.confirm(t("confirmDelete"))) return;
+    try {
+      const { etag } = await request(`/collections/measures/items/${encodeURIComponent(id)}`);
+      await request(`/collections/measures/items/${encodeURIComponent(id)}`, {
+        method: "DELETE",
+        headers: { "If-Match": etag },
+      });
+    } catch (error) {
+      this.message(error.status === 412 ? t("staleVersion") : error.message, true);
+      return;
+    }
+    this.map.closePopup();
+    this.message(t("deleted"));
+    this.onChange({ stored: true });
+  }
+
+  openForm(heading, values) {
+    this.clearErrors();
+    this.el("kw-measure-title").textContent = heading;
+    this.el("kw-m-type").value = values.type;
+    for (const name of [...TEXT_FIELDS, ...NUMBER_FIELDS]) {
+      const input = this.el(`kw-m-${name}`);
+      input.value = values[name] ?? (name === "status" ? "planned" : "");
+    }
+    this.describeGeometry();
+    this.form.hidden = false;
+    this.el("kw-m-title").focus();
+  }
+
+  describeGeometry() {
+    const geometry = this.drawn ? geometryOf(this.drawn) : null;
+    const type = this.types.get(this.el("kw-m-type").value);
+    this.el("kw-measure-geometry").textContent = geometry
+      ? `${t("drawnGeometry")}: ${t(geometry.type.replace("Multi", ""))} · ${typeLabel(type)}`
+      : "";
+  }
+
+  close() {
+    this.map.pm.disableDraw();
+    if (this.drawn) {
+      this.drawn.pm?.disable();
+      this.drawn.remove();
+    }
+    this.drawn = null;
+    this.editing = null;
+    this.drawing(false);
+    this.form.hidden = true;
+    this.clearErrors();
+  }
+
+  feature() {
+    const properties = { type: this.el("kw-m-type").value };
+    for (const name of TEXT_FIELDS) {
+      const value = this.el(`kw-m-${name}`).value.trim();
+      properties[name] = value === "" ? null : value;
+    }
+    for (const name of NUMBER_FIELDS) {
+      const raw = this.el(`kw-m-${name}`).value;
+      properties[name] = raw === "" ? null : Number(raw);
+    }
+    if (!this.editing) {
+      // A new measure leaves out what is empty; an edit sends null to clear a value.
+      for (const [name, value] of Object.entries(properties)) if (value === null) delete properties[name];
+    }
+    return { type: "Feature", geometry: geometryOf(this.drawn), properties };
+  }
+
+  async save() {
+    this.clearErrors();
+    if (!this.drawn) {
+      this.showErrors([{ where: "/geometry", problem: t("noDrawing") }]);
+      return;
+    }
+    const body = this.feature();
+    const saveButton = this.el("kw-save");
+    saveButton.disabled = true;
+    try {
+      if (this.editing) {
+        const { id, etag } = this.editing;
+        await request(`/collections/measures/items/${encodeURIComponent(id)}`, {
+          method: "PATCH",
+          body,
+          headers: { "If-Match": etag, "Content-Type": "application/merge-patch+json" },
+        });
+        this.message(t("updated"));
+      } else {
+        await request("/collections/measures/items", { method: "POST", body });
+        this.message(t("created"));
+      }
+    } catch (error) {
+      if (error.status === 412) this.showErrors([{ where: "", problem: t("staleVersion") }]);
+      else if (error.problem?.errors) this.showErrors(error.problem.errors);
+      else this.showErrors([{ where: "", problem: error.message || t("requestFailed") }]);
+      return;
+    } finally {
+      saveButton.disabled = false;
+    }
+    this.close();
+    this.onChange({ stored: true });
+  }
+
+  /** Puts each problem next to its field (by JSON pointer); the rest above the buttons. */
+  showErrors(errors) {
+    const general = this.el("kw-measure-errors");
+    const heading = document.createElement("p");
+    heading.textContent = `${t("notStored")}:`;
+    const list = document.createElement("ul");
+    for (const { where, problem } of errors) {
+      const field = fieldOf(where);
+      const box = field && this.form.querySelector(`.kw-field[data-field="${field}"]`);
+      if (box) {
+        const message = document.createElement("p");
+        message.className = "kw-field-error";
+        message.id = `kw-error-${field}-${box.querySelectorAll(".kw-field-error").length}`;
+        message.textContent = problem;
+        box.append(message);
+        box.classList.add("kw-invalid");
+        const input = box.querySelector("input, select, textarea");
+        if (input) {
+          input.setAttribute("aria-invalid", "true");
+          input.setAttribute("aria-describedby", message.id);
+        }
+      }
+      const item = document.createElement("li");
+      item.textContent = where ? `${where}: ${problem}` : problem;
+      list.append(item);
+    }
+    general.replaceChildren(heading, list);
+    this.form.querySelector(".kw-invalid input, .kw-invalid select, .kw-invalid textarea")?.focus();
+  }
+
+  clearErrors() {
+    this.el("kw-measure-errors").replaceChildren();
+    for (const box of this.form.querySelectorAll(".kw-field")) {
+      box.classList.remove("kw-invalid");
+      box.querySelectorAll(".kw-field-error").forEach((p) => p.remove());
+      const input = box.querySelector("input, select, textarea");
+      input?.removeAttribute("aria-invalid");
+      input?.removeAttribute("aria-describedby");
+    }
+  }
+
+  message(text, isError = false) {
+    const box = this.el("kw-message");
+    box.textContent = text;
+    box.classList.toggle("kw-error", isError);
+  }
+}
+
+function geometryOf(layer) {
+  const geojson = layer.toGeoJSON();
+  if (geojson.type === "FeatureCollection") return geojson.features[0]?.geometry ?? null;
+  return geojson.geometry;
+}
+
+function fieldOf(pointer) {
+  const match = /^\/(?:features\/\d+\/)?(properties\/([^/]+)|geometry)/.exec(pointer || "");
+  if (!match) return null;
+  return match[2] ?? "geometry";
+}

@@ -1,0 +1,139 @@
+// The map's layers: base map, municipality boundaries, measures as vector tiles, legend.
+/* global L */
+
+import { authHeaders, query, request } from "./api.js";
+import { featureFilter } from "./state.js";
+import { t, typeLabel } from "./i18n.js";
+
+const TILE_PATH = "/collections/measures/tiles/WebMercatorQuad/{z}/{x}/{y}";
+const FALLBACK_COLOUR = "#757575";
+// VectorGrid 1.3's canvas renderer calls L.DomEvent.fakeStop, which Leaflet 1.8 removed;
+// Leaflet's own canvas renderer no longer stops such clicks either, so a no-op matches it.
+if (!L.DomEvent.fakeStop) L.DomEvent.fakeStop = () => {};
+
+/** The configured base map, or null when none is set (the map works without it). */
+export function basemapLayer(config) {
+  if (!config.basemapUrl) return null;
+  return L.tileLayer(config.basemapUrl, {
+    maxZoom: 19,
+    attribution: config.basemapAttribution,
+    crossOrigin: true,
+  });
+}
+
+/** The municipality containing a point (PostGIS decides), or null outside the region. */
+export async function municipalityAt(latlng) {
+  const bbox = [latlng.lng, latlng.lat, latlng.lng, latlng.lat].join(",");
+  const { data } = await request(`/collections/municipalities/items?limit=1&bbox=${bbox}`);
+  return data.features[0]?.properties.ags ?? null;
+}
+
+/** Loads the 17 municipality boundaries with permanent name labels. */
+export async function boundaryLayer() {
+  const { data } = await request("/collections/municipalities/items?limit=100");
+  const layer = L.geoJSON(data, {
+    pane: "boundaries",
+    // Not interactive: the measure tiles lie above; a click on the map selects by asking
+    // the API which municipality contains the point.
+    interactive: false,
+    style: () => ({ color: "#1b5e20", weight: 2, fill: false, className: "kw-boundary" }),
+    onEachFeature: (feature, boundary) => {
+      boundary.bindTooltip(feature.properties.name, {
+        permanent: true,
+        direction: "center",
+        className: "kw-boundary-label",
+      });
+    },
+  });
+  return { layer, features: data.features };
+}
+
+function styleOf(types) {
+  const colour = (type) => types.get(type)?.color ?? FALLBACK_COLOUR;
+  return {
+    measures: (props) => ({
+      color: colour(props.type),
+      fillColor: colour(props.type),
+      weight: 2,
+      opacity: 0.95,
+      fill: true,
+      fillOpacity: 0.55,
+      radius: 6,
+    }),
+    // Clusters below zoom 12: one circle per occupied cell, sized by how many it holds.
+    clusters: (props) => ({
+      color: "#ffffff",
+      weight: 1,
+      fillColor: colour(props.type),
+      fill: true,
+      fillOpacity: 0.85,
+      radius: Math.min(14, 3 + 1.2 * Math.sqrt(props.count || 1)),
+    }),
+  };
+}
+
+/**
+ * Measures as Mapbox vector tiles from the API, filtered with the items filters.
+ * `fresh()` makes later tile requests revalidate (after a write, or with a key, whose
+ * private tiles share their URLs with the public ones).
+ */
+export function measureLayer(types, state) {
+  const layer = L.vectorGrid.protobuf(tileUrl(state), {
+    pane: "measures",
+    // Canvas, not SVG: a zoom-13 view can hold 25,000 measures, which as SVG elements
+    // made panning stutter (frames of 280 ms against 67 ms on canvas, 200,000 measures).
+    rendererFactory: L.canvas.tile,
+    interactive: true,
+    maxNativeZoom: 22,
+    maxZoom: 22,
+    getFeatureId: (feature) => feature.properties.id,
+    vectorTileLayerStyles: styleOf(types),
+    fetchOptions: fetchOptions(false),
+  });
+  layer.refresh = (nextState, fresh = false) => {
+    layer.options.fetchOptions = fetchOptions(fresh);
+    layer.setUrl(tileUrl(nextState), false);
+  };
+  return layer;
+}
+
+function fetchOptions(fresh) {
+  const headers = authHeaders();
+  const revalidate = fresh || "Authorization" in headers;
+  return { headers, cache: revalidate ? "no-cache" : "default" };
+}
+
+function tileUrl(state) {
+  return `${TILE_PATH}${query(featureFilter(state))}`;
+}
+
+/** A legend control: one swatch per type in the current language, and the cluster hint. */
+export function legendControl(types) {
+  const control = L.control({ position: "bottomright" });
+  control.onAdd = () => {
+    const box = L.DomUtil.create("details", "kw-legend leaflet-bar");
+    // Closed at first: the filter panel shows the same swatches, and an open legend
+    // would cover popups on small screens.
+    box.open = false;
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    control.render = () => {
+      box.replaceChildren();
+      const summary = L.DomUtil.create("summary", "", box);
+      summary.textContent = t("legend");
+      const list = L.DomUtil.create("ul", "", box);
+      for (const type of types.values()) {
+        const item = L.DomUtil.create("li", "", list);
+        const swatch = L.DomUtil.create("span", "kw-swatch", item);
+        swatch.style.background = type.color;
+        swatch.setAttribute("aria-hidden", "true");
+        item.append(typeLabel(type));
+      }
+      const hint = L.DomUtil.create("p", "kw-hint", box);
+      hint.textContent = t("clusterHint");
+    };
+    control.render();
+    return box;
+  };
+  return control;
+}

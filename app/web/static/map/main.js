@@ -1,0 +1,273 @@
+// The Klima.Werk map: wires state, layers, filters, statistics, popups and the editor.
+/* global L */
+
+import { request } from "./api.js";
+import { Editor } from "./editor.js";
+import { currentLang, setLang, t, term, typeLabel } from "./i18n.js";
+import { basemapLayer, boundaryLayer, legendControl, measureLayer, municipalityAt } from "./layers.js";
+import { showMeasure } from "./popup.js";
+import { readState, selectsNothing, writeState } from "./state.js";
+import { showStatistics } from "./stats.js";
+
+const config = JSON.parse(document.getElementById("kw-config").textContent);
+const state = readState();
+const el = (id) => document.getElementById(id);
+
+async function main() {
+  setLang(state.lang);
+  const catalogue = (await request("/measure-types")).data;
+  const types = new Map(catalogue.types.map((type) => [type.id, type]));
+
+  const map = L.map("kw-map", {
+    center: [state.view.lat, state.view.lon],
+    zoom: state.view.z,
+    minZoom: 8,
+    maxZoom: 19,
+    zoomControl: true,
+    keyboard: true,
+  });
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+  map.attributionControl.addAttribution(config.dataAttribution);
+  map.createPane("boundaries").style.zIndex = 350;
+  map.createPane("measures").style.zIndex = 420;
+  map.pm.setLang(state.lang);
+
+  const basemap = basemapLayer(config);
+  basemap?.addTo(map);
+
+  const { layer: boundaries, features } = await boundaryLayer();
+  boundaries.addTo(map);
+  const municipalityNames = new Map(features.map((f) => [f.properties.ags, f.properties.name]));
+
+  const measures = measureLayer(types, state);
+  if (!selectsNothing(state)) measures.addTo(map);
+  const legend = legendControl(types).addTo(map);
+
+  const overlays = {};
+  overlays[t("boundaries")] = boundaries;
+  overlays[t("measures")] = measures;
+  L.control.layers(basemap ? { [t("basemap")]: basemap } : {}, overlays, { collapsed: true }).addTo(map);
+  L.control.scale({ imperial: false }).addTo(map);
+
+  let editor;
+  const popupContext = {
+    types,
+    municipalityNames,
+    me: () => editor.me,
+    actions: { edit: (id) => editor.edit(id), remove: (id) => editor.remove(id) },
+  };
+  let measureClick = null;
+  measures.on("click", (event) => {
+    measureClick = event.originalEvent;
+    const props = event.layer.properties;
+    if (props.count !== undefined) {
+      // A cluster: zoom towards it until single measures show.
+      map.setView(event.latlng, Math.min(map.getZoom() + 2, 12));
+      return;
+    }
+    const popup = L.popup({ maxWidth: 320, autoPanPadding: [20, 20] })
+      .setLatLng(event.latlng)
+      .openOn(map);
+    showMeasure(popup, props, popupContext);
+  });
+
+  // A click beside every measure selects the municipality there for the statistics.
+  // Listened for on the DOM: Leaflet's map "click" does not fire over canvas tiles.
+  const container = map.getContainer();
+  let pressedAt = null;
+  container.addEventListener("pointerdown", (event) => {
+    pressedAt = [event.clientX, event.clientY];
+  });
+  container.addEventListener("click", async (event) => {
+    const moved = !pressedAt || Math.hypot(event.clientX - pressedAt[0], event.clientY - pressedAt[1]) > 4;
+    const onMap = event.target.closest(".leaflet-map-pane") && !event.target.closest(".leaflet-popup");
+    if (moved || !onMap || event === measureClick || container.classList.contains("kw-drawing")) return;
+    const ags = await municipalityAt(map.mouseEventToLatLng(event));
+    if (ags) select(ags);
+  });
+
+  const statsBox = el("kw-stats");
+  const refreshStatistics = () => showStatistics(statsBox, state, types, municipalityNames);
+
+  function apply({ fresh = false } = {}) {
+    writeState(state);
+    if (selectsNothing(state)) {
+      measures.remove();
+    } else {
+      measures.refresh(state, fresh);
+      if (!map.hasLayer(measures)) measures.addTo(map);
+    }
+    boundaries.setStyle((feature) => ({
+      weight: feature.properties.ags === state.municipality ? 4 : 2,
+      color: feature.properties.ags === state.municipality ? "#0d47a1" : "#1b5e20",
+    }));
+    refreshStatistics();
+  }
+
+  function select(ags) {
+    if (state.municipality === ags) return;
+    state.municipality = ags;
+    el("kw-f-municipality").value = state.municipality;
+    apply();
+  }
+
+  const filters = setUpFilters(types, municipalityNames, catalogue.statuses, apply);
+  editor = new Editor(map, { types, statuses: catalogue.statuses }, ({ stored }) => {
+    apply({ fresh: true });
+    if (stored) map.closePopup();
+  });
+
+  // Back/forward and edited links change only the hash: follow them.
+  window.addEventListener("hashchange", () => {
+    const { view } = readState();
+    map.setView([view.lat, view.lon], view.z);
+  });
+
+  map.on("moveend", () => {
+    const centre = map.getCenter();
+    state.view = { z: map.getZoom(), lat: centre.lat, lon: centre.lng };
+    writeState(state);
+  });
+
+  el("kw-lang").addEventListener("click", () => {
+    state.lang = currentLang() === "de" ? "en" : "de";
+    setLang(state.lang);
+    map.pm.setLang(state.lang);
+    el("kw-lang").textContent = state.lang === "de" ? "EN" : "DE";
+    filters.relabel();
+    legend.render();
+    editor.relabel();
+    apply();
+  });
+  el("kw-lang").textContent = state.lang === "de" ? "EN" : "DE";
+  setUpPanelToggle(map);
+  el("kw-data-attribution").innerHTML = config.dataAttribution;
+
+  if (!window.location.hash) {
+    // Without a view in the link: the chosen municipality, else the whole region.
+    const boundary = boundaries.getLayers().find((b) => b.feature.properties.ags === state.municipality);
+    map.fitBounds((boundary ?? boundaries).getBounds(), { padding: [10, 10] });
+  }
+  apply();
+  await editor.resume();
+  // Tests and scripts look at the map through this handle; it is not an API.
+  window.klimawerk = {
+    map,
+    state,
+    // The measures on the loaded tiles (the canvas has no elements to look at).
+    drawnMeasures: () =>
+      Object.values(measures._vectorTiles).flatMap((tile) =>
+        Object.values(tile._features ?? {})
+          .map((entry) => entry.feature.properties)
+          .filter((props) => props.id),
+      ),
+    // Every shape on the loaded tiles, clusters included.
+    drawnShapes: () =>
+      Object.values(measures._vectorTiles).reduce(
+        (n, tile) => n + Object.keys(tile._layers ?? {}).length,
+        0,
+      ),
+  };
+  document.body.dataset.ready = "true";
+}
+
+function setUpFilters(types, municipalityNames, statuses, apply) {
+  const municipality = el("kw-f-municipality");
+  const status = el("kw-f-status");
+  const year = el("kw-f-year");
+  const typeBox = el("kw-f-types");
+
+  const relabel = () => {
+    municipality.replaceChildren(
+      new Option(t("wholeRegion"), ""),
+      ...[...municipalityNames]
+        .sort((a, b) => a[1].localeCompare(b[1], "de"))
+        .map(([ags, name]) => new Option(name, ags)),
+    );
+    municipality.value = state.municipality;
+    status.replaceChildren(
+      new Option(t("allStatuses"), ""),
+      ...statuses.map((s) => new Option(term("statuses", s), s)),
+    );
+    status.value = state.status;
+    year.placeholder = t("yearPlaceholder");
+    typeBox.replaceChildren(
+      ...[...types.values()].map((type) => {
+        const label = document.createElement("label");
+        label.className = "kw-type";
+        const box = document.createElement("input");
+        box.type = "checkbox";
+        box.value = type.id;
+        box.checked = state.types === null || state.types.includes(type.id);
+        const swatch = document.createElement("span");
+        swatch.className = "kw-swatch";
+        swatch.style.background = type.color;
+        swatch.setAttribute("aria-hidden", "true");
+        label.append(box, swatch, typeLabel(type));
+        return label;
+      }),
+    );
+  };
+  relabel();
+  year.value = state.year ?? "";
+
+  const readTypes = () => {
+    const boxes = [...typeBox.querySelectorAll("input")];
+    const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
+    state.types = chosen.length === boxes.length ? null : chosen;
+  };
+  municipality.addEventListener("change", () => {
+    state.municipality = municipality.value;
+    apply();
+  });
+  status.addEventListener("change", () => {
+    state.status = status.value;
+    apply();
+  });
+  year.addEventListener("change", () => {
+    const value = Number.parseInt(year.value, 10);
+    state.year = Number.isFinite(value) ? value : null;
+    apply();
+  });
+  typeBox.addEventListener("change", () => {
+    readTypes();
+    apply();
+  });
+  const setAll = (checked) => {
+    typeBox.querySelectorAll("input").forEach((b) => (b.checked = checked));
+    readTypes();
+    apply();
+  };
+  el("kw-types-all").addEventListener("click", () => setAll(true));
+  el("kw-types-none").addEventListener("click", () => setAll(false));
+  el("kw-filter").addEventListener("reset", (event) => {
+    event.preventDefault();
+    Object.assign(state, { municipality: "", status: "", year: null, types: null });
+    relabel();
+    year.value = "";
+    apply();
+  });
+  return { relabel };
+}
+
+function setUpPanelToggle(map) {
+  const toggle = el("kw-panel-toggle");
+  const panel = el("kw-panel");
+  const narrow = window.matchMedia("(max-width: 799px)");
+  const show = (open) => {
+    panel.classList.toggle("kw-collapsed", !open);
+    toggle.setAttribute("aria-expanded", String(open));
+    map.invalidateSize();
+  };
+  show(!narrow.matches);
+  toggle.addEventListener("click", () => show(toggle.getAttribute("aria-expanded") !== "true"));
+}
+
+main().catch((error) => {
+  const box = document.createElement("p");
+  box.className = "kw-fatal";
+  box.setAttribute("role", "alert");
+  box.textContent = `${t("requestFailed")}: ${error.message}`;
+  document.body.prepend(box);
+  throw error;
+});

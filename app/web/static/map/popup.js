@@ -1,0 +1,100 @@
+// The popup of a measure: what the tile knows at once, then every fact from the API.
+
+import { request } from "./api.js";
+import { formatArea, formatNumber, t, term, typeLabel } from "./i18n.js";
+import { canEdit } from "./editor.js";
+
+/**
+ * Fills `popup` for the measure clicked on a tile (`props` from the tile), then replaces
+ * it with the full feature. `actions` holds edit/remove callbacks and the signed-in caller.
+ */
+export async function showMeasure(popup, props, context) {
+  popup.setContent(content(props, context, null));
+  try {
+    const { data } = await request(`/collections/measures/items/${encodeURIComponent(props.id)}`);
+    popup.setContent(content({ id: data.id, ...data.properties }, context, data));
+  } catch (error) {
+    const box = content(props, context, null);
+    const p = document.createElement("p");
+    p.className = "kw-error";
+    p.textContent = error.message;
+    box.append(p);
+    popup.setContent(box);
+  }
+}
+
+function content(measure, { types, municipalityNames, me, actions }, full) {
+  const box = document.createElement("div");
+  box.className = "kw-popup";
+  const type = types.get(measure.type);
+  const heading = document.createElement("h3");
+  heading.className = "kw-popup-title";
+  heading.textContent = measure.title;
+  const kind = document.createElement("p");
+  kind.className = "kw-popup-type";
+  const swatch = document.createElement("span");
+  swatch.className = "kw-swatch";
+  swatch.style.background = type?.color ?? "#757575";
+  kind.append(swatch, typeLabel(type) || measure.type);
+  box.append(heading, kind);
+
+  const facts = [
+    [t("status"), term("statuses", measure.status)],
+    [t("municipalityShort"), municipalityNames.get(measure.municipality) ?? measure.municipality],
+    [t("area"), formatArea(measure.area_m2)],
+    [t("completedOn"), measure.completed_on],
+  ];
+  if (full) {
+    facts.push(
+      [t("disconnectedArea"), measure.disconnected_area_m2 != null ? formatNumber(measure.disconnected_area_m2) : null],
+      [t("retentionVolume"), measure.retention_volume_m3 != null ? formatNumber(measure.retention_volume_m3) : null],
+      [t("runoffAvoided"), `${formatNumber(measure.runoff_avoided_m3)} m³${t("perYear")}`],
+      [t("cost"), measure.cost_eur != null ? formatNumber(measure.cost_eur) : null],
+      [t("funding"), measure.funding],
+      [t("partner"), measure.partner],
+      [t("source"), measure.source],
+      [t("version"), measure.version],
+    );
+    if (measure.review_state !== "published") {
+      facts.push([t("reviewState"), term("reviewStates", measure.review_state)]);
+    }
+  }
+  const list = document.createElement("dl");
+  list.className = "kw-facts";
+  for (const [name, value] of facts) {
+    if (value === null || value === undefined || value === "") continue;
+    const dt = document.createElement("dt");
+    dt.textContent = name;
+    const dd = document.createElement("dd");
+    dd.textContent = String(value);
+    list.append(dt, dd);
+  }
+  box.append(list);
+  if (full?.properties.description) {
+    const description = document.createElement("p");
+    description.className = "kw-popup-description";
+    description.textContent = full.properties.description;
+    box.append(description);
+  }
+  const links = document.createElement("p");
+  links.className = "kw-row";
+  const details = document.createElement("a");
+  details.href = `/collections/measures/items/${encodeURIComponent(measure.id)}?f=html`;
+  details.textContent = t("details");
+  links.append(details);
+  if (full && canEdit(me(), measure)) {
+    for (const [label, action] of [
+      [t("edit"), actions.edit],
+      [t("delete"), actions.remove],
+    ]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "kw-secondary";
+      button.textContent = label;
+      button.addEventListener("click", () => action(measure.id));
+      links.append(button);
+    }
+  }
+  box.append(links);
+  return box;
+}
