@@ -45,6 +45,7 @@ migrate: db-start
 data: migrate
 	$(KW) load boundaries
 	$(KW) load demo --count $(DEMO_COUNT) --seed $(DEMO_SEED)
+	$(KW) load demo-baselines
 
 run: data $(VENDOR)
 	$(KW) serve

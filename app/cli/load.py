@@ -52,3 +52,15 @@ def demo_measures(
             f"{result.inserted:,} demo measures loaded in {seconds:.1f} s "
             f"({rate:,.0f}/s; {result.deleted:,} old demo measures replaced)"
         )
+
+
+@app.command("demo-baselines")
+def demo_baselines() -> None:
+    """Demo sealed areas for municipalities without a baseline (marked as demo values)."""
+    with expected_errors(asyncpg.PostgresError, ValueError):
+        changed = asyncio.run(loading.load_demo_baselines(get_settings().dsn))
+    if changed:
+        console.print(f"demo baselines set for {len(changed)} municipalities")
+    else:
+        console.print("every municipality already has a baseline")
+

@@ -11,7 +11,7 @@ import asyncpg
 
 from app.config import PROJECT_ROOT
 from app.domain.catalogue import load_catalogue
-from app.sql import demo, measure_types, measures, municipalities
+from app.sql import demo, measure_types, measures, municipalities, statistics
 
 DEFAULT_BOUNDARIES = PROJECT_ROOT / "geodata" / "municipalities.geojson"
 
@@ -51,6 +51,15 @@ async def load_boundaries(dsn: str, path: Path = DEFAULT_BOUNDARIES) -> int:
     try:
         async with conn.transaction():
             return await municipalities.upsert_boundaries(conn, features)
+    finally:
+        await conn.close()
+
+
+async def load_demo_baselines(dsn: str) -> list[str]:
+    """Demo sealed areas (marked as such) for municipalities without a baseline."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        return await statistics.insert_demo_baselines(conn)
     finally:
         await conn.close()
 

@@ -84,3 +84,34 @@ async def upsert_baseline(conn: asyncpg.Connection, ags: str, values: dict) -> a
         )
         await refresh_derived(conn, ags)
     return row
+
+
+# Sealed area connected to the sewers, as a share of the municipal area, for demo
+# baselines only: in the order of the Ruhr cities' sealed shares, not a survey of any.
+DEMO_SEALED_SHARE = 0.18
+
+DEMO_BASELINES = """
+INSERT INTO municipality_baselines (ags, sealed_area_m2, sealed_source, sealed_year, is_demo)
+SELECT m.ags, round((m.area_m2 * $1)::numeric, -3)::float8, $2, 2024, true
+  FROM municipalities m
+ WHERE NOT EXISTS (SELECT 1 FROM municipality_baselines b
+                    WHERE b.ags = m.ags AND b.sealed_area_m2 IS NOT NULL)
+ON CONFLICT (ags) DO UPDATE SET sealed_area_m2 = excluded.sealed_area_m2,
+  sealed_source = excluded.sealed_source, sealed_year = excluded.sealed_year, is_demo = true,
+  updated_at = now()
+RETURNING ags
+"""
+
+
+async def insert_demo_baselines(conn: asyncpg.Connection) -> list[str]:
+    """Demo sealed areas where no municipality has one; real baselines stay untouched."""
+    async with conn.transaction():
+        source = (
+            f"demo value: {DEMO_SEALED_SHARE:.0%} of the municipal area, not a survey; "
+            "replace with `klimawerk baseline set`"
+        )
+        rows = await conn.fetch(DEMO_BASELINES, DEMO_SEALED_SHARE, source)
+        for row in rows:
+            await refresh_derived(conn, row["ags"])
+    return [row["ags"] for row in rows]
+

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from playwright.async_api import Page, expect
 from shapely.geometry import shape
 
+from app.sql import statistics
+from app.sql.measure_types import refresh_derived
 from tests.browser.conftest import PartnerKey, Watched
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -116,6 +120,41 @@ async def test_a_filter_changes_what_is_drawn_and_the_link_keeps_it(watched: Wat
     ).json()["totals"]["count"]
     assert await page.locator("#kw-stats h3").inner_text() == "Gelsenkirchen"
     assert await page.locator("#kw-stats .kw-figures dd").first.inner_text() == str(expected)
+
+
+@pytest.fixture
+async def gelsenkirchen_baseline(pool: asyncpg.Pool) -> AsyncIterator[None]:
+    """A (demo) sealed area for Gelsenkirchen while the test runs."""
+    async with pool.acquire() as conn:
+        await statistics.upsert_baseline(
+            conn,
+            GELSENKIRCHEN,
+            {"sealed_area_m2": 2_000_000.0, "sealed_source": "test", "is_demo": True},
+        )
+    yield
+    async with pool.acquire() as conn:
+        await conn.execute("DELETE FROM municipality_baselines")
+        await refresh_derived(conn, GELSENKIRCHEN)
+
+
+@pytest.mark.usefixtures("gelsenkirchen_baseline")
+async def test_the_statistics_panel_shows_progress_towards_the_targets(watched: Watched) -> None:
+    page, base = watched.page, watched.base
+    await open_map(page, base, query=f"?municipality={GELSENKIRCHEN}")
+    targets = httpx.get(f"{base}/statistics", params={"municipality": GELSENKIRCHEN}).json()[
+        "targets"
+    ]
+    share = targets["disconnection"]["share"] * 100
+    assert share > 0
+    bars = page.locator("#kw-stats progress")
+    assert await bars.count() == 2
+    assert float(await bars.first.get_attribute("value")) == pytest.approx(min(share, 25))
+    shown = f"{share:.1f}".replace(".", ",") + " % der versiegelten Fläche"
+    await expect(page.locator("#kw-stats")).to_contain_text(shown)
+    await expect(page.locator("#kw-stats")).to_contain_text("Demo-Werte")
+    # Without a view in the link the map shows the chosen municipality.
+    assert await page.evaluate("window.klimawerk.map.getZoom()") >= 11
+    await watched.screenshot("statistics-gelsenkirchen")
 
 
 async def test_a_popup_shows_the_measures_title(watched: Watched) -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from app.domain.catalogue import geometry_allowed, load_catalogue
 from app.services.loading import load_demo
+from app.sql import statistics
 
 FINGERPRINT = (
     "SELECT md5(string_agg(id::text || type || title || status || review_state"
@@ -72,3 +73,27 @@ async def test_demo_is_plausible(dsn: str, pool: asyncpg.Pool) -> None:
     states = [r["review_state"] for r in rows]
     assert 0.8 < states.count("published") / len(states) < 0.97
     assert states.count("submitted") > 0
+
+
+async def test_demo_baselines_fill_only_the_gaps(conn: asyncpg.Connection) -> None:
+    await conn.execute("DELETE FROM municipality_baselines")
+    await conn.execute(
+        "INSERT INTO municipality_baselines (ags, sealed_area_m2, sealed_source, sealed_year)"
+        " VALUES ('05513000', 1234000, 'survey 2023', 2023)"
+    )
+    changed = await statistics.insert_demo_baselines(conn)
+    assert len(changed) == 16 and "05513000" not in changed
+    rows = await conn.fetch(
+        "SELECT b.ags, b.sealed_area_m2, b.sealed_source, b.is_demo, m.area_m2"
+        " FROM municipality_baselines b JOIN municipalities m USING (ags)"
+    )
+    for row in rows:
+        if row["ags"] == "05513000":
+            assert (row["sealed_area_m2"], row["is_demo"]) == (1234000, False)
+            assert row["sealed_source"] == "survey 2023"
+        else:
+            assert row["is_demo"] is True and "not a survey" in row["sealed_source"]
+            assert row["sealed_area_m2"] == pytest.approx(
+                statistics.DEMO_SEALED_SHARE * row["area_m2"], abs=500
+            )
+    assert await statistics.insert_demo_baselines(conn) == []

@@ -39,6 +39,13 @@ async function main() {
   boundaries.addTo(map);
   const municipalityNames = new Map(features.map((f) => [f.properties.ags, f.properties.name]));
 
+  if (!window.location.hash) {
+    // Without a view in the link: the chosen municipality, else the whole region. Set
+    // before the measures come, so that no tiles of the default view are fetched.
+    const boundary = boundaries.getLayers().find((b) => b.feature.properties.ags === state.municipality);
+    map.fitBounds((boundary ?? boundaries).getBounds(), { padding: [10, 10], animate: false });
+  }
+
   const measures = measureLayer(types, state);
   if (!selectsNothing(state)) measures.addTo(map);
   const legend = legendControl(types).addTo(map);
@@ -143,11 +150,6 @@ async function main() {
   setUpPanelToggle(map);
   el("kw-data-attribution").innerHTML = config.dataAttribution;
 
-  if (!window.location.hash) {
-    // Without a view in the link: the chosen municipality, else the whole region.
-    const boundary = boundaries.getLayers().find((b) => b.feature.properties.ags === state.municipality);
-    map.fitBounds((boundary ?? boundaries).getBounds(), { padding: [10, 10] });
-  }
   apply();
   await editor.resume();
   // Tests and scripts look at the map through this handle; it is not an API.

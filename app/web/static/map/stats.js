@@ -59,10 +59,20 @@ function targets(targets) {
   if (!targets.disconnection) return [paragraph(t("noBaseline"), "kw-hint kw-no-baseline")];
   const d = targets.disconnection;
   const e = targets.evaporation;
+  const notes = [paragraph(t("completedOnly"), "kw-hint")];
+  if (targets.baselines?.some((b) => b.is_demo)) notes.push(paragraph(t("demoBaseline"), "kw-hint kw-demo"));
+  if (targets.municipalities_with_baseline < targets.municipalities) {
+    notes.push(
+      paragraph(
+        `${t("baselinesOf")} ${targets.municipalities_with_baseline} / ${targets.municipalities}`,
+        "kw-hint",
+      ),
+    );
+  }
   return [
     progressBar(t("target25"), d.share * 100, 25, `${formatNumber(d.share * 100, 1)} % ${t("ofSealed")}`),
     progressBar(t("target10"), e.change_pp, 10, `+${formatNumber(e.change_pp, 2)} pp`),
-    paragraph(t("completedOnly"), "kw-hint"),
+    ...notes,
   ];
 }
 
