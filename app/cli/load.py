@@ -63,4 +63,3 @@ def demo_baselines() -> None:
         console.print(f"demo baselines set for {len(changed)} municipalities")
     else:
         console.print("every municipality already has a baseline")
-

@@ -114,4 +114,3 @@ async def insert_demo_baselines(conn: asyncpg.Connection) -> list[str]:
         for row in rows:
             await refresh_derived(conn, row["ags"])
     return [row["ags"] for row in rows]
-
