@@ -23,6 +23,7 @@ TABLES = {
     "response_cache",
     "municipality_baselines",
     "idempotency_keys",
+    "measure_statistics",
 }
 
 

@@ -1,7 +1,13 @@
 """Table definitions (SQLAlchemy Core); the migrations in `migrations/` create them."""
 
 from app.models.api_key import api_keys, partners
-from app.models.measure import data_version, measure_history, measures, response_cache
+from app.models.measure import (
+    data_version,
+    measure_history,
+    measure_statistics,
+    measures,
+    response_cache,
+)
 from app.models.measure_type import measure_types
 from app.models.municipality import municipalities
 
@@ -9,6 +15,7 @@ __all__ = [
     "api_keys",
     "data_version",
     "measure_history",
+    "measure_statistics",
     "measure_types",
     "measures",
     "municipalities",

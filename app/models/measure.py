@@ -13,6 +13,7 @@ from sqlalchemy import (
     Identity,
     Integer,
     LargeBinary,
+    Numeric,
     String,
     Table,
     Text,
@@ -108,4 +109,26 @@ response_cache = Table(
     Column("body", LargeBinary, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     prefixes=["UNLOGGED"],
+)
+
+# Sums of published, undeleted measures per (municipality, type, status, completion
+# year; 0: not completed), maintained by statement triggers; see the 0008 migration.
+measure_statistics = Table(
+    "measure_statistics",
+    metadata,
+    Column("municipality", String(8), primary_key=True),
+    Column("type", Text, primary_key=True),
+    Column("status", Text, primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("count", BigInteger, nullable=False),
+    *(
+        Column(name, Numeric, nullable=False)
+        for name in (
+            "area_m2",
+            "disconnected_area_m2",
+            "runoff_avoided_m3",
+            "extra_evaporation_m3",
+            "extra_infiltration_m3",
+        )
+    ),
 )

@@ -6,10 +6,13 @@ exactly the measures a client can list with the same filter.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import asyncpg
 
 from app.sql.measure_types import refresh_derived
 from app.sql.measures import MeasureQuery, measure_where
+from app.sql.where import Where
 
 # One pass to at most a few thousand (municipality, type, status, year) groups; the
 # roll-ups are summed from these in Python, cheaper than five GROUPING SETS passes.
@@ -54,8 +57,57 @@ RETURNING *
 """
 
 
+# The same groups and columns as GROUPED, from the sums the triggers keep (0008).
+SUMMARY = """
+SELECT municipality, type, status, nullif(year, 0) AS year, count,
+       area_m2::float8 AS area_m2,
+       disconnected_area_m2::float8 AS disconnected_area_m2,
+       CASE WHEN status = 'completed' THEN disconnected_area_m2::float8 END
+         AS disconnected_completed_m2,
+       runoff_avoided_m3::float8 AS runoff_avoided_m3,
+       extra_evaporation_m3::float8 AS extra_evaporation_m3,
+       CASE WHEN status = 'completed' THEN extra_evaporation_m3::float8 END
+         AS extra_evaporation_completed_m3,
+       extra_infiltration_m3::float8 AS extra_infiltration_m3
+  FROM measure_statistics WHERE {where}
+"""
+
+
+def whole_year(completed: tuple[dt.date | None, dt.date | None] | None) -> int | None:
+    """The year a completion interval spans exactly (1 January to 31 December), if any."""
+    if completed is None or completed[0] is None or completed[1] is None:
+        return None
+    start, end = completed
+    if (start.month, start.day) == (1, 1) and end == dt.date(start.year, 12, 31):
+        return start.year
+    return None
+
+
+def summary_answers(query: MeasureQuery) -> bool:
+    """Whether the kept sums answer the query: what anyone may see (published), filtered
+    by municipality, type, status and whole completion years only."""
+    return (
+        query.visibility.anonymous
+        and query.filter is None
+        and query.bbox is None
+        and set(query.review_state) <= {"published"}
+        and (query.completed is None or whole_year(query.completed) is not None)
+    )
+
+
 async def select_grouped(conn: asyncpg.Connection, query: MeasureQuery) -> list[asyncpg.Record]:
     """Sums per (municipality, type, status, completion year)."""
+    if summary_answers(query):
+        where = Where()
+        where.add("count > 0")
+        for column in ("municipality", "type", "status"):
+            values = getattr(query, column)
+            if values:
+                where.add(f"{column} = ANY({where.param(list(values))}::text[])")
+        year = whole_year(query.completed)
+        if year is not None:
+            where.add(f"year = {where.param(year)}")
+        return await conn.fetch(SUMMARY.format(where=where.sql()), *where.values)
     where = measure_where(query)
     return await conn.fetch(GROUPED.format(where=where.sql()), *where.values)
 
