@@ -223,7 +223,12 @@ async def test_a_partner_draws_and_submits_a_point(
     await sign_in(page, partner_key)
 
     await page.locator("#kw-new-type").select_option("cistern")
-    await page.get_by_role("button", name="Punkt: Auf der Karte zeichnen").click()
+    draw = page.get_by_role("button", name="Punkt: Auf der Karte zeichnen")
+    await draw.click()
+    await expect(page.locator("#kw-map")).to_have_class(re.compile("kw-drawing"))
+    await page.keyboard.press("Escape")  # changed my mind
+    await expect(page.locator("#kw-map")).not_to_have_class(re.compile("kw-drawing"))
+    await draw.click()
     clicked = await click_at(page, 40, -30)
     await expect(page.locator("#kw-measure")).to_be_visible()
 

@@ -56,6 +56,13 @@ export class Editor {
     this.el("kw-cancel").addEventListener("click", () => this.close());
     this.el("kw-m-type").addEventListener("change", () => this.describeGeometry());
     this.map.on("pm:create", (event) => this.drawnLayer(event.layer));
+    // Escape leaves a drawing that has not become a measure yet.
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && this.map.pm.globalDrawModeEnabled()) {
+        this.close();
+        this.message("");
+      }
+    });
   }
 
   /** Fills the type and status choices in the current language. */

@@ -50,10 +50,14 @@ async function main() {
   if (!selectsNothing(state)) measures.addTo(map);
   const legend = legendControl(types).addTo(map);
 
-  const overlays = {};
-  overlays[t("boundaries")] = boundaries;
-  overlays[t("measures")] = measures;
-  L.control.layers(basemap ? { [t("basemap")]: basemap } : {}, overlays, { collapsed: true }).addTo(map);
+  let layerControl = null;
+  const addLayerControl = () => {
+    layerControl?.remove();
+    const overlays = { [t("boundaries")]: boundaries, [t("measures")]: measures };
+    const bases = basemap ? { [t("basemap")]: basemap } : {};
+    layerControl = L.control.layers(bases, overlays, { collapsed: true }).addTo(map);
+  };
+  addLayerControl();
   L.control.scale({ imperial: false }).addTo(map);
 
   let editor;
@@ -143,6 +147,7 @@ async function main() {
     el("kw-lang").textContent = state.lang === "de" ? "EN" : "DE";
     filters.relabel();
     legend.render();
+    addLayerControl();
     editor.relabel();
     apply();
   });
