@@ -149,7 +149,9 @@ async function main() {
     legend.render();
     addLayerControl();
     editor.relabel();
-    apply();
+    // The tiles carry no language: only the address and the statistics panel change.
+    writeState(state);
+    refreshStatistics();
   });
   el("kw-lang").textContent = state.lang === "de" ? "EN" : "DE";
   setUpPanelToggle(map);
