@@ -1,15 +1,21 @@
 """Bulk import of measures from GeoJSON, GeoPackage or Shapefile: all or nothing.
 
 Reading (pyogrio), reprojection (pyproj, vectorised) and the checks run in Python; the
-rows then go to a staging table by COPY, the database derives municipality and area
-set-based with the same functions its trigger uses, and one INSERT stores them all in
-the one transaction. Any rejected feature means nothing is stored.
+rows then go to a staging table by COPY, the database derives municipality, area and
+impacts set-based with the same functions its trigger uses, and inserts them, all in
+one transaction. Any rejected feature means nothing is stored.
+
+The work runs in batches through a two-stage pipeline: while the database derives and
+stores one batch, a worker thread checks the next one, so Python and PostgreSQL each
+keep a core busy instead of taking turns.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +26,7 @@ import pyogrio
 import shapely
 from pyproj import CRS, Transformer
 
-from app.domain.catalogue import load_catalogue
+from app.domain.catalogue import Catalogue, load_catalogue
 from app.domain.validation import (
     CLIENT_FIELDS,
     MAX_VERTICES,
@@ -33,58 +39,71 @@ from app.sql import measures
 
 Progress = Callable[[str, int, int], None]
 
+# Features per batch: large enough that per-statement costs vanish, small enough that
+# the first batch is checked quickly and the pipeline fills at once.
+BATCH = 10_000
+
+# Geometries arrive as EWKB in a geometry column (binary COPY), so the GiST index is
+# filled during the COPY itself; no separate parsing pass over a bytea column.
 STAGING = """
 CREATE TEMP TABLE import_staging (
   n int, type text, title text, description text, status text, disconnected_area_m2 float8,
   retention_volume_m3 float8, cost_eur float8, funding text, completed_on date, source text,
-  wkb bytea
-) ON COMMIT DROP
+  geom geometry(Geometry, 4326)
+) ON COMMIT DROP;
+CREATE INDEX ON import_staging USING gist (geom)
 """
-STAGING_COLUMNS = ("n", *CLIENT_FIELDS, "wkb")
+STAGING_COLUMNS = ("n", *CLIENT_FIELDS, "geom")
 
+# One statement per batch derives and stores it, and returns the features outside all
+# municipalities ($4: store at all; a batch with such features stores nothing).
+#
 # A feature touching one municipality belongs to it; only features on a border need the
-# full rule of measure_municipality(). The join settles the common case set-based.
-DERIVE = """
-CREATE TEMP TABLE import_derived ON COMMIT DROP AS
-WITH g AS (
-  SELECT s.*, ST_SetSRID(ST_GeomFromWKB(s.wkb), 4326) AS geom FROM import_staging s
-), hits AS (
-  SELECT g.n, array_agg(DISTINCT p.ags) AS candidates
-    FROM g JOIN municipality_parts p ON p.geom && g.geom AND ST_Intersects(p.geom, g.geom)
-   GROUP BY g.n
+# full rule of measure_municipality(). The join runs part by part (OFFSET 0 keeps the
+# planner from turning it around): PostGIS then prepares each boundary part once and
+# tests every feature near it against the prepared shape, about ten times cheaper than
+# testing each feature against freshly read parts.
+STORE_BATCH = """
+WITH hits AS (
+  SELECT x.n, min(p.ags) AS ags, count(DISTINCT p.ags) AS candidates
+    FROM municipality_parts p
+   CROSS JOIN LATERAL (
+         SELECT s.n FROM import_staging s
+          WHERE s.geom && p.geom AND ST_Intersects(p.geom, s.geom) OFFSET 0) x
+   GROUP BY x.n
+), placed AS (
+  SELECT s.*,
+         CASE WHEN h.candidates = 1 THEN h.ags
+              WHEN h.candidates > 1 THEN measure_municipality(s.geom) END AS municipality,
+         measure_area_m2(s.geom, t.line_width_m) AS area_m2
+    FROM import_staging s
+    LEFT JOIN hits h ON h.n = s.n
+    JOIN measure_types t ON t.id = s.type
+), derived AS MATERIALIZED (
+  SELECT p.*, r.rain * t.runoff_avoided_share AS runoff_avoided_m3,
+         r.rain * t.evaporation_gain_share AS extra_evaporation_m3,
+         r.rain * t.infiltration_gain_share AS extra_infiltration_m3
+    FROM placed p
+    JOIN measure_types t ON t.id = p.type
+    LEFT JOIN municipality_baselines b ON b.ags = p.municipality
+   CROSS JOIN LATERAL (SELECT measure_rain_m3(
+           p.area_m2, p.disconnected_area_m2, t.drains_catchment,
+           coalesce(b.precipitation_mm, measure_default_precipitation_mm())) AS rain) r
+), stored AS (
+  INSERT INTO measures (type, title, description, status, review_state, disconnected_area_m2,
+                        retention_volume_m3, cost_eur, funding, completed_on, source, partner,
+                        changed_by, geom, municipality, area_m2, runoff_avoided_m3,
+                        extra_evaporation_m3, extra_infiltration_m3)
+  SELECT type, title, description, coalesce(status, 'planned'), $1, disconnected_area_m2,
+         retention_volume_m3, cost_eur, funding, completed_on, coalesce(source, $2), $3, $3,
+         geom, municipality, area_m2, runoff_avoided_m3, extra_evaporation_m3,
+         extra_infiltration_m3
+    FROM derived
+   WHERE $4 AND NOT EXISTS (SELECT FROM derived WHERE municipality IS NULL)
+  RETURNING 1
 )
-, placed AS (
-  SELECT g.*,
-         CASE WHEN cardinality(h.candidates) = 1 THEN h.candidates[1]
-              WHEN h.candidates IS NOT NULL THEN measure_municipality(g.geom) END AS municipality,
-         measure_area_m2(g.geom, t.line_width_m) AS area_m2
-    FROM g
-    LEFT JOIN hits h ON h.n = g.n
-    JOIN measure_types t ON t.id = g.type
-)
-SELECT p.*, r.rain * t.runoff_avoided_share AS runoff_avoided_m3,
-       r.rain * t.evaporation_gain_share AS extra_evaporation_m3,
-       r.rain * t.infiltration_gain_share AS extra_infiltration_m3
-  FROM placed p
-  JOIN measure_types t ON t.id = p.type
-  LEFT JOIN municipality_baselines b ON b.ags = p.municipality
- CROSS JOIN LATERAL (SELECT measure_rain_m3(
-         p.area_m2, p.disconnected_area_m2, t.drains_catchment,
-         coalesce(b.precipitation_mm, measure_default_precipitation_mm())) AS rain) r
-"""
-
-OUTSIDE = "SELECT n FROM import_derived WHERE municipality IS NULL ORDER BY n"
-
-INSERT = """
-INSERT INTO measures (type, title, description, status, review_state, disconnected_area_m2,
-                      retention_volume_m3, cost_eur, funding, completed_on, source, partner,
-                      changed_by, geom, municipality, area_m2, runoff_avoided_m3,
-                      extra_evaporation_m3, extra_infiltration_m3)
-SELECT type, title, description, coalesce(status, 'planned'), $1, disconnected_area_m2,
-       retention_volume_m3, cost_eur, funding, completed_on, coalesce(source, $2), $3, $3,
-       geom, municipality, area_m2, runoff_avoided_m3, extra_evaporation_m3,
-       extra_infiltration_m3
-  FROM import_derived
+SELECT (SELECT count(*) FROM stored) AS stored,
+       array(SELECT n FROM derived WHERE municipality IS NULL ORDER BY n) AS outside
 """
 
 
@@ -99,32 +118,42 @@ class ImportReport:
     crs: str = ""
 
 
-def _rows(field_data: list[Any], fields: list[str], count: int) -> list[dict[str, Any]]:
-    columns = {name: data for name, data in zip(fields, field_data, strict=True)}
-    rows = []
-    for i in range(count):
-        row = {}
-        for name in CLIENT_FIELDS:
-            if name in columns:
-                value = columns[name][i]
-                if isinstance(value, float) and np.isnan(value):
-                    value = None
-                elif isinstance(value, np.generic):
-                    value = value.item()
-                elif isinstance(value, dt.datetime):
-                    value = value.date().isoformat()
-                elif isinstance(value, dt.date):
-                    value = value.isoformat()
-                if value == "":
-                    value = None
-                row[name] = value
-        rows.append(row)
-    return rows
+@dataclass
+class FileFeatures:
+    """The features of a file: property columns and lon/lat geometries, in file order."""
+
+    columns: dict[str, np.ndarray]
+    geometries: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.geometries)
+
+    def rows(self, start: int, stop: int) -> list[dict[str, Any]]:
+        """The client properties of features start..stop-1 as plain Python values."""
+        rows = []
+        for i in range(start, min(stop, len(self))):
+            row = {}
+            for name in CLIENT_FIELDS:
+                if name in self.columns:
+                    row[name] = _plain(self.columns[name][i])
+            rows.append(row)
+        return rows
 
 
-def read_measures(
-    path: Path, layer: str | None = None
-) -> tuple[list[dict], np.ndarray, ImportReport]:
+def _plain(value: Any) -> Any:
+    """A value as the API would receive it: no NaN, no numpy scalars, dates as text."""
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    elif isinstance(value, dt.datetime):
+        value = value.date().isoformat()
+    elif isinstance(value, dt.date):
+        value = value.isoformat()
+    return None if value == "" else value
+
+
+def read_measures(path: Path, layer: str | None = None) -> tuple[FileFeatures, ImportReport]:
     """Properties and lon/lat geometries of every feature in the file."""
     meta, _, wkb, field_data = pyogrio.raw.read(path, layer=layer, force_2d=True)
     fields = list(meta["fields"])
@@ -138,7 +167,8 @@ def read_measures(
         geometries = shapely.transform(
             geometries, lambda c: np.column_stack(transformer.transform(c[:, 0], c[:, 1]))
         )
-    return _rows(field_data, fields, len(wkb)), geometries, report
+    columns = dict(zip(fields, field_data, strict=True))
+    return FileFeatures(columns, geometries), report
 
 
 def _geometry_problems(geometries: np.ndarray) -> list[str | None]:
@@ -170,41 +200,83 @@ def _geometry_problems(geometries: np.ndarray) -> list[str | None]:
     return out
 
 
-def check_measures(rows: list[dict], geometries: np.ndarray, report: ImportReport) -> list[tuple]:
-    """Staging records of the valid features; the problems of the others go to `report`."""
-    catalogue = load_catalogue()
+GEOMETRY_NAMES = {
+    0: "Point",
+    1: "LineString",
+    3: "Polygon",
+    4: "MultiPoint",
+    5: "MultiLineString",
+    6: "MultiPolygon",
+    7: "GeometryCollection",
+}
+
+
+def check_measures(
+    features: FileFeatures,
+    report: ImportReport,
+    start: int = 0,
+    stop: int | None = None,
+    catalogue: Catalogue | None = None,
+) -> list[tuple]:
+    """Staging records of the valid features start..stop-1; the others' problems go to
+    `report` (numbered by their position in the file)."""
+    stop = len(features) if stop is None else min(stop, len(features))
+    catalogue = catalogue or load_catalogue()
+    geometries = features.geometries[start:stop]
     geometry_problems = _geometry_problems(geometries)
     kinds = shapely.get_type_id(geometries)
-    names = {
-        0: "Point",
-        1: "LineString",
-        3: "Polygon",
-        4: "MultiPoint",
-        5: "MultiLineString",
-        6: "MultiPolygon",
-        7: "GeometryCollection",
-    }
-    wkb = shapely.to_wkb(geometries)
+    # EWKB (with the SRID) is what the staging table's geometry column receives.
+    ewkb = shapely.to_wkb(shapely.set_srid(geometries, 4326), include_srid=True)
     records = []
-    for n, row in enumerate(rows):
+    for i, row in enumerate(features.rows(start, stop)):
+        n = start + i
         problems = Problems()
-        if geometry_problems[n]:
-            problems.add("/geometry", geometry_problems[n])
+        if geometry_problems[i]:
+            problems.add("/geometry", geometry_problems[i])
         values = check_properties(row, catalogue, problems, partial=False, may_review=False)
         if not problems:
-            kind = names.get(int(kinds[n]), "unknown")
+            kind = GEOMETRY_NAMES.get(int(kinds[i]), "unknown")
             for error in check_type_fits_geometry(catalogue, values["type"], kind):
                 problems.add(error["where"], error["problem"])
         if problems:
             report.rejected += [{"feature": n, **p} for p in problems.items]
             continue
-        records.append((n, *(values.get(c) for c in CLIENT_FIELDS), wkb[n]))
+        records.append((n, *(values.get(c) for c in CLIENT_FIELDS), ewkb[i]))
     return records
+
+
+async def checked_batches(
+    features: FileFeatures, report: ImportReport, size: int = BATCH
+) -> AsyncIterator[tuple[int, list[tuple]]]:
+    """Per batch, how many features are checked so far and the staging records of the
+    batch's valid ones; each batch is checked in a worker thread.
+
+    The thread leaves the event loop free, so the database keeps working on the
+    previous batch meanwhile (the checks hold the GIL, but the loop only needs it for
+    moments). Refusals go to `report` as they are found.
+    """
+    catalogue = load_catalogue()
+    for start in range(0, len(features), size):
+        records = await asyncio.to_thread(
+            check_measures, features, report, start, start + size, catalogue
+        )
+        yield min(start + size, len(features)), records
+
+
+async def _geometry_as_ewkb(conn: asyncpg.Connection) -> None:
+    """Let COPY send geometries as EWKB bytes (PostGIS's binary format)."""
+    schema = await conn.fetchval(
+        "SELECT n.nspname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+        " WHERE t.typname = 'geometry'"
+    )
+    await conn.set_type_codec(
+        "geometry", schema=schema, encoder=bytes, decoder=bytes, format="binary"
+    )
 
 
 async def store_measures(
     conn: asyncpg.Connection,
-    records: list[tuple],
+    batches: AsyncIterator[tuple[int, list[tuple]]],
     report: ImportReport,
     *,
     partner: str | None,
@@ -213,35 +285,78 @@ async def store_measures(
     dry_run: bool,
     progress: Progress | None = None,
 ) -> None:
-    """Stage, derive and insert in one transaction; roll back on any refusal or dry run."""
+    """Stage, derive and insert batch by batch in one transaction; roll back on any
+    refusal or dry run.
+
+    Features refused by the database (outside all municipalities) are reported only
+    when every feature passed the checks in Python, as before batching: the report
+    does not depend on where the batches happen to be cut.
+    """
     step = progress or (lambda *_: None)
+    await _geometry_as_ewkb(conn)
     transaction = conn.transaction()
     await transaction.start()
+    pending: asyncio.Task[tuple[int, list[int]]] | None = None
+    outside: list[int] = []
+    stored = 0
+
+    async def store_batch(records: list[tuple], store: bool) -> tuple[int, list[int]]:
+        await conn.execute("TRUNCATE import_staging")
+        await conn.copy_records_to_table("import_staging", records=records, columns=STAGING_COLUMNS)
+        row = await conn.fetchrow(STORE_BATCH, review_state, source, partner, store)
+        return row["stored"], row["outside"]
+
     try:
         await conn.execute(STAGING)
-        step("copy", 0, len(records))
-        await conn.copy_records_to_table("import_staging", records=records, columns=STAGING_COLUMNS)
-        step("derive", len(records), len(records))
-        await conn.execute("SET LOCAL klimawerk.derived = 'on'")
-        await conn.execute(DERIVE)
-        outside = [r["n"] for r in await conn.fetch(OUTSIDE)]
-        report.rejected += [
-            {
-                "feature": n,
-                "where": "/geometry",
-                "problem": "lies outside the 17 Klima.Werk municipalities",
-            }
-            for n in outside
-        ]
+        # Municipality, area and impacts come from STORE_BATCH: the trigger need not
+        # derive them again. Each batch's INSERT would bump the data version; once at
+        # the end is enough (and holds that row's lock for less of the transaction).
+        await conn.execute(
+            "SET LOCAL klimawerk.derived = 'on'; SET LOCAL klimawerk.defer_version_bump = 'on'"
+        )
+        # Checking batch k+1 (in `batches`) overlaps with storing batch k (`pending`).
+        async for checked, records in batches:
+            if pending is not None:
+                count, refused = await pending
+                pending = None
+                stored += count
+                outside += refused
+            if report.rejected:
+                # Something is refused already: nothing will be stored, but the rest of
+                # the file is still checked so that every refusal is reported.
+                step("check", checked, report.read)
+                continue
+            pending = asyncio.create_task(store_batch(records, store=not dry_run and not outside))
+            step("store", checked, report.read)
+        if pending is not None:
+            count, refused = await pending
+            pending = None
+            stored += count
+            outside += refused
+        if not report.rejected:
+            report.rejected += [
+                {
+                    "feature": n,
+                    "where": "/geometry",
+                    "problem": "lies outside the 17 Klima.Werk municipalities",
+                }
+                for n in outside
+            ]
         if report.rejected or dry_run:
             await transaction.rollback()
             return
-        step("insert", len(records), len(records))
-        status = await conn.execute(INSERT, review_state, source, partner)
         await measures.bump_data_version(conn)
         await transaction.commit()
-        report.imported = int(status.split()[-1])
+        report.imported = stored
     except BaseException:
+        if pending is not None and not pending.done():
+            # A statement still runs and the connection cannot roll back meanwhile:
+            # closing it makes the server roll the transaction back.
+            conn.terminate()
+            pending.cancel()
+            with contextlib.suppress(BaseException):
+                await pending
+            raise
         await transaction.rollback()
         raise
 
@@ -255,19 +370,20 @@ async def import_file(
     dry_run: bool = False,
     publish: bool = False,
     progress: Progress | None = None,
+    batch: int = BATCH,
 ) -> ImportReport:
-    """Import every feature of a file, or none; the report says which were refused and why."""
-    rows, geometries, report = read_measures(path, layer)
+    """Import every feature of a file, or none; the report says which were refused and why.
+
+    `batch` features at a time go through checking and storing (see `BATCH`).
+    """
+    features, report = read_measures(path, layer)
     if progress:
-        progress("check", 0, report.read)
-    records = check_measures(rows, geometries, report)
-    if report.rejected:
-        return report
+        progress("store", 0, report.read)
     conn = await asyncpg.connect(dsn)
     try:
         await store_measures(
             conn,
-            records,
+            checked_batches(features, report, batch),
             report,
             partner=partner,
             source=f"import:{path.name}",
@@ -276,5 +392,6 @@ async def import_file(
             progress=progress,
         )
     finally:
-        await conn.close()
+        if not conn.is_closed():
+            await conn.close()
     return report
