@@ -13,7 +13,6 @@ keep a core busy instead of taking turns.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -43,27 +42,58 @@ Progress = Callable[[str, int, int], None]
 # the first batch is checked quickly and the pipeline fills at once.
 BATCH = 10_000
 
+# The columns the importer writes to `measures`, in the order of the derived rows.
+MEASURE_COLUMNS = (
+    "type",
+    "title",
+    "description",
+    "status",
+    "review_state",
+    "disconnected_area_m2",
+    "retention_volume_m3",
+    "cost_eur",
+    "funding",
+    "completed_on",
+    "source",
+    "partner",
+    "changed_by",
+    "geom",
+    "municipality",
+    "area_m2",
+    "runoff_avoided_m3",
+    "extra_evaporation_m3",
+    "extra_infiltration_m3",
+)
+
+# Session tables of the helper connection that derives (gone when it disconnects).
 # Geometries arrive as EWKB in a geometry column (binary COPY), so the GiST index is
-# filled during the COPY itself; no separate parsing pass over a bytea column.
+# filled during the COPY itself; no separate parsing pass over a bytea column. The
+# derived rows have exactly the types of `measures`, so that their binary COPY output
+# is valid COPY input for `measures`.
 STAGING = """
 CREATE TEMP TABLE import_staging (
   n int, type text, title text, description text, status text, disconnected_area_m2 float8,
   retention_volume_m3 float8, cost_eur float8, funding text, completed_on date, source text,
   geom geometry(Geometry, 4326)
-) ON COMMIT DROP;
-CREATE INDEX ON import_staging USING gist (geom)
+);
+CREATE INDEX ON import_staging USING gist (geom);
+CREATE TEMP TABLE import_derived (
+  n int, type text, title text, description text, status text, review_state text,
+  disconnected_area_m2 float8, retention_volume_m3 float8, cost_eur float8, funding text,
+  completed_on date, source text, partner text, changed_by text, geom geometry(Geometry, 4326),
+  municipality varchar(8), area_m2 float8, runoff_avoided_m3 float8,
+  extra_evaporation_m3 float8, extra_infiltration_m3 float8
+)
 """
 STAGING_COLUMNS = ("n", *CLIENT_FIELDS, "geom")
 
-# One statement per batch derives and stores it, and returns the features outside all
-# municipalities ($4: store at all; a batch with such features stores nothing).
-#
 # A feature touching one municipality belongs to it; only features on a border need the
 # full rule of measure_municipality(). The join runs part by part (OFFSET 0 keeps the
 # planner from turning it around): PostGIS then prepares each boundary part once and
 # tests every feature near it against the prepared shape, about ten times cheaper than
 # testing each feature against freshly read parts.
-STORE_BATCH = """
+DERIVE_BATCH = """
+INSERT INTO import_derived
 WITH hits AS (
   SELECT x.n, min(p.ags) AS ags, count(DISTINCT p.ags) AS candidates
     FROM municipality_parts p
@@ -79,32 +109,22 @@ WITH hits AS (
     FROM import_staging s
     LEFT JOIN hits h ON h.n = s.n
     JOIN measure_types t ON t.id = s.type
-), derived AS MATERIALIZED (
-  SELECT p.*, r.rain * t.runoff_avoided_share AS runoff_avoided_m3,
-         r.rain * t.evaporation_gain_share AS extra_evaporation_m3,
-         r.rain * t.infiltration_gain_share AS extra_infiltration_m3
-    FROM placed p
-    JOIN measure_types t ON t.id = p.type
-    LEFT JOIN municipality_baselines b ON b.ags = p.municipality
-   CROSS JOIN LATERAL (SELECT measure_rain_m3(
-           p.area_m2, p.disconnected_area_m2, t.drains_catchment,
-           coalesce(b.precipitation_mm, measure_default_precipitation_mm())) AS rain) r
-), stored AS (
-  INSERT INTO measures (type, title, description, status, review_state, disconnected_area_m2,
-                        retention_volume_m3, cost_eur, funding, completed_on, source, partner,
-                        changed_by, geom, municipality, area_m2, runoff_avoided_m3,
-                        extra_evaporation_m3, extra_infiltration_m3)
-  SELECT type, title, description, coalesce(status, 'planned'), $1, disconnected_area_m2,
-         retention_volume_m3, cost_eur, funding, completed_on, coalesce(source, $2), $3, $3,
-         geom, municipality, area_m2, runoff_avoided_m3, extra_evaporation_m3,
-         extra_infiltration_m3
-    FROM derived
-   WHERE $4 AND NOT EXISTS (SELECT FROM derived WHERE municipality IS NULL)
-  RETURNING 1
 )
-SELECT (SELECT count(*) FROM stored) AS stored,
-       array(SELECT n FROM derived WHERE municipality IS NULL ORDER BY n) AS outside
+SELECT p.n, p.type, p.title, p.description, coalesce(p.status, 'planned'), $1,
+       p.disconnected_area_m2, p.retention_volume_m3, p.cost_eur, p.funding, p.completed_on,
+       coalesce(p.source, $2), $3, $3, p.geom, p.municipality, p.area_m2,
+       r.rain * t.runoff_avoided_share, r.rain * t.evaporation_gain_share,
+       r.rain * t.infiltration_gain_share
+  FROM placed p
+  JOIN measure_types t ON t.id = p.type
+  LEFT JOIN municipality_baselines b ON b.ags = p.municipality
+ CROSS JOIN LATERAL (SELECT measure_rain_m3(
+         p.area_m2, p.disconnected_area_m2, t.drains_catchment,
+         coalesce(b.precipitation_mm, measure_default_precipitation_mm())) AS rain) r
 """
+
+OUTSIDE = "SELECT n FROM import_derived WHERE municipality IS NULL ORDER BY n"
+DERIVED_ROWS = f"SELECT {', '.join(MEASURE_COLUMNS)} FROM import_derived"
 
 
 @dataclass
@@ -274,8 +294,112 @@ async def _geometry_as_ewkb(conn: asyncpg.Connection) -> None:
     )
 
 
+class _Pipeline:
+    """Derive batches on a helper connection while the main one stores earlier ones.
+
+    Three stages overlap: a worker thread checks batch k+2, `helper` derives batch k+1
+    (staging, municipality, area, impacts, in temp tables of its own session: nothing
+    committed, nothing left behind) and hands the rows over as binary COPY data, and
+    `conn` copies batch k into `measures` in its transaction. That insert, with its
+    row trigger, foreign keys and nine indexes, is the one part that cannot be split;
+    everything else moves off its connection and onto the other core.
+    """
+
+    def __init__(
+        self,
+        conn: asyncpg.Connection,
+        helper: asyncpg.Connection,
+        *,
+        partner: str | None,
+        source: str,
+        review_state: str,
+        dry_run: bool,
+    ) -> None:
+        self.conn = conn
+        self.helper = helper
+        self.values = (review_state, source, partner)
+        self.dry_run = dry_run
+        self.outside: list[int] = []
+        self.stored = 0
+        self.tasks: list[asyncio.Task] = []
+
+    async def prepare(self) -> None:
+        """The helper's staging tables and geometry format."""
+        await _geometry_as_ewkb(self.helper)
+        await self.helper.execute(STAGING)
+
+    async def add(self, records: list[tuple]) -> None:
+        """Queue a batch; waits while two batches are in flight (flat memory)."""
+        last_derive = self.tasks[-2] if self.tasks else None
+        last_store = self.tasks[-1] if self.tasks else None
+        derive = asyncio.create_task(self._derive(records, last_derive))
+        self.tasks += [derive, asyncio.create_task(self._store(derive, last_store))]
+        if len(self.tasks) > 4:
+            await self.tasks[-5]
+
+    async def finish(self) -> None:
+        """Wait until every queued batch is derived and stored."""
+        if self.tasks:
+            await self.tasks[-1]
+
+    async def abort(self) -> None:
+        """Stop at once: statements may still run, so close both connections (the
+        server then rolls the transaction back)."""
+        self.conn.terminate()
+        self.helper.terminate()
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+    def busy(self) -> bool:
+        """Whether a batch is still being derived or stored."""
+        return any(not task.done() for task in self.tasks)
+
+    async def _derive(
+        self, records: list[tuple], after: asyncio.Task | None
+    ) -> tuple[list[int], list[bytes] | None]:
+        """The features outside all municipalities, and the rows for `measures` as
+        binary COPY data (None when nothing is to be stored)."""
+        if after is not None:
+            await after  # a connection runs one statement at a time
+        helper = self.helper
+        await helper.execute("TRUNCATE import_staging, import_derived")
+        await helper.copy_records_to_table(
+            "import_staging", records=records, columns=STAGING_COLUMNS
+        )
+        await helper.execute(DERIVE_BATCH, *self.values)
+        refused = [r["n"] for r in await helper.fetch(OUTSIDE)]
+        if refused or self.dry_run:
+            return refused, None
+        data: list[bytes] = []
+
+        async def keep(chunk: bytes) -> None:
+            data.append(chunk)
+
+        await helper.copy_from_query(DERIVED_ROWS, output=keep, format="binary")
+        return refused, data
+
+    async def _store(self, derived: asyncio.Task, after: asyncio.Task | None) -> None:
+        refused, data = await derived
+        if after is not None:
+            await after
+        self.outside += refused  # stores run in batch order, so this list is sorted
+        if data is None or self.outside:
+            return
+
+        async def chunks() -> AsyncIterator[bytes]:
+            for chunk in data:
+                yield chunk
+
+        status = await self.conn.copy_to_table(
+            "measures", source=chunks(), columns=MEASURE_COLUMNS, format="binary"
+        )
+        self.stored += int(status.split()[-1])
+
+
 async def store_measures(
     conn: asyncpg.Connection,
+    helper: asyncpg.Connection,
     batches: AsyncIterator[tuple[int, list[tuple]]],
     report: ImportReport,
     *,
@@ -285,54 +409,35 @@ async def store_measures(
     dry_run: bool,
     progress: Progress | None = None,
 ) -> None:
-    """Stage, derive and insert batch by batch in one transaction; roll back on any
-    refusal or dry run.
+    """Derive on `helper` and store on `conn`, batch by batch, in one transaction on
+    `conn`; roll back on any refusal or dry run.
 
     Features refused by the database (outside all municipalities) are reported only
     when every feature passed the checks in Python, as before batching: the report
     does not depend on where the batches happen to be cut.
     """
     step = progress or (lambda *_: None)
-    await _geometry_as_ewkb(conn)
+    pipeline = _Pipeline(
+        conn, helper, partner=partner, source=source, review_state=review_state, dry_run=dry_run
+    )
+    await pipeline.prepare()
     transaction = conn.transaction()
     await transaction.start()
-    pending: asyncio.Task[tuple[int, list[int]]] | None = None
-    outside: list[int] = []
-    stored = 0
-
-    async def store_batch(records: list[tuple], store: bool) -> tuple[int, list[int]]:
-        await conn.execute("TRUNCATE import_staging")
-        await conn.copy_records_to_table("import_staging", records=records, columns=STAGING_COLUMNS)
-        row = await conn.fetchrow(STORE_BATCH, review_state, source, partner, store)
-        return row["stored"], row["outside"]
-
     try:
-        await conn.execute(STAGING)
-        # Municipality, area and impacts come from STORE_BATCH: the trigger need not
-        # derive them again. Each batch's INSERT would bump the data version; once at
-        # the end is enough (and holds that row's lock for less of the transaction).
+        # Municipality, area and impacts come derived: the trigger need not derive them
+        # again. Each batch's COPY would bump the data version; once at the end is enough.
         await conn.execute(
             "SET LOCAL klimawerk.derived = 'on'; SET LOCAL klimawerk.defer_version_bump = 'on'"
         )
-        # Checking batch k+1 (in `batches`) overlaps with storing batch k (`pending`).
         async for checked, records in batches:
-            if pending is not None:
-                count, refused = await pending
-                pending = None
-                stored += count
-                outside += refused
             if report.rejected:
                 # Something is refused already: nothing will be stored, but the rest of
                 # the file is still checked so that every refusal is reported.
                 step("check", checked, report.read)
                 continue
-            pending = asyncio.create_task(store_batch(records, store=not dry_run and not outside))
+            await pipeline.add(records)
             step("store", checked, report.read)
-        if pending is not None:
-            count, refused = await pending
-            pending = None
-            stored += count
-            outside += refused
+        await pipeline.finish()
         if not report.rejected:
             report.rejected += [
                 {
@@ -340,24 +445,19 @@ async def store_measures(
                     "where": "/geometry",
                     "problem": "lies outside the 17 Klima.Werk municipalities",
                 }
-                for n in outside
+                for n in pipeline.outside
             ]
         if report.rejected or dry_run:
             await transaction.rollback()
             return
         await measures.bump_data_version(conn)
         await transaction.commit()
-        report.imported = stored
+        report.imported = pipeline.stored
     except BaseException:
-        if pending is not None and not pending.done():
-            # A statement still runs and the connection cannot roll back meanwhile:
-            # closing it makes the server roll the transaction back.
-            conn.terminate()
-            pending.cancel()
-            with contextlib.suppress(BaseException):
-                await pending
-            raise
-        await transaction.rollback()
+        if pipeline.busy():
+            await pipeline.abort()
+        else:
+            await transaction.rollback()
         raise
 
 
@@ -379,10 +479,11 @@ async def import_file(
     features, report = read_measures(path, layer)
     if progress:
         progress("store", 0, report.read)
-    conn = await asyncpg.connect(dsn)
+    conn, helper = await asyncio.gather(asyncpg.connect(dsn), asyncpg.connect(dsn))
     try:
         await store_measures(
             conn,
+            helper,
             checked_batches(features, report, batch),
             report,
             partner=partner,
@@ -392,6 +493,7 @@ async def import_file(
             progress=progress,
         )
     finally:
-        if not conn.is_closed():
-            await conn.close()
+        for c in (conn, helper):
+            if not c.is_closed():
+                await c.close()
     return report
