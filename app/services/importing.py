@@ -281,7 +281,7 @@ def check_measures(
         if problems:
             report.rejected += [{"feature": n, **p} for p in problems.items]
             continue
-        records.append((n, *(values.get(c) for c in CLIENT_FIELDS), ewkb[i]))
+        records.append((n, *map(values.get, CLIENT_FIELDS), ewkb[i]))
     return records
 
 
