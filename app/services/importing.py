@@ -2,12 +2,13 @@
 
 Reading (pyogrio), reprojection (pyproj, vectorised) and the checks run in Python; the
 rows then go to a staging table by COPY, the database derives municipality, area and
-impacts set-based with the same functions its trigger uses, and inserts them, all in
-one transaction. Any rejected feature means nothing is stored.
+impacts set-based with the same functions its trigger uses, and one transaction
+inserts them all. Any rejected feature means nothing is stored.
 
-The work runs in batches through a two-stage pipeline: while the database derives and
-stores one batch, a worker thread checks the next one, so Python and PostgreSQL each
-keep a core busy instead of taking turns.
+The work runs in batches through a pipeline of three stages that overlap: a worker
+thread checks one batch while a helper connection derives the one before and the main
+connection inserts the one before that (see `_Pipeline`). Only the main connection's
+transaction writes `measures`; the helper keeps everything in temp tables.
 """
 
 from __future__ import annotations
