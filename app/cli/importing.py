@@ -17,9 +17,7 @@ from app.services.importing import import_file
 
 PHASES = {
     "check": "checking features",
-    "copy": "copying to the database",
-    "derive": "deriving municipality and area",
-    "insert": "storing",
+    "store": "checking and storing features",
 }
 
 

@@ -47,6 +47,9 @@ CLIENT_FIELDS = (
 REVIEW_FIELDS = ("review_state", "review_note")
 # Set by the server; ignored when a client sends them back (e.g. after a GET).
 READ_ONLY = ("id", "municipality", "area_m2", "partner", "created_at", "updated_at", "version")
+# Built once: bulk imports check a hundred thousand property sets in a row.
+PROPERTY_FIELDS = CLIENT_FIELDS + REVIEW_FIELDS
+KNOWN_PROPERTIES = frozenset(PROPERTY_FIELDS + READ_ONLY)
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 
 
@@ -221,15 +224,14 @@ def check_properties(
     may_review: bool,
 ) -> dict[str, Any]:
     """The client-settable values, checked; read-only ones are dropped."""
-    allowed = set(CLIENT_FIELDS) | set(REVIEW_FIELDS) | set(READ_ONLY)
-    for name in sorted(set(props) - allowed):
+    for name in sorted(props.keys() - KNOWN_PROPERTIES):
         problems.add(f"/properties/{name}", "is not a property of measures")
     if not partial:
         for name in ("type", "title"):
             if props.get(name) in (None, ""):
                 problems.add(f"/properties/{name}", "is required")
     values: dict[str, Any] = {}
-    for name in (n for n in CLIENT_FIELDS + REVIEW_FIELDS if n in props):
+    for name in (n for n in PROPERTY_FIELDS if n in props):
         where = f"/properties/{name}"
         if name in REVIEW_FIELDS and not may_review:
             problems.add(where, "only reviewers and admins may set it")

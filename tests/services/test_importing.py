@@ -149,11 +149,12 @@ async def test_an_import_killed_midway_leaves_nothing(
         stderr=subprocess.DEVNULL,
     )
     try:
-        # Wait until the import writes in the database, then kill the importer.
+        # Wait until the import writes rows into measures (some batches may be stored
+        # already), then kill the importer.
         for _ in range(600):
             busy = await pool.fetchval(
                 "SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
-                " AND query ~ 'import_staging|import_derived|INSERT INTO measures'"
+                " AND query ~ 'INSERT INTO measures|COPY \"?measures'"
             )
             if busy:
                 break
@@ -173,3 +174,38 @@ async def test_an_import_killed_midway_leaves_nothing(
             break
         await asyncio.sleep(0.1)
     assert await pool.fetchval("SELECT count(*) FROM measures") == 0
+
+
+async def test_batches_store_all_or_nothing(dsn: str, pool: asyncpg.Pool, tmp_path: Path) -> None:
+    """Batches are cut for speed only: refusals in any batch are all reported, and the
+    stored rows are what a single insert with the trigger would have made."""
+    marl = shapely.Point(7.08, 51.66)  # inside the region's bounds, outside every city
+    points = [shapely.Point(7.10 + i * 1e-4, 51.52) for i in range(25)]
+    props = {"type": ["cistern"] * 25, "title": [f"Zisterne {i}" for i in range(25)]}
+
+    outside = [marl if i in (3, 21) else p for i, p in enumerate(points)]
+    path = write_file(tmp_path / "outside.gpkg", outside, props)
+    report = await import_file(dsn, path, batch=10)
+    assert [(r["feature"], r["where"]) for r in report.rejected] == [
+        (3, "/geometry"),
+        (21, "/geometry"),
+    ]
+    assert report.imported == 0
+
+    # A refusal found in Python (here in the last batch) is reported alone, wherever
+    # the database's own refusals lie, as when everything was one batch.
+    typo = {**props, "type": [*props["type"][:24], "cisterne"]}
+    path = write_file(tmp_path / "typo.gpkg", outside, typo)
+    report = await import_file(dsn, path, batch=10)
+    assert [(r["feature"], r["where"]) for r in report.rejected] == [(24, "/properties/type")]
+    assert await pool.fetchval("SELECT count(*) FROM measures") == 0
+
+    path = write_file(tmp_path / "fine.gpkg", points, props)
+    report = await import_file(dsn, path, partner="Stadtwerke", batch=10)
+    assert (report.imported, report.rejected) == (25, [])
+    rows = await pool.fetch(
+        "SELECT m.title, m.municipality, m.feature = measure_feature_json(m) AS cached,"
+        " m.geom_3857 IS NOT NULL AS projected FROM measures m ORDER BY m.title"
+    )
+    assert len(rows) == 25
+    assert all(r["cached"] and r["projected"] and r["municipality"] for r in rows)
