@@ -43,19 +43,12 @@ Progress = Callable[[str, int, int], None]
 # the first batch is checked quickly and the pipeline fills at once.
 BATCH = 10_000
 
-# The columns the importer writes to `measures`, in the order of the derived rows.
+# The columns the importer writes to `measures`, in the order of the derived rows: the
+# client's fields (review state after status), then who and what the database derived.
 MEASURE_COLUMNS = (
-    "type",
-    "title",
-    "description",
-    "status",
+    *CLIENT_FIELDS[:4],
     "review_state",
-    "disconnected_area_m2",
-    "retention_volume_m3",
-    "cost_eur",
-    "funding",
-    "completed_on",
-    "source",
+    *CLIENT_FIELDS[4:],
     "partner",
     "changed_by",
     "geom",

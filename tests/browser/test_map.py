@@ -214,13 +214,17 @@ def own_measures(base: str, key: PartnerKey, title: str) -> list[dict[str, Any]]
     return answer.json()["features"]
 
 
+async def signed_in_near_a_measure(page: Page, base: str, key: PartnerKey, zoom: int) -> None:
+    """The map at a Gelsenkirchen measure, with the partner signed in."""
+    await open_map(page, base, view_of(first_feature(base, municipality=GELSENKIRCHEN), zoom))
+    await sign_in(page, key)
+
+
 async def test_a_partner_draws_and_submits_a_point(
     watched: Watched, partner_key: PartnerKey
 ) -> None:
     page, base = watched.page, watched.base
-    feature = first_feature(base, municipality=GELSENKIRCHEN)
-    await open_map(page, base, view_of(feature, 16))
-    await sign_in(page, partner_key)
+    await signed_in_near_a_measure(page, base, partner_key, zoom=16)
 
     await page.locator("#kw-new-type").select_option("cistern")
     draw = page.get_by_role("button", name="Punkt: Auf der Karte zeichnen")
@@ -264,9 +268,7 @@ async def test_a_partner_draws_and_submits_an_area(
     watched: Watched, partner_key: PartnerKey
 ) -> None:
     page, base = watched.page, watched.base
-    feature = first_feature(base, municipality=GELSENKIRCHEN)
-    await open_map(page, base, view_of(feature, 18))
-    await sign_in(page, partner_key)
+    await signed_in_near_a_measure(page, base, partner_key, zoom=18)
 
     await page.locator("#kw-new-type").select_option("unsealing")
     await page.get_by_role("button", name="Fläche: Auf der Karte zeichnen").click()
