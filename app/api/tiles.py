@@ -163,6 +163,7 @@ async def get_measure_tilejson(request: Request) -> Response:
                         "municipality": "String",
                         "area_m2": "Number",
                         "completed_on": "String",
+                        "review_state": "String",
                     },
                 },
                 {

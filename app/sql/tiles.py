@@ -25,7 +25,8 @@ WITH tile AS (
 ), rows AS MATERIALIZED (  -- ST_AsMVTGeom once per row, not again in the filter
   SELECT ST_AsMVTGeom(m.geom_3857, tile.env, {extent}, {buffer}, true) AS geom,
          m.id::text AS id, m.type, m.status, m.title, m.municipality,
-         round(m.area_m2::numeric, 1)::float8 AS area_m2, m.completed_on::text AS completed_on
+         round(m.area_m2::numeric, 1)::float8 AS area_m2, m.completed_on::text AS completed_on,
+         m.review_state
     FROM measures m, tile
    WHERE m.geom_3857 && tile.search AND {where}
 )

@@ -159,3 +159,38 @@ async def test_cached_tile_equals_a_freshly_made_one(
     await pool.execute("TRUNCATE response_cache")
     fresh = (await client.get(tile_url(tile.z, tile.x, tile.y))).content
     assert cached == fresh
+
+
+async def test_a_partners_tiles_show_its_submitted_measures_marked_as_such(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, roles: dict[str, dict[str, str]]
+) -> None:
+    from shapely.geometry import Point
+
+    from tests.api.conftest import auth
+    from tests.factories import insert_measure
+
+    tile = busiest_tile(16)
+    bounds = TMS.bounds(tile)
+    centre = Point((bounds.left + bounds.right) / 2, (bounds.bottom + bounds.top) / 2)
+    async with pool.acquire() as conn:
+        row = await insert_measure(
+            conn, centre, type="cistern", review_state="submitted", partner="Vivawest"
+        )
+    url = tile_url(tile.z, tile.x, tile.y)
+    try:
+        own = decode((await client.get(url, headers=auth(roles["partner"]))).content)
+        states = {
+            f["properties"]["id"]: f["properties"]["review_state"]
+            for f in own["measures"]["features"]
+        }
+        assert states[str(row["id"])] == "submitted"
+        public = await client.get(url)
+        public_ids = (
+            {f["properties"]["id"] for f in decode(public.content)["measures"]["features"]}
+            if public.status_code == 200
+            else set()
+        )
+        assert str(row["id"]) not in public_ids
+        assert public.headers["cache-control"].startswith("public")
+    finally:
+        await pool.execute("DELETE FROM measures WHERE id = $1", row["id"])

@@ -112,12 +112,22 @@ class PartnerKey:
         return {"Authorization": f"Bearer {self.secret}"}
 
 
+async def _key(
+    pool: asyncpg.Pool, partner: str, role: str, municipalities: list[str]
+) -> PartnerKey:
+    key = new_key()
+    async with pool.acquire() as conn:
+        await keys.create_key(conn, partner, role, municipalities, key.prefix, key.digest)
+    return PartnerKey(partner, key.secret)
+
+
 @pytest.fixture(scope="session")
 async def partner_key(pool: asyncpg.Pool) -> PartnerKey:
     """A key of the partner 'Emschergenossenschaft Planung'."""
-    key = new_key()
-    async with pool.acquire() as conn:
-        await keys.create_key(
-            conn, "Emschergenossenschaft Planung", "partner", [], key.prefix, key.digest
-        )
-    return PartnerKey("Emschergenossenschaft Planung", key.secret)
+    return await _key(pool, "Emschergenossenschaft Planung", "partner", [])
+
+
+@pytest.fixture(scope="session")
+async def reviewer_key(pool: asyncpg.Pool) -> PartnerKey:
+    """A key of Gelsenkirchen's reviewers."""
+    return await _key(pool, "Stadt Gelsenkirchen", "reviewer", ["05513000"])

@@ -317,8 +317,19 @@ async def test_a_partner_edits_and_deletes_an_own_measure(
 
     await click_at(page, 0, 0)
     await expect(page.locator(".kw-popup-title")).to_have_text("Parkplatz Ost")
+    await expect(page.locator(".kw-popup")).to_contain_text("eingereicht")
+    assert await page.locator(".kw-popup .kw-review").count() == 0  # partners do not review
     await page.locator(".kw-popup").get_by_role("button", name="Bearbeiten").click()
     await expect(page.locator("#kw-m-title")).to_have_value("Parkplatz Ost")
+    # Drag one corner of the area 40 px to the right: the geometry is edited too.
+    await page.wait_for_timeout(500)  # the map zooms to the measure first
+    vertex = page.locator(".leaflet-marker-icon.marker-icon:not(.marker-icon-middle)").first
+    box = await vertex.bounding_box()
+    assert box is not None
+    await page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    await page.mouse.down()
+    await page.mouse.move(box["x"] + 40, box["y"] + box["height"] / 2, steps=8)
+    await page.mouse.up()
     await page.locator("#kw-m-title").fill("Parkplatz Ost, wasserdurchlässig")
     await page.locator("#kw-m-cost_eur").fill("42000")
     await page.get_by_role("button", name="Speichern", exact=True).click()
@@ -327,6 +338,12 @@ async def test_a_partner_edits_and_deletes_an_own_measure(
     assert item.json()["properties"]["title"] == "Parkplatz Ost, wasserdurchlässig"
     assert item.json()["properties"]["cost_eur"] == 42000
     assert item.headers["etag"] == '"2"'
+    ring = item.json()["geometry"]["coordinates"][0]
+    moved = [
+        c for c in ring[:-1] if min(abs(c[0] - o[0]) + abs(c[1] - o[1]) for o in square) > 1e-5
+    ]
+    assert len(moved) == 1 and moved[0][0] > x, "one corner should have moved east"
+    assert item.json()["properties"]["area_m2"] != created.json()["properties"]["area_m2"]
 
     await settle(page)
     page.once("dialog", lambda dialog: dialog.accept())
@@ -375,3 +392,55 @@ async def test_phone_width_keyboard_and_labels(watched: Watched) -> None:
     assert unlabelled == []
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
     await watched.screenshot("phone-panel-en")
+
+
+def submit_as(key: PartnerKey, base: str, title: str, dx: float) -> tuple[str, str]:
+    """A partner's submitted measure near a Gelsenkirchen measure; its id and map view."""
+    anchor = shape(first_feature(base, municipality=GELSENKIRCHEN)["geometry"])
+    x, y = anchor.representative_point().x + dx, anchor.representative_point().y
+    square = [[x, y], [x + 0.0004, y], [x + 0.0004, y + 0.0003], [x, y + 0.0003], [x, y]]
+    created = httpx.post(
+        f"{base}/collections/measures/items",
+        json={
+            "type": "Feature",
+            "geometry": {"type": "Polygon", "coordinates": [square]},
+            "properties": {"type": "unsealing", "title": title},
+        },
+        headers=key.headers,
+    )
+    assert created.status_code == 201
+    return created.json()["id"], f"#19/{y + 0.00015:.6f}/{x + 0.0002:.6f}"
+
+
+async def test_a_reviewer_publishes_and_rejects_on_the_map(
+    watched: Watched, partner_key: PartnerKey, reviewer_key: PartnerKey
+) -> None:
+    page, base = watched.page, watched.base
+    good, good_view = submit_as(partner_key, base, "Schulhof entsiegelt", -0.003)
+    bad, bad_view = submit_as(partner_key, base, "Doppelt gemeldet", -0.004)
+    assert httpx.get(f"{base}/collections/measures/items/{good}").status_code == 404
+
+    await open_map(page, base, good_view)
+    await sign_in(page, reviewer_key)
+    await click_at(page, 0, 0)
+    await expect(page.locator(".kw-popup-title")).to_have_text("Schulhof entsiegelt")
+    await expect(page.locator(".kw-popup")).to_contain_text("eingereicht")
+    await page.locator(".kw-popup").get_by_role("button", name="Veröffentlichen").click()
+    await expect(page.locator("#kw-message")).to_have_text("Maßnahme veröffentlicht.")
+    public = httpx.get(f"{base}/collections/measures/items/{good}")
+    assert public.status_code == 200
+    assert public.json()["properties"]["review_state"] == "published"
+
+    await page.evaluate(f"window.location.hash = '{bad_view}'")
+    await settle(page)
+    await click_at(page, 0, 0)
+    await expect(page.locator(".kw-popup-title")).to_have_text("Doppelt gemeldet")
+    popup = page.locator(".kw-popup")
+    await popup.get_by_label("Prüfvermerk (Begründung bei Ablehnung)").fill(
+        "Doppelt: siehe Schulhof"
+    )
+    await popup.get_by_role("button", name="Ablehnen").click()
+    await expect(page.locator("#kw-message")).to_have_text("Maßnahme abgelehnt.")
+    rejected = httpx.get(f"{base}/collections/measures/items/{bad}", headers=reviewer_key.headers)
+    assert rejected.json()["properties"]["review_state"] == "rejected"
+    assert rejected.json()["properties"]["review_note"] == "Doppelt: siehe Schulhof"

@@ -21,6 +21,16 @@ export function canEdit(me, measure) {
   return me.role === "partner" && me.partner !== null && me.partner === measure.partner;
 }
 
+/** Same rule as the API (app/domain/review.py): who may publish or reject a measure. */
+export function canReview(me, measure) {
+  if (!me) return false;
+  if (me.role === "admin") return true;
+  return (
+    me.role === "reviewer" &&
+    (me.municipalities.length === 0 || me.municipalities.includes(measure.municipality))
+  );
+}
+
 export class Editor {
   /**
    * @param map the Leaflet map (with geoman)
@@ -204,6 +214,25 @@ export class Editor {
     this.map.closePopup();
     this.message(t("deleted"));
     this.onChange({ stored: true });
+  }
+
+  /** Publishes or rejects a measure (a reason goes with a rejection). */
+  async review(id, reviewState, note) {
+    const path = `/collections/measures/items/${encodeURIComponent(id)}`;
+    try {
+      const { etag } = await request(path);
+      await request(path, {
+        method: "PATCH",
+        body: { properties: { review_state: reviewState, review_note: note || null } },
+        headers: { "If-Match": etag, "Content-Type": "application/merge-patch+json" },
+      });
+    } catch (error) {
+      this.message(error.status === 412 ? t("staleVersion") : error.message, true);
+      return false;
+    }
+    this.message(t(reviewState === "published" ? "publishedDone" : "rejectedDone"));
+    this.onChange({ stored: true });
+    return true;
   }
 
   openForm(heading, values) {

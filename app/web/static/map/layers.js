@@ -51,13 +51,15 @@ export async function boundaryLayer() {
 function styleOf(types) {
   const colour = (type) => types.get(type)?.color ?? FALLBACK_COLOUR;
   return {
+    // Not yet published (only a key's holder sees these): dashed; rejected: faint.
     measures: (props) => ({
       color: colour(props.type),
       fillColor: colour(props.type),
-      weight: 2,
-      opacity: 0.95,
+      weight: props.review_state === "published" ? 2 : 3,
+      dashArray: props.review_state === "published" ? null : "5 4",
+      opacity: props.review_state === "rejected" ? 0.4 : 0.95,
       fill: true,
-      fillOpacity: 0.55,
+      fillOpacity: props.review_state === "rejected" ? 0.15 : 0.55,
       radius: 6,
     }),
     // Clusters below zoom 12: one circle per occupied cell, sized by how many it holds.

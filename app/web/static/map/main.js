@@ -65,7 +65,11 @@ async function main() {
     types,
     municipalityNames,
     me: () => editor.me,
-    actions: { edit: (id) => editor.edit(id), remove: (id) => editor.remove(id) },
+    actions: {
+      edit: (id) => editor.edit(id),
+      remove: (id) => editor.remove(id),
+      review: (id, reviewState, note) => editor.review(id, reviewState, note),
+    },
   };
   let measureClick = null;
   measures.on("click", (event) => {

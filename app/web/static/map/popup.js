@@ -2,7 +2,7 @@
 
 import { request } from "./api.js";
 import { formatArea, formatNumber, t, term, typeLabel } from "./i18n.js";
-import { canEdit } from "./editor.js";
+import { canEdit, canReview } from "./editor.js";
 
 /**
  * Fills `popup` for the measure clicked on a tile (`props` from the tile), then replaces
@@ -57,6 +57,7 @@ function content(measure, { types, municipalityNames, me, actions }, full) {
     );
     if (measure.review_state !== "published") {
       facts.push([t("reviewState"), term("reviewStates", measure.review_state)]);
+      facts.push([t("reviewNoteShort"), measure.review_note]);
     }
   }
   const list = document.createElement("dl");
@@ -96,5 +97,37 @@ function content(measure, { types, municipalityNames, me, actions }, full) {
     }
   }
   box.append(links);
+  if (full && measure.review_state !== "published" && canReview(me(), measure)) {
+    box.append(reviewControls(measure, actions));
+  }
   return box;
+}
+
+function reviewControls(measure, actions) {
+  const form = document.createElement("form");
+  form.className = "kw-review";
+  const id = `kw-review-note-${measure.id}`;
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  label.textContent = t("reviewNote");
+  const note = document.createElement("textarea");
+  note.id = id;
+  note.rows = 2;
+  note.maxLength = 2000;
+  note.value = measure.review_note ?? "";
+  const row = document.createElement("p");
+  row.className = "kw-row";
+  for (const [text, state] of [
+    [t("publish"), "published"],
+    [t("reject"), "rejected"],
+  ]) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = text;
+    button.className = state === "rejected" ? "kw-secondary" : "";
+    button.addEventListener("click", () => actions.review(measure.id, state, note.value.trim()));
+    row.append(button);
+  }
+  form.append(label, note, row);
+  return form;
 }
