@@ -13,6 +13,7 @@ from app.errors import InvalidParameter
 from app.ogc.crs import CRS84, Crs
 from app.ogc.params import BBox, Cursor
 from app.ogc.queryables import SQL_CASTS as CASTS
+from app.sql import kept_sums
 from app.sql.where import Where
 
 
@@ -191,11 +192,21 @@ def feature_sql(crs: Crs, drop_properties: list[str], where: Where) -> str:
     return f"convert_to(({doc})::text, 'UTF8')"
 
 
+async def count_matched(conn: asyncpg.Connection, query: MeasureQuery) -> int:
+    """How many measures the query matches (numberMatched)."""
+    where = Where() if kept_sums.answer(query) else measure_where(query)
+    sql = kept_sums.count_sql(query, where) or f"SELECT count(*) FROM measures WHERE {where.sql()}"
+    return int(await conn.fetchval(sql, *where.values))
+
+
 async def select_page(conn: asyncpg.Connection, query: MeasureQuery) -> Page:
     """One page in sort order, keyset-paged so that inserts never shift or repeat features."""
     where = measure_where(query)
-    count_sql = f"SELECT count(*) FROM measures WHERE {where.sql()}"
-    count_values = list(where.values)
+    # numberMatched from the kept sums where they answer (an unfiltered count over a
+    # million rows took 0.7 s), else by counting.
+    count_sql = kept_sums.count_sql(query, where) or (
+        f"SELECT count(*) FROM measures WHERE {where.sql()}"
+    )
     terms = _sort_terms(query)
     cursor = query.cursor
     forward = cursor is None or cursor.forward
@@ -219,10 +230,7 @@ async def select_page(conn: asyncpg.Connection, query: MeasureQuery) -> Page:
     rows = rows[: query.limit]
     if not forward:
         rows.reverse()
-    if rows:
-        matched = rows[0]["matched"]
-    else:
-        matched = await conn.fetchval(count_sql, *count_values)
+    matched = rows[0]["matched"] if rows else await count_matched(conn, query)
 
     def key_of(row: asyncpg.Record) -> list[Any]:
         return [_cursor_value(row[f"k{i}"]) for i in range(len(terms))]

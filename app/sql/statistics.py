@@ -6,10 +6,9 @@ exactly the measures a client can list with the same filter.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import asyncpg
 
+from app.sql import kept_sums
 from app.sql.measure_types import refresh_derived
 from app.sql.measures import MeasureQuery, measure_where
 from app.sql.where import Where
@@ -73,41 +72,12 @@ SELECT municipality, type, status, nullif(year, 0) AS year, count,
 """
 
 
-def whole_year(completed: tuple[dt.date | None, dt.date | None] | None) -> int | None:
-    """The year a completion interval spans exactly (1 January to 31 December), if any."""
-    if completed is None or completed[0] is None or completed[1] is None:
-        return None
-    start, end = completed
-    if (start.month, start.day) == (1, 1) and end == dt.date(start.year, 12, 31):
-        return start.year
-    return None
-
-
-def summary_answers(query: MeasureQuery) -> bool:
-    """Whether the kept sums answer the query: what anyone may see (published), filtered
-    by municipality, type, status and whole completion years only."""
-    return (
-        query.visibility.anonymous
-        and query.filter is None
-        and query.bbox is None
-        and set(query.review_state) <= {"published"}
-        and (query.completed is None or whole_year(query.completed) is not None)
-    )
-
-
 async def select_grouped(conn: asyncpg.Connection, query: MeasureQuery) -> list[asyncpg.Record]:
     """Sums per (municipality, type, status, completion year)."""
-    if summary_answers(query):
+    if kept_sums.answer(query):
         where = Where()
-        where.add("count > 0")
-        for column in ("municipality", "type", "status"):
-            values = getattr(query, column)
-            if values:
-                where.add(f"{column} = ANY({where.param(list(values))}::text[])")
-        year = whole_year(query.completed)
-        if year is not None:
-            where.add(f"year = {where.param(year)}")
-        return await conn.fetch(SUMMARY.format(where=where.sql()), *where.values)
+        condition = kept_sums.condition(query, where)
+        return await conn.fetch(SUMMARY.format(where=condition), *where.values)
     where = measure_where(query)
     return await conn.fetch(GROUPED.format(where=where.sql()), *where.values)
 

@@ -283,3 +283,33 @@ async def test_non_uuid_id_is_400(client: httpx.AsyncClient) -> None:
     response = await client.get("/collections/measures/items/1%20OR%201=1")
     assert response.status_code == 400
     assert "UUID" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"municipality": "05513000", "status": "completed"},
+        {"type": "cistern,swale", "datetime": "2023-01-01/2023-12-31"},
+        {"type": "cistern", "datetime": "1990-01-01/1990-12-31"},  # none: the empty page
+        {"review_state": "published", "municipality": "05113000"},
+    ],
+)
+async def test_number_matched_from_the_kept_sums_is_exact(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, params: dict[str, str]
+) -> None:
+    # These filters are answered from measure_statistics; count the measures directly.
+    conditions, values = ["review_state = 'published'", "deleted_at IS NULL"], []
+    for column in ("municipality", "type", "status"):
+        if column in params:
+            values.append(params[column].split(","))
+            conditions.append(f"{column} = ANY(${len(values)}::text[])")
+    if "datetime" in params:
+        year = int(params["datetime"][:4])
+        values.append(year)
+        conditions.append(f"extract(year FROM completed_on) = ${len(values)}")
+    expected = await pool.fetchval(
+        f"SELECT count(*) FROM measures WHERE {' AND '.join(conditions)}", *values
+    )
+    body = (await client.get("/collections/measures/items", params={**params, "limit": 5})).json()
+    assert body["numberMatched"] == expected
+    assert body["numberReturned"] == min(5, expected)

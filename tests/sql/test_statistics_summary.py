@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 from shapely.geometry import Point
 
-from app.sql import statistics
+from app.sql import kept_sums, statistics
 from app.sql.measures import MeasureQuery, Visibility
 from tests.factories import insert_measure
 
@@ -127,7 +127,7 @@ async def test_concurrent_writers_keep_exact_sums(pool: asyncpg.Pool) -> None:
 async def test_kept_sums_answer_public_statistics_like_the_measures(
     conn: asyncpg.Connection, query: MeasureQuery
 ) -> None:
-    assert statistics.summary_answers(query)
+    assert kept_sums.answer(query)
     kept = await statistics.select_grouped(conn, query)
     where = statistics.measure_where(query)
     live = await conn.fetch(statistics.GROUPED.format(where=where.sql()), *where.values)
@@ -155,4 +155,4 @@ async def test_kept_sums_answer_public_statistics_like_the_measures(
     ],
 )
 def test_what_the_kept_sums_cannot_answer_goes_to_the_measures(query: MeasureQuery) -> None:
-    assert not statistics.summary_answers(query)
+    assert not kept_sums.answer(query)
