@@ -65,7 +65,11 @@ async def get_measure_tile(
     async with connection(pool) as conn:
         tile = await tiles.select_tile(conn, z, x, y, query)
     visibility = "public" if query.visibility.anonymous else "private"
-    headers = {"Cache-Control": CACHE_CONTROL.replace("public", visibility)}
+    # The same URL answers differently with a key: caches must keep them apart.
+    headers = {
+        "Cache-Control": CACHE_CONTROL.replace("public", visibility),
+        "Vary": "Authorization, X-API-Key",
+    }
     if not tile.data:
         return Response(status_code=204, headers=headers)
     etag = '"' + hashlib.blake2b(tile.data, digest_size=12).hexdigest() + '"'

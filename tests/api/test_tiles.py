@@ -192,5 +192,6 @@ async def test_a_partners_tiles_show_its_submitted_measures_marked_as_such(
         )
         assert str(row["id"]) not in public_ids
         assert public.headers["cache-control"].startswith("public")
+        assert public.headers["vary"] == "Authorization, X-API-Key"
     finally:
         await pool.execute("DELETE FROM measures WHERE id = $1", row["id"])
