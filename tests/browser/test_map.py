@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -294,25 +295,46 @@ async def test_a_partner_draws_and_submits_an_area(
     assert stored[0]["properties"]["completed_on"] == "2025-06-30"
 
 
-async def test_a_partner_edits_and_deletes_an_own_measure(
-    watched: Watched, partner_key: PartnerKey
-) -> None:
-    page, base = watched.page, watched.base
+@dataclass(frozen=True)
+class Submitted:
+    """A measure a partner submitted through the API, and where the map shows it."""
+
+    id: str
+    area_m2: float
+    square: list[list[float]]
+    view: str
+
+
+def submit_as(key: PartnerKey, base: str, title: str, dx: float, kind: str) -> Submitted:
+    """A partner's 30 m x 30 m area east or west of a Gelsenkirchen measure."""
     anchor = shape(first_feature(base, municipality=GELSENKIRCHEN)["geometry"])
-    x, y = anchor.representative_point().x + 0.002, anchor.representative_point().y
+    x, y = anchor.representative_point().x + dx, anchor.representative_point().y
     square = [[x, y], [x + 0.0004, y], [x + 0.0004, y + 0.0003], [x, y + 0.0003], [x, y]]
     created = httpx.post(
         f"{base}/collections/measures/items",
         json={
             "type": "Feature",
             "geometry": {"type": "Polygon", "coordinates": [square]},
-            "properties": {"type": "permeable_paving", "title": "Parkplatz Ost"},
+            "properties": {"type": kind, "title": title},
         },
-        headers=partner_key.headers,
+        headers=key.headers,
     )
     assert created.status_code == 201
-    measure_id = created.json()["id"]
-    await open_map(page, base, f"#19/{y + 0.00015:.6f}/{x + 0.0002:.6f}")
+    return Submitted(
+        created.json()["id"],
+        created.json()["properties"]["area_m2"],
+        square,
+        f"#19/{y + 0.00015:.6f}/{x + 0.0002:.6f}",
+    )
+
+
+async def test_a_partner_edits_and_deletes_an_own_measure(
+    watched: Watched, partner_key: PartnerKey
+) -> None:
+    page, base = watched.page, watched.base
+    parking = submit_as(partner_key, base, "Parkplatz Ost", 0.002, "permeable_paving")
+    measure_id, square, x = parking.id, parking.square, parking.square[0][0]
+    await open_map(page, base, parking.view)
     await sign_in(page, partner_key)
 
     await click_at(page, 0, 0)
@@ -343,7 +365,7 @@ async def test_a_partner_edits_and_deletes_an_own_measure(
         c for c in ring[:-1] if min(abs(c[0] - o[0]) + abs(c[1] - o[1]) for o in square) > 1e-5
     ]
     assert len(moved) == 1 and moved[0][0] > x, "one corner should have moved east"
-    assert item.json()["properties"]["area_m2"] != created.json()["properties"]["area_m2"]
+    assert item.json()["properties"]["area_m2"] != parking.area_m2
 
     await settle(page)
     page.once("dialog", lambda dialog: dialog.accept())
@@ -394,44 +416,26 @@ async def test_phone_width_keyboard_and_labels(watched: Watched) -> None:
     await watched.screenshot("phone-panel-en")
 
 
-def submit_as(key: PartnerKey, base: str, title: str, dx: float) -> tuple[str, str]:
-    """A partner's submitted measure near a Gelsenkirchen measure; its id and map view."""
-    anchor = shape(first_feature(base, municipality=GELSENKIRCHEN)["geometry"])
-    x, y = anchor.representative_point().x + dx, anchor.representative_point().y
-    square = [[x, y], [x + 0.0004, y], [x + 0.0004, y + 0.0003], [x, y + 0.0003], [x, y]]
-    created = httpx.post(
-        f"{base}/collections/measures/items",
-        json={
-            "type": "Feature",
-            "geometry": {"type": "Polygon", "coordinates": [square]},
-            "properties": {"type": "unsealing", "title": title},
-        },
-        headers=key.headers,
-    )
-    assert created.status_code == 201
-    return created.json()["id"], f"#19/{y + 0.00015:.6f}/{x + 0.0002:.6f}"
-
-
 async def test_a_reviewer_publishes_and_rejects_on_the_map(
     watched: Watched, partner_key: PartnerKey, reviewer_key: PartnerKey
 ) -> None:
     page, base = watched.page, watched.base
-    good, good_view = submit_as(partner_key, base, "Schulhof entsiegelt", -0.003)
-    bad, bad_view = submit_as(partner_key, base, "Doppelt gemeldet", -0.004)
-    assert httpx.get(f"{base}/collections/measures/items/{good}").status_code == 404
+    good = submit_as(partner_key, base, "Schulhof entsiegelt", -0.003, "unsealing")
+    bad = submit_as(partner_key, base, "Doppelt gemeldet", -0.004, "unsealing")
+    assert httpx.get(f"{base}/collections/measures/items/{good.id}").status_code == 404
 
-    await open_map(page, base, good_view)
+    await open_map(page, base, good.view)
     await sign_in(page, reviewer_key)
     await click_at(page, 0, 0)
     await expect(page.locator(".kw-popup-title")).to_have_text("Schulhof entsiegelt")
     await expect(page.locator(".kw-popup")).to_contain_text("eingereicht")
     await page.locator(".kw-popup").get_by_role("button", name="Veröffentlichen").click()
     await expect(page.locator("#kw-message")).to_have_text("Maßnahme veröffentlicht.")
-    public = httpx.get(f"{base}/collections/measures/items/{good}")
+    public = httpx.get(f"{base}/collections/measures/items/{good.id}")
     assert public.status_code == 200
     assert public.json()["properties"]["review_state"] == "published"
 
-    await page.evaluate(f"window.location.hash = '{bad_view}'")
+    await page.evaluate(f"window.location.hash = '{bad.view}'")
     await settle(page)
     await click_at(page, 0, 0)
     await expect(page.locator(".kw-popup-title")).to_have_text("Doppelt gemeldet")
@@ -441,6 +445,8 @@ async def test_a_reviewer_publishes_and_rejects_on_the_map(
     )
     await popup.get_by_role("button", name="Ablehnen").click()
     await expect(page.locator("#kw-message")).to_have_text("Maßnahme abgelehnt.")
-    rejected = httpx.get(f"{base}/collections/measures/items/{bad}", headers=reviewer_key.headers)
+    rejected = httpx.get(
+        f"{base}/collections/measures/items/{bad.id}", headers=reviewer_key.headers
+    )
     assert rejected.json()["properties"]["review_state"] == "rejected"
     assert rejected.json()["properties"]["review_note"] == "Doppelt: siehe Schulhof"
