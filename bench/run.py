@@ -23,6 +23,7 @@ import asyncpg
 import httpx
 
 from app.config import get_settings
+from app.db.databases import create_database
 from app.services import loading
 
 DATABASE = "klimawerk_bench"
@@ -46,27 +47,6 @@ UNCACHED = {
     # CQL2 is not among the kept sums' dimensions: this one scans the measures.
     "stats_cql2_uncached": "/statistics?filter=area_m2%20%3E%20100",
 }
-
-
-def database_url(name: str) -> str:
-    """The configured server (DATABASE_URL or the embedded cluster) with another database."""
-    return get_settings().dsn_of(name)
-
-
-async def prepare(count: int, seed: int) -> str:
-    admin = await asyncpg.connect(database_url("postgres"))
-    try:
-        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DATABASE):
-            await admin.execute(f'CREATE DATABASE "{DATABASE}"')
-    finally:
-        await admin.close()
-    url = database_url(DATABASE)
-    conn = await asyncpg.connect(url)
-    try:
-        await conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    finally:
-        await conn.close()
-    return url
 
 
 async def settle(url: str) -> None:
@@ -135,7 +115,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk (make bench installs it)")
 
-    url = asyncio.run(prepare(args.count, args.seed))
+    url = asyncio.run(create_database(get_settings(), DATABASE))
     loading.migrate(url)
     asyncio.run(loading.load_boundaries(url))
     started = time.perf_counter()

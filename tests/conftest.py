@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from app.config import Settings, get_settings
+from app.db.databases import create_database
 from app.db.session import create_pool
 from app.main import create_app
 from app.services import loading
@@ -22,26 +23,9 @@ from app.services import loading
 TEST_DATABASE = "klimawerk_test"
 
 
-def database_url(name: str) -> str:
-    """The configured server (DATABASE_URL or the embedded cluster) with another database."""
-    return get_settings().dsn_of(name)
-
-
 async def recreate_database(name: str) -> str:
     """Drop and create database `name` with PostGIS; returns its URL."""
-    admin = await asyncpg.connect(database_url("postgres"))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = database_url(name)
-    conn = await asyncpg.connect(url)
-    try:
-        await conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    finally:
-        await conn.close()
-    return url
+    return await create_database(get_settings(), name, replace=True)
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,9 @@ import asyncpg
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from app.auth.keys import new_key
+from app.sql import keys
+
 
 async def insert_measure(
     conn: asyncpg.Connection,
@@ -42,3 +45,15 @@ async def insert_measure(
 def new_id() -> uuid.UUID:
     """A fresh measure id."""
     return uuid.uuid4()
+
+
+async def create_key(
+    pool: asyncpg.Pool, partner: str, role: str, municipalities: list[str] | None = None
+) -> tuple[int, str]:
+    """Store a new key through the real key SQL; returns its id and the secret."""
+    key = new_key()
+    async with pool.acquire() as conn:
+        key_id = await keys.create_key(
+            conn, partner, role, municipalities or [], key.prefix, key.digest
+        )
+    return key_id, key.secret

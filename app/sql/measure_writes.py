@@ -8,21 +8,10 @@ from typing import Any
 
 import asyncpg
 
-# Columns a request may set; names come from this tuple only, never from input.
-WRITABLE = (
-    "type",
-    "title",
-    "description",
-    "status",
-    "review_state",
-    "review_note",
-    "disconnected_area_m2",
-    "retention_volume_m3",
-    "cost_eur",
-    "funding",
-    "completed_on",
-    "source",
-)
+from app.domain.validation import CLIENT_FIELDS, REVIEW_FIELDS
+
+# Columns a request may set; names come from these tuples only, never from input.
+WRITABLE = (*CLIENT_FIELDS, *REVIEW_FIELDS)
 RETURNING = (
     "RETURNING id, version, convert_to(feature, 'UTF8') AS feature, partner, "
     "municipality, review_state"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from app.auth.keys import new_key
-from app.sql import keys
+from tests.factories import create_key
 
 GELSENKIRCHEN, ESSEN = "05513000", "05113000"
 
@@ -14,12 +13,8 @@ GELSENKIRCHEN, ESSEN = "05513000", "05113000"
 async def make_key(
     pool: asyncpg.Pool, partner: str, role: str, municipalities: list[str] | None = None
 ) -> dict[str, str]:
-    key = new_key()
-    async with pool.acquire() as conn:
-        key_id = await keys.create_key(
-            conn, partner, role, municipalities or [], key.prefix, key.digest
-        )
-    return {"Authorization": f"Bearer {key.secret}", "_id": str(key_id)}
+    key_id, secret = await create_key(pool, partner, role, municipalities)
+    return {"Authorization": f"Bearer {secret}", "_id": str(key_id)}
 
 
 @pytest.fixture(scope="session")

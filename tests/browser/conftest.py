@@ -17,8 +17,7 @@ import asyncpg
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
-from app.auth.keys import new_key
-from app.sql import keys
+from tests.factories import create_key
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "map"
 
@@ -115,10 +114,8 @@ class PartnerKey:
 async def _key(
     pool: asyncpg.Pool, partner: str, role: str, municipalities: list[str]
 ) -> PartnerKey:
-    key = new_key()
-    async with pool.acquire() as conn:
-        await keys.create_key(conn, partner, role, municipalities, key.prefix, key.digest)
-    return PartnerKey(partner, key.secret)
+    _, secret = await create_key(pool, partner, role, municipalities)
+    return PartnerKey(partner, secret)
 
 
 @pytest.fixture(scope="session")
