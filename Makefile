@@ -9,7 +9,7 @@ DEMO_SEED ?= 1
 
 VENDOR := app/web/static/vendor/versions.json
 
-.PHONY: run test lint fmt migrate db-start db-stop data bench system-deps assets clean
+.PHONY: run test lint fmt migrate db-start db-stop data bench bench-peers system-deps assets clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -73,3 +73,17 @@ bench: $(VENV)/.installed
 
 clean: db-stop
 	rm -rf .data node_modules app/web/static/vendor test-artifacts
+
+# The peers run from a throwaway venv, so that their dependencies never meet the project's.
+PEER_VENV := .bench-venv
+PEERS := tipg==1.6.1 pygeoapi==0.21.0 pygeofilter psycopg2-binary sqlalchemy geoalchemy2 uvicorn
+
+$(PEER_VENV)/.installed:
+	$(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install -q $(PEERS)
+	touch $@
+
+bench-peers: $(VENV)/.installed $(PEER_VENV)/.installed
+	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="wrk"
+	$(KW) db start
+	$(BIN)/python -m bench.peers $(BENCH_ARGS)

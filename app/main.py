@@ -23,6 +23,7 @@ from app.api.deps import KnownMunicipalities
 from app.config import Settings, get_settings
 from app.db.session import create_pool
 from app.errors import install_error_handlers
+from app.ogc.openapi import install_openapi
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.known_municipalities = KnownMunicipalities()
     install_error_handlers(app)
+    install_openapi(app)
     routers = (landing, collections, items, transactions, tiles, measure_types, statistics, me, map)
     for module in routers:
         app.include_router(module.router)

@@ -26,6 +26,8 @@ from app.errors import NotFound
 from app.ogc import params
 from app.ogc.crs import content_crs_header, parse_crs
 from app.ogc.links import GEOJSON, JSON, link, with_query
+from app.ogc.openapi import CSV, GPKG, HTML, NOT_MODIFIED, responses
+from app.ogc.openapi import GEOJSON as GEOJSON_MEDIA
 from app.services import exporting
 from app.sql import measures, municipalities
 
@@ -102,6 +104,7 @@ def _page_links(url: URL, page: measures.Page) -> list[dict[str, Any]]:
 @router.get(
     "/collections/measures/items",
     summary="Measures",
+    responses=responses(200, GEOJSON_MEDIA, HTML, CSV, GPKG, problems=(400, 401)),
     openapi_extra={"parameters": MEASURE_PARAMETERS},
 )
 async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQueryDep) -> Response:
@@ -127,6 +130,7 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
 @router.get(
     "/collections/measures/items/{measure_id}",
     summary="One measure",
+    responses=responses(200, GEOJSON_MEDIA, HTML, problems=(400, 401, 404), also=NOT_MODIFIED),
     openapi_extra={"parameters": ITEM_PARAMETERS},
 )
 async def get_measure_item(
@@ -164,6 +168,7 @@ async def get_measure_item(
 @router.get(
     "/collections/municipalities/items",
     summary="Municipalities",
+    responses=responses(200, GEOJSON_MEDIA, HTML, problems=(400,)),
     openapi_extra={"parameters": MUNICIPALITY_PARAMETERS},
 )
 async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
@@ -188,7 +193,11 @@ async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
     return Response(body, media_type=GEOJSON_MEDIA_TYPE)
 
 
-@router.get("/collections/municipalities/items/{ags}", summary="One municipality")
+@router.get(
+    "/collections/municipalities/items/{ags}",
+    summary="One municipality",
+    responses=responses(200, GEOJSON_MEDIA, HTML, problems=(404,)),
+)
 async def get_municipality_item(ags: str, request: Request, pool: PoolDep) -> Response:
     """One municipality boundary as a GeoJSON Feature."""
     async with connection(pool) as conn:

@@ -11,6 +11,7 @@ from app.api.render import json_response
 from app.db.session import connection
 from app.ogc.collections import ATTRIBUTION, CONFORMANCE
 from app.ogc.links import GEOJSON, HTML, JSON, link
+from app.ogc.openapi import responses
 
 router = APIRouter(tags=["service"])
 
@@ -20,7 +21,7 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@router.get("/", summary="Landing page")
+@router.get("/", summary="Landing page", responses=responses(200, JSON, HTML))
 async def get_landing(request: Request) -> Response:
     """Links to the API definition, conformance, collections and the map."""
     base = base_url(request)
@@ -51,13 +52,13 @@ async def get_landing(request: Request) -> Response:
     return json_response(doc)
 
 
-@router.get("/conformance", summary="Conformance classes")
+@router.get("/conformance", summary="Conformance classes", responses=responses())
 async def get_conformance() -> Response:
     """The OGC conformance classes this server implements."""
     return json_response({"conformsTo": CONFORMANCE})
 
 
-@router.get("/health", summary="Health check")
+@router.get("/health", summary="Health check", responses=responses())
 async def get_health(pool: PoolDep) -> Response:
     """200 when the database answers with PostGIS and boundaries; 503 otherwise."""
     async with connection(pool) as conn:

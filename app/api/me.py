@@ -7,11 +7,14 @@ from starlette.responses import Response
 
 from app.api.deps import CallerDep
 from app.api.render import json_response
+from app.ogc.openapi import responses
 
 router = APIRouter(tags=["partners"])
 
 
-@router.get("/me", summary="The caller identified by the API key")
+@router.get(
+    "/me", summary="The caller identified by the API key", responses=responses(problems=(401,))
+)
 async def get_me(caller: CallerDep) -> Response:
     """Partner, role and reviewed municipalities of the key; anonymous without one.
 

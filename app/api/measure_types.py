@@ -10,6 +10,7 @@ from app.api.render import json_response
 from app.domain.catalogue import load_catalogue
 from app.errors import NotFound
 from app.ogc.links import JSON, link
+from app.ogc.openapi import responses
 
 router = APIRouter(tags=["catalogue"])
 
@@ -22,7 +23,9 @@ async def list_measure_types(request: Request) -> Response:
     return json_response(doc)
 
 
-@router.get("/measure-types/{type_id}", summary="One measure type")
+@router.get(
+    "/measure-types/{type_id}", summary="One measure type", responses=responses(problems=(404,))
+)
 async def get_measure_type(type_id: str) -> Response:
     """One catalogue entry."""
     measure_type = load_catalogue().types.get(type_id)

@@ -26,6 +26,8 @@ from app.domain.water_balance import (
 )
 from app.errors import Forbidden, InvalidMeasure, InvalidParameter, NotFound, Unauthorized
 from app.ogc import params
+from app.ogc.openapi import CSV, baseline_body, responses
+from app.ogc.openapi import JSON as JSON_MEDIA
 from app.sql import response_cache, statistics
 
 router = APIRouter(tags=["statistics"])
@@ -37,7 +39,7 @@ PARAMETERS = [
         if p["name"] in ("municipality", "type", "status", "review_state", "filter", "filter-lang")
     ),
     doc_parameter("year", "completion year, e.g. 2024 (only completed measures with that date)"),
-    doc_parameter("f", "json (default) or csv", enum=["json", "csv"]),
+    doc_parameter("f", "json (default) or csv", {"type": "string", "enum": ["json", "csv"]}),
 ]
 ALLOWED = frozenset(p["name"] for p in PARAMETERS)
 FIGURES = (
@@ -202,6 +204,7 @@ def _csv(doc: dict[str, Any]) -> str:
 @router.get(
     "/statistics",
     summary="Statistics and progress towards the targets",
+    responses=responses(200, JSON_MEDIA, CSV, problems=(400, 401)),
     openapi_extra={"parameters": PARAMETERS},
 )
 async def get_statistics(
@@ -307,7 +310,12 @@ async def list_baselines(pool: PoolDep) -> Response:
     )
 
 
-@router.put("/statistics/baselines/{ags}", summary="Set a municipality's baseline (admins)")
+@router.put(
+    "/statistics/baselines/{ags}",
+    summary="Set a municipality's baseline (admins)",
+    responses=responses(200, problems=(401, 403, 404, 422)),
+    openapi_extra=baseline_body(BASELINE_FIELDS),
+)
 async def put_baseline(ags: str, request: Request, pool: PoolDep, caller: CallerDep) -> Response:
     """Set (parts of) the baseline; fields not sent stay as they are."""
     if caller.role == "anonymous":

@@ -16,6 +16,7 @@ from app.api.render import json_response
 from app.db.session import connection
 from app.errors import InvalidParameter, NotFound
 from app.ogc.links import JSON, link
+from app.ogc.openapi import NOT_MODIFIED, responses
 from app.sql import measures, tiles
 
 router = APIRouter(tags=["tiles"])
@@ -47,7 +48,9 @@ async def tile_query(
     summary="A vector tile of measures",
     openapi_extra={"parameters": FILTER_PARAMETERS},
     response_class=Response,
-    responses={200: {"content": {MVT: {}}}, 204: {}},
+    responses=responses(
+        200, MVT, problems=(400, 401, 404), also={204: "No measure in this tile", **NOT_MODIFIED}
+    ),
 )
 async def get_measure_tile(
     z: int,

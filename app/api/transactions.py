@@ -32,6 +32,8 @@ from app.errors import (
 from app.ogc import params
 from app.ogc.crs import parse_crs
 from app.ogc.links import GEOJSON, JSON, link
+from app.ogc.openapi import GEOJSON as GEOJSON_MEDIA
+from app.ogc.openapi import feature_body, responses
 from app.services import measure_changes
 from app.sql import measure_writes, measures
 
@@ -39,6 +41,8 @@ router = APIRouter(tags=["transactions"])
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 ITEM = "/collections/measures/items/{measure_id}"
+MEDIA_TYPES_IN = ("application/geo+json", "application/json")
+CHANGE_PROBLEMS = (400, 401, 403, 404, 412, 413, 422, 428)
 _FROM_UTM = Transformer.from_crs(25832, 4326, always_xy=True)
 
 
@@ -142,7 +146,13 @@ async def _create_collection(
     return stored
 
 
-@router.post("/collections/measures/items", status_code=201, summary="Create measures")
+@router.post(
+    "/collections/measures/items",
+    status_code=201,
+    summary="Create measures",
+    responses=responses(201, GEOJSON_MEDIA, problems=(400, 401, 403, 413, 422)),
+    openapi_extra=feature_body(MEDIA_TYPES_IN),
+)
 async def create_measure(request: Request, pool: PoolDep, caller: CallerDep) -> Response:
     """Create a measure (a Feature) or several at once (a FeatureCollection, all or none)."""
     _writer(caller)
@@ -223,7 +233,12 @@ async def _change(
     return _feature_response(request, stored, 200)
 
 
-@router.put(ITEM, summary="Replace a measure")
+@router.put(
+    ITEM,
+    summary="Replace a measure",
+    responses=responses(200, GEOJSON_MEDIA, problems=CHANGE_PROBLEMS),
+    openapi_extra=feature_body(MEDIA_TYPES_IN, headers=("If-Match", "Content-Crs")),
+)
 async def replace_measure(
     measure_id: str, request: Request, pool: PoolDep, caller: CallerDep
 ) -> Response:
@@ -231,7 +246,14 @@ async def replace_measure(
     return await _change(request, pool, caller, measure_id, replace=True)
 
 
-@router.patch(ITEM, summary="Update a measure (JSON merge patch)")
+@router.patch(
+    ITEM,
+    summary="Update a measure (JSON merge patch)",
+    responses=responses(200, GEOJSON_MEDIA, problems=CHANGE_PROBLEMS),
+    openapi_extra=feature_body(
+        ("application/merge-patch+json", *MEDIA_TYPES_IN), headers=("If-Match", "Content-Crs")
+    ),
+)
 async def update_measure(
     measure_id: str, request: Request, pool: PoolDep, caller: CallerDep
 ) -> Response:
@@ -239,7 +261,13 @@ async def update_measure(
     return await _change(request, pool, caller, measure_id, replace=False)
 
 
-@router.delete(ITEM, status_code=204, summary="Delete a measure")
+@router.delete(
+    ITEM,
+    status_code=204,
+    summary="Delete a measure",
+    responses=responses(204, problems=(400, 401, 403, 404, 412)),
+    openapi_extra=feature_body((), headers=("If-Match",)),
+)
 async def delete_measure(
     measure_id: str, request: Request, pool: PoolDep, caller: CallerDep
 ) -> Response:
@@ -252,7 +280,11 @@ async def delete_measure(
     return Response(status_code=204)
 
 
-@router.get(ITEM + "/history", summary="Versions of a measure")
+@router.get(
+    ITEM + "/history",
+    summary="Versions of a measure",
+    responses=responses(200, problems=(400, 401, 404)),
+)
 async def get_measure_history(measure_id: str, pool: PoolDep, caller: CallerDep) -> Response:
     """Every version, newest first, with who changed what when."""
     key = params.parse_uuid(measure_id)

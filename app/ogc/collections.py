@@ -37,6 +37,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
     "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
     "http://www.opengis.net/spec/cql2/1.0/conf/property-property",
+    "http://www.opengis.net/spec/cql2/1.0/conf/arithmetic",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
@@ -101,11 +102,17 @@ def describe_collection(
             *(
                 [
                     link(
+                        f"{href}/sortables",
+                        "http://www.opengis.net/def/rel/ogc/1.0/sortables",
+                        "application/schema+json",
+                        "sortable properties",
+                    ),
+                    link(
                         f"{href}/tiles",
                         "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector",
                         JSON,
                         "vector tiles",
-                    )
+                    ),
                 ]
                 if collection_id == "measures"
                 else []

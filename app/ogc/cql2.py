@@ -23,6 +23,36 @@ MAX_FILTER_LENGTH = 20_000
 MAX_DEPTH = 64
 
 COMPARISONS = {"=": "=", "<>": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+# CQL2 arithmetic on numbers; `/`, `%` and `div` never truncate integers by accident
+# (float8 or numeric operands). A division by zero is a database data error: a 400.
+ARITHMETIC = {
+    "+": "({} + {})",
+    "-": "({} - {})",
+    "*": "({} * {})",
+    "/": "({}::float8 / {}::float8)",
+    "%": "mod({}::numeric, {}::numeric)::float8",
+    "div": "div({}::numeric, {}::numeric)::float8",
+    "^": "power({}::float8, {}::float8)",
+}
+# Allen's relations of CQL2 over [start, end] of each side (an instant has start = end):
+# the left side's `as`/`ae`, the right side's `bs`/`be`.
+TEMPORAL = {
+    "t_after": "{as_} > {be}",
+    "t_before": "{ae} < {bs}",
+    "t_contains": "{as_} < {bs} AND {ae} > {be}",
+    "t_disjoint": "{as_} > {be} OR {ae} < {bs}",
+    "t_during": "{as_} > {bs} AND {ae} < {be}",
+    "t_equals": "{as_} = {bs} AND {ae} = {be}",
+    "t_finishedby": "{as_} < {bs} AND {ae} = {be}",
+    "t_finishes": "{as_} > {bs} AND {ae} = {be}",
+    "t_intersects": "{as_} <= {be} AND {ae} >= {bs}",
+    "t_meets": "{ae} = {bs}",
+    "t_metby": "{as_} = {be}",
+    "t_overlappedby": "{as_} > {bs} AND {as_} < {be} AND {ae} > {be}",
+    "t_overlaps": "{as_} < {bs} AND {ae} > {bs} AND {ae} < {be}",
+    "t_startedby": "{as_} = {bs} AND {ae} > {be}",
+    "t_starts": "{as_} = {bs} AND {ae} < {be}",
+}
 SPATIAL = {
     "s_intersects": "ST_Intersects",
     "s_within": "ST_Within",
@@ -33,6 +63,12 @@ SPATIAL = {
     "s_crosses": "ST_Crosses",
     "s_overlaps": "ST_Overlaps",
 }
+
+PREDICATES = ("like", "between", "in", "isnull")
+# Every operator a filter may use; `/conformance` claims the CQL2 classes these make up.
+OPERATORS = frozenset(
+    {"and", "or", "not", "casei", *PREDICATES, *COMPARISONS, *ARITHMETIC, *SPATIAL, *TEMPORAL}
+)
 
 
 def parse(text: str, lang: str | None) -> dict[str, Any]:
@@ -79,7 +115,7 @@ class Translator:
             return self._comparison(COMPARISONS[op], args)
         if op in SPATIAL:
             return self._spatial(SPATIAL[op], args)
-        if op.startswith("t_"):
+        if op in TEMPORAL:
             return self._temporal(op, args)
         handler = self._predicates().get(op)
         if handler is None:
@@ -114,8 +150,17 @@ class Translator:
         lhs, _ = self.operand(args[0])
         return f"({lhs} IS NULL)"
 
-    def operand(self, node: Any) -> tuple[str, str]:
-        """SQL and kind of a property or function operand."""
+    def operand(self, node: Any, depth: int = 0) -> tuple[str, str]:
+        """SQL and kind of a property, function or arithmetic operand."""
+        if depth > MAX_DEPTH:
+            raise InvalidFilter(f"filter nests deeper than {MAX_DEPTH} levels")
+        op = str(node.get("op", "")).lower() if isinstance(node, dict) else ""
+        if op in ARITHMETIC:
+            args = node.get("args")
+            if not isinstance(args, list) or len(args) != 2:
+                raise InvalidFilter(f"{op} needs two numbers, got {_show(node)}")
+            sides = [self._number(arg, depth + 1) for arg in args]
+            return ARITHMETIC[op].format(*sides), "number"
         if isinstance(node, dict) and "property" in node:
             name = node["property"]
             queryable = self.queryables.get(name) or (
@@ -132,6 +177,15 @@ class Translator:
             self._expect(kind, "text", node["args"][0])
             return f"lower({inner})", "text"
         raise InvalidFilter(f"expected a property, got {_show(node)}")
+
+    def _number(self, node: Any, depth: int) -> str:
+        """SQL of one side of an arithmetic operation: a numeric operand or literal."""
+        if not _is_operand(node):
+            return self._literal(node, "number")
+        sql, kind = self.operand(node, depth)
+        if kind not in ("number", "integer"):
+            raise InvalidFilter(f"arithmetic needs numbers; {_show(node)} is a {kind}")
+        return sql
 
     def _comparison(self, sql_op: str, args: list[Any]) -> str:
         left, right = args
@@ -204,35 +258,34 @@ class Translator:
         return f"{function}({sides[0]}, {sides[1]})"
 
     def _temporal(self, op: str, args: list[Any]) -> str:
-        lhs, kind = self.operand(args[0])
-        if kind not in ("date", "timestamp"):
-            raise InvalidFilter(f"{op.upper()} needs a date property, got {args[0]}")
-        other = args[1]
-        if isinstance(other, dict) and "interval" in other:
-            start, end = other["interval"]
-            lo = None if start == ".." else self._literal(start, kind)
-            hi = None if end == ".." else self._literal(end, kind)
-        else:
-            lo = hi = self._literal(other, kind)
-        inside = (
-            " AND ".join(c for c in (lo and f"{lhs} >= {lo}", hi and f"{lhs} <= {hi}") if c)
-            or f"{lhs} IS NOT NULL"
+        if not isinstance(args, list) or len(args) != 2:
+            raise InvalidFilter(f"{op.upper()} needs two arguments")
+        ends = [e for a in args for e in (a.get("interval", []) if _is_interval(a) else [a])]
+        kinds = [self.operand(e)[1] for e in ends if _is_operand(e)]
+        if not kinds:
+            raise InvalidFilter(f"{op.upper()} needs a date property")
+        for end, kind in zip([e for e in ends if _is_operand(e)], kinds, strict=True):
+            if kind not in ("date", "timestamp"):
+                raise InvalidFilter(f"{op.upper()} needs a date property, got {_show(end)}")
+        (as_, ae), (bs, be) = (self._period(a, kinds[0]) for a in args)
+        return f"({TEMPORAL[op].format(as_=as_, ae=ae, bs=bs, be=be)})"
+
+    def _period(self, node: Any, kind: str) -> tuple[str, str]:
+        """Start and end of a temporal argument; an open end (`..`) is infinite."""
+        if not _is_interval(node):
+            instant = self._instant_sql(node, kind)
+            return instant, instant
+        bounds = node["interval"]
+        if not isinstance(bounds, list) or len(bounds) != 2:
+            raise InvalidFilter(f"an interval has two ends, got {_show(node)}")
+        start, end = (
+            f"'{infinity}'::{CASTS[kind]}" if bound == ".." else self._instant_sql(bound, kind)
+            for bound, infinity in zip(bounds, ("-infinity", "infinity"), strict=True)
         )
-        strictly_inside = (
-            " AND ".join(c for c in (lo and f"{lhs} > {lo}", hi and f"{lhs} < {hi}") if c)
-            or f"{lhs} IS NOT NULL"
-        )
-        conditions = {
-            "t_after": f"{lhs} > {hi}" if hi else "false",
-            "t_before": f"{lhs} < {lo}" if lo else "false",
-            "t_equals": f"{lhs} = {lo}" if lo is hi else "false",
-            "t_intersects": inside,
-            "t_during": strictly_inside,
-            "t_disjoint": f"NOT ({inside})",
-        }
-        if op not in conditions:
-            raise InvalidFilter(f"{op.upper()} is not supported for instants")
-        return f"({conditions[op]})"
+        return start, end
+
+    def _instant_sql(self, node: Any, kind: str) -> str:
+        return self.operand(node)[0] if _is_operand(node) else self._literal(node, kind)
 
     @staticmethod
     def _expect(kind: str, wanted: str, node: Any) -> None:
@@ -240,9 +293,13 @@ class Translator:
             raise InvalidFilter(f"{_show(node)} is a {kind} property; this needs a {wanted}")
 
 
+def _is_interval(node: Any) -> bool:
+    return isinstance(node, dict) and "interval" in node
+
+
 def _is_operand(node: Any) -> bool:
     return isinstance(node, dict) and (
-        "property" in node or str(node.get("op", "")).lower() == "casei"
+        "property" in node or str(node.get("op", "")).lower() in ("casei", *ARITHMETIC)
     )
 
 
