@@ -52,7 +52,16 @@ run: data $(VENDOR)
 
 TEST_TOOLS ?= gdal chromium
 
-test: $(VENV)/.installed $(VENDOR)
+# The independent OGC API - Features suite (ogctests) pins an older httpx and pytest than
+# the project's, so it gets a venv of its own; tests/conformance runs it from there.
+OGC_VENV := .ogc-venv
+
+$(OGC_VENV)/.installed:
+	$(PYTHON) -m venv $(OGC_VENV)
+	$(OGC_VENV)/bin/pip install -q ogctests==0.1.15
+	touch $@
+
+test: $(VENV)/.installed $(VENDOR) $(OGC_VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="$(TEST_TOOLS)"
 	$(KW) db start
 	$(BIN)/ruff check app tests migrations geodata bench
@@ -72,7 +81,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean: db-stop
-	rm -rf .data node_modules app/web/static/vendor test-artifacts
+	rm -rf .data node_modules app/web/static/vendor test-artifacts .ogc-venv .bench-venv
 
 # The peers run from a throwaway venv, so that their dependencies never meet the project's.
 PEER_VENV := .bench-venv

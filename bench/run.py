@@ -3,7 +3,7 @@
 Creates database `klimawerk_bench` on the configured server (the embedded cluster or
 DATABASE_URL), loads N demo measures (default 1,000,000), serves it with one worker
 and drives each query with wrk. Prints a table; `--json FILE` keeps the figures.
-For the side-by-side comparison with tipg and pygeoapi use the shared peerbench.
+For the side-by-side comparison with tipg and pygeoapi see bench/peers.py.
 """
 
 from __future__ import annotations

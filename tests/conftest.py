@@ -29,7 +29,7 @@ async def recreate_database(name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def dsn() -> Iterator[str]:
+def dsn() -> str:
     """A fresh, migrated test database with the 17 municipalities loaded."""
     settings = get_settings()
     if settings.uses_embedded_cluster:
@@ -37,7 +37,7 @@ def dsn() -> Iterator[str]:
     url = asyncio.run(recreate_database(TEST_DATABASE))
     loading.migrate(url)
     asyncio.run(loading.load_boundaries(url))
-    yield url
+    return url
 
 
 @pytest.fixture(scope="session")
