@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import asyncpg
 import httpx
 
+from app.api.measure_query import measure_queryables
 from app.config import get_settings
 from app.db.cluster import find_pg_bin
 from app.db.databases import create_database
@@ -55,6 +56,12 @@ def start(
         time.sleep(0.5)
     process.kill()
     raise RuntimeError(f"{name} did not come up; see {logs / name}.log")
+
+
+def client_properties() -> list[str]:
+    """The properties this project returns; the peers are configured to return the same,
+    not the cached Feature text and Web Mercator geometry the table also holds."""
+    return [name for name in measure_queryables() if name not in ("id", "geometry")]
 
 
 def pygeoapi_config(url: str, port: int, folder: Path) -> dict[str, str]:
@@ -95,6 +102,7 @@ resources:
         id_field: id
         table: measures
         geom_field: geom
+        properties: {json.dumps(client_properties())}
 """)
     openapi = folder / "openapi.yml"
     subprocess.run(
@@ -108,18 +116,23 @@ resources:
 def database_sql(item_id: str) -> dict[str, str]:
     """What the database alone does for each query: the same rows as GeoJSON or MVT."""
     envelope = "ST_MakeEnvelope({},{},{},{},4326)".format(*BBOX)
+    columns = ", ".join(["id", "geom", *client_properties()])
     feature = (
         "json_build_object('type','Feature','id',id,'geometry',ST_AsGeoJSON(geom,6)::json,"
-        "'properties',to_jsonb(m) - 'geom')"
+        "'properties',to_jsonb(m) - 'geom' - 'id')"
     )
     return {
         "bbox100": (
             "select json_build_object('type','FeatureCollection','numberMatched',"
             f"(select count(*) from measures where geom && {envelope}),"
-            f"'features',coalesce(json_agg({feature}),'[]'))::text from (select * from measures"
+            f"'features',coalesce(json_agg({feature}),'[]'))::text"
+            f" from (select {columns} from measures"
             f" where geom && {envelope} order by id limit 100) m;"
         ),
-        "item": f"select {feature}::text from measures m where id = '{item_id}';",
+        "item": (
+            f"select {feature}::text from (select {columns} from measures"
+            f" where id = '{item_id}') m;"
+        ),
         "tile14": (
             "with b as (select ST_TileEnvelope({},{},{}) e), t as (select ST_AsMVTGeom("
             "ST_Transform(geom,3857), b.e, 4096, 64, true) g, id from measures, b"
@@ -154,6 +167,8 @@ def print_table(results: dict[str, dict[str, dict[str, float]]], count: int, sec
         for name in results:
             r = results[name].get(query)
             cell = "-" if r is None else f"{r['rps']:.0f} req/s"
+            if r and r.get("non2xx"):
+                cell += f" ({r['non2xx']} errors)"
             if r and "p99_ms" in r:
                 cell += f" p99 {r['p99_ms']:.0f}"
             cells.append(cell)
@@ -224,7 +239,15 @@ def main() -> None:
                     *(str(peer_bin / "uvicorn"), "tipg.main:app", "--port", str(ports["tipg"])),
                     *("--workers", "1", "--log-level", "warning"),
                 ],
-                {**env, "TIPG_DB_SCHEMAS": '["public"]'},
+                {
+                    **env,
+                    "TIPG_DB_SCHEMAS": '["public"]',
+                    "TIPG_TABLE_CONFIG__public_measures__geomcol": "geom",
+                    "TIPG_TABLE_CONFIG__public_measures__pk": "id",
+                    "TIPG_TABLE_CONFIG__public_measures__properties": json.dumps(
+                        client_properties()
+                    ),
+                },
                 base,
                 logs,
             )
