@@ -27,7 +27,7 @@ from app.db.databases import create_database
 from app.services import loading
 
 DATABASE = "klimawerk_bench"
-BBOX = "7.00,51.44,7.02,51.455"  # a neighbourhood in Essen, as in peerbench
+BBOX = "7.00,51.44,7.02,51.455"  # a neighbourhood in Essen, as in bench/peers.py
 QUERIES = {
     "bbox100": "/collections/measures/items?bbox={bbox}&limit=100",
     "bbox100_filter": "/collections/measures/items?bbox={bbox}&limit=100&filter=area_m2%20%3E%2050",
