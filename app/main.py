@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.api import (
     collections,
+    impact,
     items,
     landing,
     map,
@@ -49,7 +50,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.known_municipalities = KnownMunicipalities()
     install_error_handlers(app)
-    routers = (landing, collections, items, transactions, tiles, measure_types, statistics, me, map)
+    routers = (
+        landing,
+        collections,
+        items,
+        transactions,
+        tiles,
+        measure_types,
+        statistics,
+        impact,
+        me,
+        map,
+    )
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=map.STATIC_DIR), name="static")

@@ -17,6 +17,12 @@ from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from app.domain.catalogue import Catalogue, geometry_allowed
+from app.domain.water_balance import (
+    ELEMENT_PARAMETERS,
+    NUMBER_PARAMETERS,
+    PARAMETERS,
+    check_parameters,
+)
 
 MAX_VERTICES = 10_000
 TEXT_LIMITS = {
@@ -43,8 +49,18 @@ CLIENT_FIELDS = (
     "funding",
     "completed_on",
     "source",
+    *PARAMETERS,
 )
 REVIEW_FIELDS = ("review_state", "review_note")
+# What the rules across properties (check_rules) read; a patch is checked merged with them.
+RULE_FIELDS = (
+    "type",
+    "status",
+    "completed_on",
+    "disconnected_area_m2",
+    "retention_volume_m3",
+    *PARAMETERS,
+)
 # Set by the server; ignored when a client sends them back (e.g. after a GET).
 READ_ONLY = ("id", "municipality", "area_m2", "partner", "created_at", "updated_at", "version")
 # Built once: bulk imports check a hundred thousand property sets in a row.
@@ -212,7 +228,49 @@ def check_value(name: str, value: Any, catalogue: Catalogue) -> tuple[Any, str |
         return _number(name, value)
     if name == "completed_on":
         return _date(value)
+    if name in ELEMENT_PARAMETERS or name in NUMBER_PARAMETERS:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return value, "must be a number"
+        if not math.isfinite(value) or value < 0:
+            return value, "must be a finite number >= 0"
+        return float(value), None
+    if name in PARAMETERS and not isinstance(value, str):
+        return value, "must be a string"
     return value, None
+
+
+def check_rules(
+    values: dict[str, Any], catalogue: Catalogue, today: dt.date | None = None
+) -> list[dict[str, str]]:
+    """Rules across properties of a whole measure (after a patch is merged): dates that
+    fit the status, and water-balance parameters that fit the type and the validity
+    ranges of its DWA-M 102-4 regression."""
+    today = today or dt.date.today()
+    problems = Problems()
+    status, day = values.get("status"), values.get("completed_on")
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    if status == "completed":
+        if day is None:
+            problems.add(
+                "/properties/completed_on", "a completed measure needs its completion date"
+            )
+        elif day > today:
+            problems.add(
+                "/properties/completed_on",
+                f"{day} lies in the future; a completed measure was completed by today ({today})",
+            )
+    elif status == "planned" and day is not None and day < today:
+        problems.add(
+            "/properties/completed_on",
+            f"{day} lies in the past; a planned measure cannot have been completed then "
+            "(set status completed, or a future date)",
+        )
+    measure_type = catalogue.types.get(values.get("type") or "")
+    if measure_type is not None:
+        for name, problem in check_parameters(measure_type, values):
+            problems.add(f"/properties/{name}", problem)
+    return problems.items
 
 
 def check_properties(
@@ -283,6 +341,8 @@ def check_feature(
         checked = check_geometry(doc.get("geometry"), problems, region, transform)
         geometry = mapping(checked) if checked is not None else None
     values = check_properties(props, catalogue, problems, partial=partial, may_review=may_review)
+    if not problems and not partial:
+        problems.items += check_rules(values, catalogue)
     if problems:
         return None, problems.items
     return CheckedMeasure(values=values, geometry=geometry), []

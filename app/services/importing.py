@@ -1,8 +1,9 @@
 """Bulk import of measures from GeoJSON, GeoPackage or Shapefile: all or nothing.
 
 Reading (pyogrio), reprojection (pyproj, vectorised) and the checks run in Python; the
-rows then go to a staging table by COPY, the database derives municipality, area and
-impacts set-based with the same functions its trigger uses, and one transaction
+rows then go to a staging table by COPY, the database derives municipality and area
+set-based with the same functions its trigger uses, `services.impacts` stores the
+impacts (the rule every path uses), and one transaction
 inserts them all. Any rejected feature means nothing is stored.
 
 The work runs in batches through a pipeline of three stages that overlap: a worker
@@ -33,8 +34,11 @@ from app.domain.validation import (
     Problems,
     Region,
     check_properties,
+    check_rules,
     check_type_fits_geometry,
 )
+from app.domain.water_balance import PARAMETERS, TEXT_PARAMETERS
+from app.services import impacts
 from app.sql import measures
 
 Progress = Callable[[str, int, int], None]
@@ -64,19 +68,22 @@ MEASURE_COLUMNS = (
 # filled during the COPY itself; no separate parsing pass over a bytea column. The
 # derived rows have exactly the types of `measures`, so that their binary COPY output
 # is valid COPY input for `measures`.
-STAGING = """
+PARAMETER_COLUMNS = ", ".join(
+    f"{name} {'text' if name in TEXT_PARAMETERS else 'float8'}" for name in PARAMETERS
+)
+STAGING = f"""
 CREATE TEMP TABLE import_staging (
   n int, type text, title text, description text, status text, disconnected_area_m2 float8,
   retention_volume_m3 float8, cost_eur float8, funding text, completed_on date, source text,
-  geom geometry(Geometry, 4326)
+  {PARAMETER_COLUMNS}, geom geometry(Geometry, 4326)
 );
 CREATE INDEX ON import_staging USING gist (geom);
 CREATE TEMP TABLE import_derived (
   n int, type text, title text, description text, status text, review_state text,
   disconnected_area_m2 float8, retention_volume_m3 float8, cost_eur float8, funding text,
-  completed_on date, source text, partner text, changed_by text, geom geometry(Geometry, 4326),
-  municipality varchar(8), area_m2 float8, runoff_avoided_m3 float8,
-  extra_evaporation_m3 float8, extra_infiltration_m3 float8
+  completed_on date, source text, {PARAMETER_COLUMNS}, partner text, changed_by text,
+  geom geometry(Geometry, 4326), municipality varchar(8), area_m2 float8,
+  runoff_avoided_m3 float8, extra_evaporation_m3 float8, extra_infiltration_m3 float8
 )
 """
 STAGING_COLUMNS = ("n", *CLIENT_FIELDS, "geom")
@@ -106,16 +113,11 @@ WITH hits AS (
 )
 SELECT p.n, p.type, p.title, p.description, coalesce(p.status, 'planned'), $1,
        p.disconnected_area_m2, p.retention_volume_m3, p.cost_eur, p.funding, p.completed_on,
-       coalesce(p.source, $2), $3, $3, p.geom, p.municipality, p.area_m2,
-       r.rain * t.runoff_avoided_share, r.rain * t.evaporation_gain_share,
-       r.rain * t.infiltration_gain_share
+       coalesce(p.source, $2), {parameters}, $3, $3, p.geom, p.municipality, p.area_m2,
+       NULL, NULL, NULL
   FROM placed p
-  JOIN measure_types t ON t.id = p.type
-  LEFT JOIN municipality_baselines b ON b.ags = p.municipality
- CROSS JOIN LATERAL (SELECT measure_rain_m3(
-         p.area_m2, p.disconnected_area_m2, t.drains_catchment,
-         coalesce(b.precipitation_mm, measure_default_precipitation_mm())) AS rain) r
-"""
+""".format(parameters=", ".join(f"p.{name}" for name in PARAMETERS))
+# Impacts follow from `services.impacts` on the derived rows, as for every measure.
 
 OUTSIDE = "SELECT n FROM import_derived WHERE municipality IS NULL ORDER BY n"
 DERIVED_ROWS = f"SELECT {', '.join(MEASURE_COLUMNS)} FROM import_derived"
@@ -269,6 +271,9 @@ def check_measures(
             problems.add("/geometry", geometry_problems[i])
         values = check_properties(row, catalogue, problems, partial=False, may_review=False)
         if not problems:
+            for error in check_rules(values, catalogue):
+                problems.add(error["where"], error["problem"])
+        if not problems:
             kind = GEOMETRY_NAMES.get(int(kinds[i]), "unknown")
             for error in check_type_fits_geometry(catalogue, values["type"], kind):
                 problems.add(error["where"], error["problem"])
@@ -382,6 +387,7 @@ class _Pipeline:
             "import_staging", records=records, columns=STAGING_COLUMNS
         )
         await helper.execute(DERIVE_BATCH, *self.values)
+        await impacts.store_impacts(helper, "import")
         refused = [r["n"] for r in await helper.fetch(OUTSIDE)]
         if refused or self.dry_run:
             return refused, None

@@ -15,8 +15,14 @@ import asyncpg
 from app.auth.caller import Caller
 from app.domain.catalogue import load_catalogue
 from app.domain.review import can_edit, can_review, review_after_change
-from app.domain.validation import check_feature, check_type_fits_geometry
+from app.domain.validation import (
+    RULE_FIELDS,
+    check_feature,
+    check_rules,
+    check_type_fits_geometry,
+)
 from app.errors import Forbidden, InvalidMeasure, NotFound, PreconditionFailed
+from app.services import impacts
 from app.sql import measure_writes
 
 
@@ -33,8 +39,13 @@ class Stored:
         return f'"{self.version}"'
 
 
-def _stored(row: asyncpg.Record) -> Stored:
-    return Stored(id=row["id"], version=row["version"], feature=bytes(row["feature"]))
+async def _stored(conn: asyncpg.Connection, row: asyncpg.Record) -> Stored:
+    """The written measure with its impact stored (the one rule, `services.impacts`)."""
+    if await impacts.store_impacts(conn, "measures", "id = $1", row["id"]):
+        feature = await measure_writes.select_feature(conn, row["id"])
+    else:
+        feature = row["feature"]
+    return Stored(id=row["id"], version=row["version"], feature=bytes(feature))
 
 
 def _invalid(errors: list[dict[str, str]]) -> InvalidMeasure:
@@ -76,7 +87,7 @@ async def create(
         and not can_review(caller.role, caller.municipalities, row["municipality"])
     ):
         raise Forbidden("reviewers may publish only in their municipalities")
-    return _stored(row)
+    return await _stored(conn, row)
 
 
 async def _current(
@@ -131,13 +142,18 @@ async def change(
     errors = check_type_fits_geometry(load_catalogue(), type_id, _geojson_type(geometry_type))
     if errors:
         raise _invalid(errors)
+    if not replace and set(measure.values) & set(RULE_FIELDS):
+        merged = {**{name: current[name] for name in RULE_FIELDS}, **values}
+        errors = check_rules(merged, load_catalogue())
+        if errors:
+            raise _invalid(errors)
     values = review_after_change(caller.role, values)
     row = await measure_writes.update_measure(
         conn, measure_id, if_match, values, measure.geometry, caller.partner
     )
     if row is None:  # cannot happen under FOR UPDATE; kept as the last guard
         raise PreconditionFailed("the measure changed meanwhile; reload and retry")
-    return _stored(row)
+    return await _stored(conn, row)
 
 
 async def delete(

@@ -156,11 +156,7 @@ WITH shares AS (
 )
 INSERT INTO measures (id, type, title, description, status, review_state,
                       disconnected_area_m2, retention_volume_m3, cost_eur, funding,
-                      completed_on, partner, source, geom, municipality, area_m2,
-                      runoff_avoided_m3, extra_evaporation_m3, extra_infiltration_m3)
-SELECT d.*, r.rain * t.runoff_avoided_share, r.rain * t.evaporation_gain_share,
-       r.rain * t.infiltration_gain_share
-  FROM (
+                      completed_on, partner, source, geom, municipality, area_m2)
 SELECT md5('klimawerk-demo:' || $2 || ':' || a.i)::uuid AS id,
        a.type AS type,
        mt.label_de || ', ' || ($4::text[])[1 + floor(u6 * cardinality($4::text[]))::int]
@@ -218,12 +214,6 @@ SELECT md5('klimawerk-demo:' || $2 || ':' || a.i)::uuid AS id,
        measure_area_m2(a.geom, mt.line_width_m) AS area_m2
   FROM (SELECT t.*, ST_Transform(t.g, 4326) AS geom FROM attributed t) a
   JOIN measure_types mt ON mt.id = a.type
-  ) d
-  JOIN measure_types t ON t.id = d.type
-  LEFT JOIN municipality_baselines b ON b.ags = d.municipality
- CROSS JOIN LATERAL (SELECT measure_rain_m3(
-         d.area_m2, d.disconnected_area_m2, t.drains_catchment,
-         coalesce(b.precipitation_mm, measure_default_precipitation_mm())) AS rain) r
 """
 
 FIRST_ID = "SELECT md5('klimawerk-demo:' || $1 || ':1')::uuid"
@@ -255,7 +245,8 @@ async def delete_demo(conn: asyncpg.Connection) -> int:
 async def insert_demo_slice(
     conn: asyncpg.Connection, count: int, seed: int, slices: int, slice_no: int
 ) -> int:
-    """Insert the demo rows whose number i satisfies i % slices == slice_no."""
+    """Insert the demo rows whose number i satisfies i % slices == slice_no (their
+    impacts are stored afterwards by `services.impacts`, like every measure's)."""
     await conn.execute(_FUNCTIONS)
     # Municipality and area are derived set-based in the INSERT with the same database
     # functions the row trigger uses; the trigger then does not derive them again.

@@ -61,6 +61,7 @@ async def test_geopackage_in_utm32_is_reprojected_and_stored(
             "type": ["green_roof_extensive"] * 3,
             "title": ["Dach A", "Dach B", "Dach C"],
             "status": ["completed"] * 3,
+            "completed_on": ["2024-05-01"] * 3,
             "cost_eur": [1000.0, 2000.0, 3000.0],
             "objektnr": ["1", "2", "3"],
         },
