@@ -21,7 +21,7 @@ TYPES = load_catalogue().types
 
 def test_extensive_green_roof_of_100_m2_100_mm_on_a_rough_flat_roof() -> None:
     # P = 800, ETp = 600: 80 m³ of rain a year. Rough flat roof a = 0.8320, green roof
-    # (100 mm) a = 0.5351: 0.2969 × 80 = 23.75 m³/a runoff avoided, evaporated instead.
+    # (100 mm) a = 0.5351: 0.2969 x 80 = 23.75 m³/a runoff avoided, evaporated instead.
     effect = measure_effect(
         TYPES["green_roof_extensive"],
         {"surface_before": "flat_roof_rough", "substrate_depth_mm": 100},
