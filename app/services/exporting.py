@@ -12,6 +12,7 @@ import asyncpg
 import numpy as np
 import pyogrio.raw
 
+from app.domain.water_balance import PARAMETERS, TEXT_PARAMETERS
 from app.sql.exports import COLUMNS, stream_rows
 from app.sql.measures import MeasureQuery
 
@@ -63,6 +64,7 @@ NUMBERS = {
     "runoff_avoided_m3",
     "extra_evaporation_m3",
     "extra_infiltration_m3",
+    *(p for p in PARAMETERS if p not in TEXT_PARAMETERS),
 }
 
 

@@ -109,11 +109,8 @@ async def _insert_slice(dsn: str, count: int, seed: int, slices: int, slice_no: 
     conn = await asyncpg.connect(dsn)
     try:
         async with conn.transaction():
-            inserted = await demo.insert_demo_slice(conn, count, seed, slices, slice_no)
-            # The other slices' rows are stored with their impacts or not visible yet.
-            await impacts.store_impacts(
-                conn, "measures", "source = 'demo' AND runoff_avoided_m3 IS NULL"
-            )
-            return inserted
+            await demo.generate_demo_slice(conn, count, seed, slices, slice_no)
+            await impacts.store_impacts(conn, "demo")
+            return await demo.insert_demo_slice(conn)
     finally:
         await conn.close()

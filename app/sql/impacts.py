@@ -17,6 +17,7 @@ from app.domain.water_balance import PARAMETERS
 TARGETS = {
     "measures": ("measures", "id", "uuid", "deleted_at IS NULL"),
     "import": ("import_derived", "n", "int", "municipality IS NOT NULL"),
+    "demo": ("demo_rows", "id", "uuid", "municipality IS NOT NULL"),
 }
 INPUT_COLUMNS = ("type", "area_m2", "disconnected_area_m2", "retention_volume_m3", *PARAMETERS)
 
