@@ -95,13 +95,12 @@ def default_climate(ags: str | None) -> Climate:
     row = table["municipalities"].get(ags or "")
     if row is None:
         return region_climate()
-    verified = "" if row["verified"] else "approximate, not verified; "
     return Climate(
         row["precipitation_mm"],
         row["etp_mm"],
         "municipality default",
         True,
-        f"{verified}{table['source']}",
+        table["source"] if row["verified"] else f"not verified: {table['source']}",
     )
 
 
