@@ -10,6 +10,8 @@ import asyncpg
 import pytest
 from shapely.geometry import Point
 
+from app.schemas.baseline import BaselineInput
+from app.services import baselines
 from app.sql import kept_sums, statistics
 from app.sql.measures import MeasureQuery, Visibility
 from tests.factories import insert_measure
@@ -70,8 +72,12 @@ async def test_kept_sums_follow_every_kind_of_write(conn: asyncpg.Connection) ->
     )
     await insert_measure(conn, Point(7.11, 51.52).buffer(0.0002), review_state="submitted")
     await assert_kept(conn)
-    # A baseline's precipitation changes every impact of a municipality (one UPDATE).
-    await statistics.upsert_baseline(conn, "05513000", {"precipitation_mm": 900.0})
+    # A baseline's climate changes every impact of a municipality (one refresh UPDATE).
+    before = await conn.fetch(KEPT)
+    await baselines.set_baseline(
+        conn, "05513000", BaselineInput(precipitation_mm=900.0, climate_source="test")
+    )
+    assert await conn.fetch(KEPT) != before
     await assert_kept(conn)
     # A title edit touches no sum and leaves the groups alone.
     before = await conn.fetch(KEPT)
