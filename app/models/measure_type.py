@@ -19,6 +19,6 @@ measure_types = Table(
         JSONB,
         nullable=False,
         server_default="{}",
-        comment="descriptions, water-balance shares and their sources",
+        comment="descriptions, the DWA-M 102-4 model and a fingerprint of the element table",
     ),
 )

@@ -3,6 +3,7 @@ and the refresh after a climate change; and the preview (POST /impact) says the 
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import shapely
 from app.domain.catalogue import load_catalogue
 from app.domain.water_balance import PARAMETERS, Climate, climate_of, effect_or_reason
 from app.schemas.baseline import BaselineInput
-from app.services import baselines
+from app.services import baselines, loading
 from app.services.importing import import_file
 from app.sql import statistics
 from tests.api.conftest import auth
@@ -216,3 +217,20 @@ async def test_the_preview_refuses_what_a_write_refuses(
 async def test_what_if_climate_outside_the_range_is_refused(client: httpx.AsyncClient) -> None:
     response = await client.post("/impact?precipitation_mm=450", json=feature())
     assert response.status_code == 400 and "500..1700" in response.json()["detail"]
+
+
+@pytest.mark.usefixtures("clean")
+async def test_a_catalogue_change_restores_the_figures_on_migrate(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, roles: dict, dsn: str
+) -> None:
+    created = await client.post(ITEMS, json=feature(), headers=auth(roles["admin"]))
+    assert created.status_code == 201
+    # Stale figures, and a catalogue the database has not seen (as after an update of
+    # the coefficients): `klimawerk db migrate` syncs it and stores every figure again.
+    await pool.execute("UPDATE measures SET runoff_avoided_m3 = 0")
+    await pool.execute("UPDATE measure_types SET details = '{}'::jsonb")
+    await asyncio.to_thread(loading.migrate, dsn)
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(SELECT.format(where="true"))
+        _assert_stored_equal_pure(rows, await _climates(conn))
+    assert rows[0]["runoff_avoided_m3"] > 0
