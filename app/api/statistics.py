@@ -3,10 +3,8 @@ far each city (or the region) is from the Klima.Werk targets. JSON or CSV (`f=cs
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from typing import Any
 
 import orjson
@@ -20,7 +18,6 @@ from app.api.measure_query import FILTER_PARAMETERS, doc_parameter, parse_measur
 from app.db.session import connection
 from app.domain import statistics as stats
 from app.domain.catalogue import load_catalogue
-from app.domain.water_balance import region_climate
 from app.errors import Forbidden, InvalidMeasure, InvalidParameter, Unauthorized
 from app.ogc import params
 from app.schemas.baseline import BaselineInput
@@ -41,97 +38,12 @@ PARAMETERS = [
 ALLOWED = frozenset(p["name"] for p in PARAMETERS)
 
 
-def _document(
-    rows: list[Any],
-    baselines: list[Any],
-    achieved: list[Any],
-    unpublished: list[Any],
-    municipalities: list[str],
-) -> dict[str, Any]:
-    catalogue = load_catalogue()
-    names = {b["ags"]: b["name"] for b in baselines}
-    scope = set(municipalities) or None
-    kept = stats.counted(rows)
-    total = stats.roll_up(kept, None).get("total", {})
-    groups = {key: stats.roll_up(kept, key) for key in ("type", "year", "municipality")}
-    groups["status"] = stats.roll_up(rows, "status")
-    in_scope = [r for r in achieved if scope is None or r["municipality"] in scope]
-    achieved_sums = stats.roll_up(
-        [
-            {
-                **dict(r),
-                "area_m2": 0.0,
-                "disconnected_area_m2": r["disconnected_m2"],
-            }
-            for r in in_scope
-        ],
-        None,
-    ).get("total", {})
-
-    def ordered(key: str) -> list[tuple[Any, dict[str, float]]]:
-        return sorted(groups[key].items(), key=lambda item: (item[0] is None, item[0]))
-
-    region = region_climate()
-    achieved_figures = stats.figures(achieved_sums)
-    achieved_figures.pop("area_m2")
-    return {
-        "scope": {"municipalities": municipalities or "region"},
-        "assumptions": {
-            "method": "DWA-M 102-4 (2022) regressions per element; see /measure-types",
-            "totals": "every status except cancelled",
-            "achieved": "status completed and review_state published",
-            "progress_counts": "achieved measures only; the same for every caller and filter",
-            "region_climate_default": region.as_json(),
-        },
-        "totals": stats.figures(total),
-        "by_type": [
-            {
-                "type": t,
-                "label_de": catalogue.types[t].label_de,
-                "label_en": catalogue.types[t].label_en,
-                "effect_computed": catalogue.types[t].water_balance.model != "none",
-                **stats.figures(v),
-            }
-            for t, v in ordered("type")
-        ],
-        "by_status": [
-            {"status": k, "in_totals": k not in stats.NOT_IN_TOTALS, **stats.figures(v)}
-            for k, v in ordered("status")
-        ],
-        "by_year": [{"year": k, **stats.figures(v)} for k, v in ordered("year")],
-        "by_municipality": [
-            {"municipality": k, "name": names.get(k), **stats.figures(v)}
-            for k, v in ordered("municipality")
-        ],
-        "achieved": achieved_figures,
-        "targets": stats.targets(baselines, achieved, unpublished, scope),
-    }
-
-
 def _year(raw: str | None) -> tuple[dt.date, dt.date] | None:
     if raw is None:
         return None
     if not (raw.isdigit() and 1990 <= int(raw) <= 2100):
         raise InvalidParameter(f"year must be a year like 2024, got {raw!r}")
     return dt.date(int(raw), 1, 1), dt.date(int(raw), 12, 31)
-
-
-def _csv(doc: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["group", "key", *stats.FIGURES])
-    writer.writerow(["total", "", *(doc["totals"].get(f, 0) for f in stats.FIGURES)])
-    for group, key in (
-        ("by_type", "type"),
-        ("by_status", "status"),
-        ("by_year", "year"),
-        ("by_municipality", "municipality"),
-    ):
-        for row in doc[group]:
-            writer.writerow(
-                [key, "" if row[key] is None else row[key], *(row[f] for f in stats.FIGURES)]
-            )
-    return out.getvalue()
 
 
 @router.get(
@@ -164,8 +76,10 @@ async def get_statistics(
         unpublished = []
         if not caller.visibility.anonymous:
             unpublished = await statistics.select_unpublished(conn, caller.visibility)
-        doc = _document(rows, baselines, achieved, unpublished, query.municipality)
-        return _csv(doc).encode() if fmt == "csv" else orjson.dumps(doc)
+        doc = stats.document(
+            rows, baselines, achieved, unpublished, query.municipality, load_catalogue()
+        )
+        return stats.as_csv(doc).encode() if fmt == "csv" else orjson.dumps(doc)
 
     # Statistics change only when measures or baselines do: cache them like tiles.
     key = (

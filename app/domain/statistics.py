@@ -13,15 +13,19 @@ Rules:
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain.catalogue import Catalogue
 from app.domain.water_balance import (
     DISCONNECTION_TARGET,
     EVAPORATION_TARGET_PP,
     Climate,
     climate_of,
+    region_climate,
 )
 
 FIGURES = (
@@ -297,3 +301,86 @@ def targets(
         "baselines": [baseline_summary(b) for b in with_baseline],
         "by_municipality": places,
     }
+
+
+def document(
+    rows: list[Row],
+    baselines: list[Row],
+    achieved: list[Row],
+    unpublished: list[Row],
+    municipalities: list[str],
+    catalogue: Catalogue,
+) -> dict[str, Any]:
+    """The /statistics document: roll-ups of the filtered rows (per municipality, type,
+    status and year), the achieved figures and the targets of the scope."""
+    names = {b["ags"]: b["name"] for b in baselines}
+    scope = set(municipalities) or None
+    kept = counted(rows)
+    total = roll_up(kept, None).get("total", {})
+    groups = {key: roll_up(kept, key) for key in ("type", "year", "municipality")}
+    groups["status"] = roll_up(rows, "status")
+    in_scope = [r for r in achieved if scope is None or r["municipality"] in scope]
+    # Achieved rows carry no area; the disconnected area is their disconnected_m2.
+    achieved_sums = roll_up(
+        [
+            {**dict(r), "area_m2": 0.0, "disconnected_area_m2": r["disconnected_m2"]}
+            for r in in_scope
+        ],
+        None,
+    ).get("total", {})
+
+    def ordered(key: str) -> list[tuple[Any, dict[str, float]]]:
+        return sorted(groups[key].items(), key=lambda item: (item[0] is None, item[0]))
+
+    region = region_climate()
+    achieved_figures = figures(achieved_sums)
+    achieved_figures.pop("area_m2")
+    return {
+        "scope": {"municipalities": municipalities or "region"},
+        "assumptions": {
+            "method": "DWA-M 102-4 (2022) regressions per element; see /measure-types",
+            "totals": "every status except cancelled",
+            "achieved": "status completed and review_state published",
+            "progress_counts": "achieved measures only; the same for every caller and filter",
+            "region_climate_default": region.as_json(),
+        },
+        "totals": figures(total),
+        "by_type": [
+            {
+                "type": t,
+                "label_de": catalogue.types[t].label_de,
+                "label_en": catalogue.types[t].label_en,
+                "effect_computed": catalogue.types[t].water_balance.model != "none",
+                **figures(v),
+            }
+            for t, v in ordered("type")
+        ],
+        "by_status": [
+            {"status": k, "in_totals": k not in NOT_IN_TOTALS, **figures(v)}
+            for k, v in ordered("status")
+        ],
+        "by_year": [{"year": k, **figures(v)} for k, v in ordered("year")],
+        "by_municipality": [
+            {"municipality": k, "name": names.get(k), **figures(v)}
+            for k, v in ordered("municipality")
+        ],
+        "achieved": achieved_figures,
+        "targets": targets(baselines, achieved, unpublished, scope),
+    }
+
+
+def as_csv(doc: dict[str, Any]) -> str:
+    """The document's roll-ups as CSV rows: group, key and the figures."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["group", "key", *FIGURES])
+    writer.writerow(["total", "", *(doc["totals"].get(f, 0) for f in FIGURES)])
+    for group, key in (
+        ("by_type", "type"),
+        ("by_status", "status"),
+        ("by_year", "year"),
+        ("by_municipality", "municipality"),
+    ):
+        for row in doc[group]:
+            writer.writerow([key, "" if row[key] is None else row[key], *(row[f] for f in FIGURES)])
+    return out.getvalue()
