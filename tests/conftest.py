@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from app.config import Settings, get_settings
+from app.db.cluster import embedded_cluster
 from app.db.databases import create_database
 from app.db.session import create_pool
 from app.main import create_app
@@ -33,7 +34,7 @@ def dsn() -> Iterator[str]:
     """A fresh, migrated test database with the 17 municipalities loaded."""
     settings = get_settings()
     if settings.uses_embedded_cluster:
-        settings.cluster().start()
+        embedded_cluster(settings).start()
     url = asyncio.run(recreate_database(TEST_DATABASE))
     loading.migrate(url)
     asyncio.run(loading.load_boundaries(url))
