@@ -14,6 +14,7 @@ from app.api.landing import base_url
 from app.api.measure_query import FILTER_PARAMETERS, measure_query
 from app.api.render import json_response
 from app.db.session import connection
+from app.domain.region import REGION
 from app.errors import InvalidParameter, NotFound
 from app.ogc.links import JSON, link
 from app.sql import measures, tiles
@@ -153,7 +154,7 @@ async def get_measure_tilejson(request: Request) -> Response:
             "tiles": [f"{base}{TILE_TEMPLATE}" + (f"?{query}" if query else "")],
             "minzoom": MIN_ZOOM,
             "maxzoom": MAX_ZOOM,
-            "bounds": [6.6, 51.3, 7.8, 51.8],
+            "bounds": list(REGION.bounds),
             "vector_layers": [
                 {
                     "id": "measures",

@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from app.domain.catalogue import Catalogue, geometry_allowed
+from app.domain.region import REGION, Region
 
 MAX_VERTICES = 10_000
 TEXT_LIMITS = {
@@ -64,20 +65,6 @@ class Problems:
 
     def __bool__(self) -> bool:
         return bool(self.items)
-
-
-@dataclass(frozen=True)
-class Region:
-    """The lon/lat bounds of the 17 municipalities (the database checks the exact shape)."""
-
-    minx: float = 6.60
-    miny: float = 51.30
-    maxx: float = 7.80
-    maxy: float = 51.85
-
-    def contains(self, geometry: BaseGeometry) -> bool:
-        x1, y1, x2, y2 = geometry.bounds
-        return self.minx <= x1 and x2 <= self.maxx and self.miny <= y1 and y2 <= self.maxy
 
 
 def _coordinates(geometry: dict[str, Any]) -> list[Any]:
@@ -268,7 +255,7 @@ def check_feature(
 ) -> tuple[CheckedMeasure | None, list[dict[str, str]]]:
     """Check a GeoJSON Feature (or, with `partial`, a merge patch of one)."""
     problems = Problems()
-    region = region or Region()
+    region = region or REGION
     if not isinstance(doc, dict):
         problems.add("", "must be a JSON object (a GeoJSON Feature)")
         return None, problems.items

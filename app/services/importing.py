@@ -27,11 +27,11 @@ import shapely
 from pyproj import CRS, Transformer
 
 from app.domain.catalogue import Catalogue, load_catalogue
+from app.domain.region import REGION
 from app.domain.validation import (
     CLIENT_FIELDS,
     MAX_VERTICES,
     Problems,
-    Region,
     check_properties,
     check_type_fits_geometry,
 )
@@ -207,7 +207,7 @@ def read_measures(path: Path, layer: str | None = None) -> tuple[FileFeatures, I
 
 def _geometry_problems(geometries: np.ndarray) -> list[str | None]:
     """Per feature, the first geometry problem (vectorised: 100,000 features in a blink)."""
-    region = Region()
+    region = REGION
     missing = shapely.is_missing(geometries) | shapely.is_empty(geometries)
     safe = np.where(missing, shapely.Point(0, 0), geometries)
     valid = shapely.is_valid(safe)
