@@ -15,6 +15,7 @@ from app.api.measure_query import FILTER_PARAMETERS, measure_query
 from app.api.render import json_response
 from app.db.session import connection
 from app.domain.region import REGION
+from app.domain.tiling import CLUSTERS_LAYER, MAX_ZOOM, MEASURES_LAYER, MIN_ZOOM
 from app.errors import InvalidParameter, NotFound
 from app.ogc.links import JSON, link
 from app.sql import measures, tiles
@@ -23,7 +24,6 @@ router = APIRouter(tags=["tiles"])
 
 MVT = "application/vnd.mapbox-vector-tile"
 TMS_ID = "WebMercatorQuad"
-MIN_ZOOM, MAX_ZOOM = 0, 22
 TILE_TEMPLATE = "/collections/measures/tiles/WebMercatorQuad/{z}/{x}/{y}"
 # Tiles change when measures do; a minute of caching spares the database while a map
 # pans, and the ETag lets caches revalidate cheaply after that.
@@ -107,17 +107,17 @@ def _tileset(base: str) -> dict:
         ],
         "layers": [
             {
-                "id": "measures",
+                "id": MEASURES_LAYER.id,
                 "dataType": "vector",
-                "minTileMatrix": "12",
-                "maxTileMatrix": str(MAX_ZOOM),
+                "minTileMatrix": str(MEASURES_LAYER.min_zoom),
+                "maxTileMatrix": str(MEASURES_LAYER.max_zoom),
                 "geometryType": "geometry",
             },
             {
-                "id": "clusters",
+                "id": CLUSTERS_LAYER.id,
                 "dataType": "vector",
-                "minTileMatrix": "0",
-                "maxTileMatrix": "11",
+                "minTileMatrix": str(CLUSTERS_LAYER.min_zoom),
+                "maxTileMatrix": str(CLUSTERS_LAYER.max_zoom),
                 "geometryType": "points",
             },
         ],
@@ -157,9 +157,9 @@ async def get_measure_tilejson(request: Request) -> Response:
             "bounds": list(REGION.bounds),
             "vector_layers": [
                 {
-                    "id": "measures",
-                    "minzoom": tiles.FULL_DETAIL_ZOOM,
-                    "maxzoom": MAX_ZOOM,
+                    "id": MEASURES_LAYER.id,
+                    "minzoom": MEASURES_LAYER.min_zoom,
+                    "maxzoom": MEASURES_LAYER.max_zoom,
                     "fields": {
                         "id": "String",
                         "type": "String",
@@ -172,9 +172,9 @@ async def get_measure_tilejson(request: Request) -> Response:
                     },
                 },
                 {
-                    "id": "clusters",
-                    "minzoom": MIN_ZOOM,
-                    "maxzoom": tiles.FULL_DETAIL_ZOOM - 1,
+                    "id": CLUSTERS_LAYER.id,
+                    "minzoom": CLUSTERS_LAYER.min_zoom,
+                    "maxzoom": CLUSTERS_LAYER.max_zoom,
                     "fields": {"count": "Number", "type": "String"},
                 },
             ],

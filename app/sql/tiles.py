@@ -7,14 +7,12 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from app.domain.tiling import FULL_DETAIL_ZOOM
 from app.sql import response_cache
 from app.sql.measures import MeasureQuery, measure_where
 
 EXTENT = 4096
 BUFFER = 64
-# Below this zoom a tile would carry tens of thousands of tiny shapes: it carries
-# clusters (one point per occupied cell, with a count) instead.
-FULL_DETAIL_ZOOM = 12
 CLUSTER_CELL_PX = 16  # of a 256 px display tile
 WORLD_M = 40075016.685578488
 
