@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from app.domain.rounding import AREA_DECIMALS
 from app.domain.tiling import FULL_DETAIL_ZOOM
 from app.sql import response_cache
 from app.sql.measures import MeasureQuery, measure_where
@@ -23,7 +24,7 @@ WITH tile AS (
 ), rows AS MATERIALIZED (  -- ST_AsMVTGeom once per row, not again in the filter
   SELECT ST_AsMVTGeom(m.geom_3857, tile.env, {extent}, {buffer}, true) AS geom,
          m.id::text AS id, m.type, m.status, m.title, m.municipality,
-         round(m.area_m2::numeric, 1)::float8 AS area_m2, m.completed_on::text AS completed_on,
+         round(m.area_m2::numeric, {area_decimals})::float8 AS area_m2, m.completed_on::text AS completed_on,
          m.review_state
     FROM measures m, tile
    WHERE m.geom_3857 && tile.search AND {where}
@@ -87,6 +88,7 @@ def _tile_sql(z: int, x: int, y: int, query: MeasureQuery) -> tuple[str, list[ob
             margin=BUFFER / EXTENT,
             extent=EXTENT,
             buffer=BUFFER,
+            area_decimals=AREA_DECIMALS,
             where=where.sql(),
         )
     else:
