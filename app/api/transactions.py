@@ -7,11 +7,8 @@ import hashlib
 from typing import Any
 
 import asyncpg
-import numpy as np
 import orjson
-import shapely
 from fastapi import APIRouter, Request
-from pyproj import Transformer
 from starlette.responses import Response
 
 from app.api.deps import CallerDep, PoolDep
@@ -22,7 +19,6 @@ from app.db.session import connection
 from app.domain.review import diff
 from app.errors import (
     InvalidMeasure,
-    InvalidParameter,
     NotFound,
     PayloadTooLarge,
     PreconditionFailed,
@@ -30,7 +26,7 @@ from app.errors import (
     Unauthorized,
 )
 from app.ogc import params
-from app.ogc.crs import parse_crs
+from app.ogc.crs import content_crs_transform
 from app.ogc.links import GEOJSON, JSON, link
 from app.services import measure_changes
 from app.sql import measure_writes, measures
@@ -39,7 +35,6 @@ router = APIRouter(tags=["transactions"])
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 ITEM = "/collections/measures/items/{measure_id}"
-_FROM_UTM = Transformer.from_crs(25832, 4326, always_xy=True)
 
 
 def _writer(caller: Caller) -> Caller:
@@ -66,20 +61,6 @@ async def _body(request: Request) -> Any:
         raise InvalidMeasure(
             f"the body is not JSON: {exc}", errors=[{"where": "", "problem": "not JSON"}]
         ) from None
-
-
-def _input_transform(request: Request):  # type: ignore[no-untyped-def]
-    """How to bring the body's coordinates to lon/lat (Content-Crs; default CRS84)."""
-    crs = parse_crs(request.headers.get("content-crs"), "Content-Crs")
-    if crs.srid == 3857:
-        raise InvalidParameter("Content-Crs must be CRS84, EPSG:4326 or EPSG:25832")
-    if crs.lat_lon:
-        return lambda g: shapely.transform(g, lambda c: c[:, ::-1])
-    if crs.srid == 25832:
-        return lambda g: shapely.transform(
-            g, lambda c: np.column_stack(_FROM_UTM.transform(c[:, 0], c[:, 1]))
-        )
-    return None
 
 
 def _if_match(request: Request, *, required: bool = True) -> int | None:
@@ -147,7 +128,7 @@ async def create_measure(request: Request, pool: PoolDep, caller: CallerDep) -> 
     """Create a measure (a Feature) or several at once (a FeatureCollection, all or none)."""
     _writer(caller)
     doc = await _body(request)
-    transform = _input_transform(request)
+    transform = content_crs_transform(request.headers.get("content-crs"))
     key = request.headers.get("idempotency-key")
     request_hash = hashlib.sha256(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)).hexdigest()
     async with connection(pool) as conn:
@@ -215,7 +196,7 @@ async def _change(
     key = params.parse_uuid(measure_id)
     version = _if_match(request)
     doc = await _body(request)
-    transform = _input_transform(request)
+    transform = content_crs_transform(request.headers.get("content-crs"))
     async with connection(pool) as conn, conn.transaction():
         stored = await measure_changes.change(
             conn, caller, key, version, doc, replace=replace, transform=transform

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import shapely
+from pyproj import Transformer
+from shapely.geometry.base import BaseGeometry
 
 from app.errors import InvalidParameter
 
@@ -67,3 +74,26 @@ def bbox_to_storage(bbox: tuple[float, float, float, float], crs: Crs) -> tuple[
 def content_crs_header(crs: Crs) -> str:
     """The `Content-Crs` header value."""
     return f"<{crs.uri}>"
+
+
+GeometryTransform = Callable[[BaseGeometry], BaseGeometry]
+
+
+@lru_cache(maxsize=1)
+def _utm_to_lon_lat() -> Transformer:
+    # Built on first use: creating a transformer reads the PROJ database.
+    return Transformer.from_crs(EPSG_25832.srid, CRS84.srid, always_xy=True)
+
+
+def content_crs_transform(raw: str | None) -> GeometryTransform | None:
+    """How to bring a request body's coordinates to lon/lat (Content-Crs; None: CRS84)."""
+    crs = parse_crs(raw, "Content-Crs")
+    if crs.srid == EPSG_3857.srid:
+        raise InvalidParameter("Content-Crs must be CRS84, EPSG:4326 or EPSG:25832")
+    if crs.lat_lon:
+        return lambda g: shapely.transform(g, lambda c: c[:, ::-1])
+    if crs.srid == EPSG_25832.srid:
+        return lambda g: shapely.transform(
+            g, lambda c: np.column_stack(_utm_to_lon_lat().transform(c[:, 0], c[:, 1]))
+        )
+    return None
