@@ -35,90 +35,13 @@ from app.domain.validation import (
     check_properties,
     check_type_fits_geometry,
 )
-from app.sql import measures
+from app.sql import imports, measures
 
 Progress = Callable[[str, int, int], None]
 
 # Features per batch: large enough that per-statement costs vanish, small enough that
 # the first batch is checked quickly and the pipeline fills at once.
 BATCH = 10_000
-
-# The columns the importer writes to `measures`, in the order of the derived rows: the
-# client's fields (review state after status), then who and what the database derived.
-MEASURE_COLUMNS = (
-    *CLIENT_FIELDS[:4],
-    "review_state",
-    *CLIENT_FIELDS[4:],
-    "partner",
-    "changed_by",
-    "geom",
-    "municipality",
-    "area_m2",
-    "runoff_avoided_m3",
-    "extra_evaporation_m3",
-    "extra_infiltration_m3",
-)
-
-# Session tables of the helper connection that derives (gone when it disconnects).
-# Geometries arrive as EWKB in a geometry column (binary COPY), so the GiST index is
-# filled during the COPY itself; no separate parsing pass over a bytea column. The
-# derived rows have exactly the types of `measures`, so that their binary COPY output
-# is valid COPY input for `measures`.
-STAGING = """
-CREATE TEMP TABLE import_staging (
-  n int, type text, title text, description text, status text, disconnected_area_m2 float8,
-  retention_volume_m3 float8, cost_eur float8, funding text, completed_on date, source text,
-  geom geometry(Geometry, 4326)
-);
-CREATE INDEX ON import_staging USING gist (geom);
-CREATE TEMP TABLE import_derived (
-  n int, type text, title text, description text, status text, review_state text,
-  disconnected_area_m2 float8, retention_volume_m3 float8, cost_eur float8, funding text,
-  completed_on date, source text, partner text, changed_by text, geom geometry(Geometry, 4326),
-  municipality varchar(8), area_m2 float8, runoff_avoided_m3 float8,
-  extra_evaporation_m3 float8, extra_infiltration_m3 float8
-)
-"""
-STAGING_COLUMNS = ("n", *CLIENT_FIELDS, "geom")
-
-# A feature touching one municipality belongs to it; only features on a border need the
-# full rule of measure_municipality(). The join runs part by part (OFFSET 0 keeps the
-# planner from turning it around): PostGIS then prepares each boundary part once and
-# tests every feature near it against the prepared shape, about ten times cheaper than
-# testing each feature against freshly read parts.
-DERIVE_BATCH = """
-INSERT INTO import_derived
-WITH hits AS (
-  SELECT x.n, min(p.ags) AS ags, count(DISTINCT p.ags) AS candidates
-    FROM municipality_parts p
-   CROSS JOIN LATERAL (
-         SELECT s.n FROM import_staging s
-          WHERE s.geom && p.geom AND ST_Intersects(p.geom, s.geom) OFFSET 0) x
-   GROUP BY x.n
-), placed AS (
-  SELECT s.*,
-         CASE WHEN h.candidates = 1 THEN h.ags
-              WHEN h.candidates > 1 THEN measure_municipality(s.geom) END AS municipality,
-         measure_area_m2(s.geom, t.line_width_m) AS area_m2
-    FROM import_staging s
-    LEFT JOIN hits h ON h.n = s.n
-    JOIN measure_types t ON t.id = s.type
-)
-SELECT p.n, p.type, p.title, p.description, coalesce(p.status, 'planned'), $1,
-       p.disconnected_area_m2, p.retention_volume_m3, p.cost_eur, p.funding, p.completed_on,
-       coalesce(p.source, $2), $3, $3, p.geom, p.municipality, p.area_m2,
-       r.rain * t.runoff_avoided_share, r.rain * t.evaporation_gain_share,
-       r.rain * t.infiltration_gain_share
-  FROM placed p
-  JOIN measure_types t ON t.id = p.type
-  LEFT JOIN municipality_baselines b ON b.ags = p.municipality
- CROSS JOIN LATERAL (SELECT measure_rain_m3(
-         p.area_m2, p.disconnected_area_m2, t.drains_catchment,
-         coalesce(b.precipitation_mm, measure_default_precipitation_mm())) AS rain) r
-"""
-
-OUTSIDE = "SELECT n FROM import_derived WHERE municipality IS NULL ORDER BY n"
-DERIVED_ROWS = f"SELECT {', '.join(MEASURE_COLUMNS)} FROM import_derived"
 
 
 @dataclass
@@ -297,17 +220,6 @@ async def checked_batches(
         yield min(start + size, len(features)), records
 
 
-async def _geometry_as_ewkb(conn: asyncpg.Connection) -> None:
-    """Let COPY send geometries as EWKB bytes (PostGIS's binary format)."""
-    schema = await conn.fetchval(
-        "SELECT n.nspname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
-        " WHERE t.typname = 'geometry'"
-    )
-    await conn.set_type_codec(
-        "geometry", schema=schema, encoder=bytes, decoder=bytes, format="binary"
-    )
-
-
 class _Pipeline:
     """Derive batches on a helper connection while the main one stores earlier ones.
 
@@ -339,8 +251,7 @@ class _Pipeline:
 
     async def prepare(self) -> None:
         """The helper's staging tables and geometry format."""
-        await _geometry_as_ewkb(self.helper)
-        await self.helper.execute(STAGING)
+        await imports.create_staging(self.helper)
 
     async def add(self, records: list[tuple]) -> None:
         """Queue a batch; waits while two batches are in flight (flat memory)."""
@@ -376,22 +287,10 @@ class _Pipeline:
         binary COPY data (None when nothing is to be stored)."""
         if after is not None:
             await after  # a connection runs one statement at a time
-        helper = self.helper
-        await helper.execute("TRUNCATE import_staging, import_derived")
-        await helper.copy_records_to_table(
-            "import_staging", records=records, columns=STAGING_COLUMNS
-        )
-        await helper.execute(DERIVE_BATCH, *self.values)
-        refused = [r["n"] for r in await helper.fetch(OUTSIDE)]
+        refused = await imports.derive_batch(self.helper, records, *self.values)
         if refused or self.dry_run:
             return refused, None
-        data: list[bytes] = []
-
-        async def keep(chunk: bytes) -> None:
-            data.append(chunk)
-
-        await helper.copy_from_query(DERIVED_ROWS, output=keep, format="binary")
-        return refused, data
+        return refused, await imports.derived_rows(self.helper)
 
     async def _store(self, derived: asyncio.Task, after: asyncio.Task | None) -> None:
         refused, data = await derived
@@ -401,14 +300,7 @@ class _Pipeline:
         if data is None or self.outside:
             return
 
-        async def chunks() -> AsyncIterator[bytes]:
-            for chunk in data:
-                yield chunk
-
-        status = await self.conn.copy_to_table(
-            "measures", source=chunks(), columns=MEASURE_COLUMNS, format="binary"
-        )
-        self.stored += int(status.split()[-1])
+        self.stored += await imports.copy_measures(self.conn, data)
 
 
 async def store_measures(
@@ -440,9 +332,7 @@ async def store_measures(
     try:
         # Municipality, area and impacts come derived: the trigger need not derive them
         # again. Each batch's COPY would bump the data version; once at the end is enough.
-        await conn.execute(
-            "SET LOCAL klimawerk.derived = 'on'; SET LOCAL klimawerk.defer_version_bump = 'on'"
-        )
+        await imports.defer_derivation(conn)
         async for checked, records in batches:
             if report.rejected:
                 # Something is refused already: nothing will be stored, but the rest of
