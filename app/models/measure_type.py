@@ -12,13 +12,12 @@ measure_types = Table(
     Column("label_de", Text, nullable=False),
     Column("label_en", Text, nullable=False),
     Column("geometry_types", ARRAY(Text), nullable=False),
-    Column("line_width_m", Float, comment="nominal width turning a line's length into area"),
+    Column("line_width_m", Float),  # nominal width turning a line's length into area
     Column("drains_catchment", Boolean, nullable=False, server_default="false"),
-    Column(
-        "details",
-        JSONB,
-        nullable=False,
-        server_default="{}",
-        comment="descriptions, water-balance shares and their sources",
-    ),
+    # Descriptions, water-balance shares and their sources.
+    Column("details", JSONB, nullable=False, server_default="{}"),
+    # Water-balance shares against the sealed reference state (from the catalogue file).
+    Column("runoff_avoided_share", Float, nullable=False, server_default="0"),
+    Column("evaporation_gain_share", Float, nullable=False, server_default="0"),
+    Column("infiltration_gain_share", Float, nullable=False, server_default="0"),
 )
