@@ -15,6 +15,8 @@ import pyogrio.raw
 import pytest
 import shapely
 
+from app.domain.catalogue import load_catalogue
+from app.domain.water_balance import DEFAULT_PRECIPITATION_MM, impact
 from app.services.importing import import_file
 from tests.geo import to_metric
 
@@ -181,7 +183,12 @@ async def test_batches_store_all_or_nothing(dsn: str, pool: asyncpg.Pool, tmp_pa
     stored rows are what a single insert with the trigger would have made."""
     marl = shapely.Point(7.08, 51.66)  # inside the region's bounds, outside every city
     points = [shapely.Point(7.10 + i * 1e-4, 51.52) for i in range(25)]
-    props = {"type": ["cistern"] * 25, "title": [f"Zisterne {i}" for i in range(25)]}
+    props = {
+        "type": ["cistern"] * 25,
+        "title": [f"Zisterne {i}" for i in range(25)],
+        # A cistern's impact is the rain on the roof it drains: non-zero, and each different.
+        "disconnected_area_m2": [40.0 + i for i in range(25)],
+    }
 
     outside = [marl if i in (3, 21) else p for i, p in enumerate(points)]
     path = write_file(tmp_path / "outside.gpkg", outside, props)
@@ -204,8 +211,32 @@ async def test_batches_store_all_or_nothing(dsn: str, pool: asyncpg.Pool, tmp_pa
     report = await import_file(dsn, path, partner="Stadtwerke", batch=10)
     assert (report.imported, report.rejected) == (25, [])
     rows = await pool.fetch(
-        "SELECT m.title, m.municipality, m.feature = measure_feature_json(m) AS cached,"
-        " m.geom_3857 IS NOT NULL AS projected FROM measures m ORDER BY m.title"
+        "SELECT m.title, m.feature = measure_feature_json(m) AS cached,"
+        " m.geom_3857 IS NOT NULL AS projected, m.municipality, m.area_m2,"
+        " m.disconnected_area_m2, m.runoff_avoided_m3, m.extra_evaporation_m3,"
+        " m.extra_infiltration_m3, b.precipitation_mm,"
+        # What the row trigger derives for a single insert:
+        " measure_municipality(m.geom) AS trigger_municipality,"
+        " measure_area_m2(m.geom, t.line_width_m) AS trigger_area_m2"
+        " FROM measures m JOIN measure_types t ON t.id = m.type"
+        " LEFT JOIN municipality_baselines b ON b.ags = m.municipality ORDER BY m.title"
     )
     assert len(rows) == 25
-    assert all(r["cached"] and r["projected"] and r["municipality"] for r in rows)
+    assert all(r["cached"] and r["projected"] for r in rows)
+    catalogue = load_catalogue()
+    for r in rows:
+        assert (r["municipality"], r["area_m2"]) == (
+            r["trigger_municipality"],
+            r["trigger_area_m2"],
+        )
+        expected = impact(
+            catalogue.types["cistern"],
+            catalogue.reference_state,
+            r["area_m2"],
+            r["disconnected_area_m2"],
+            r["precipitation_mm"] or DEFAULT_PRECIPITATION_MM,
+        )
+        assert expected.runoff_avoided_m3 > 0
+        assert r["runoff_avoided_m3"] == pytest.approx(expected.runoff_avoided_m3)
+        assert r["extra_evaporation_m3"] == pytest.approx(expected.extra_evaporation_m3)
+        assert r["extra_infiltration_m3"] == pytest.approx(expected.extra_infiltration_m3)
