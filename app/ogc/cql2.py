@@ -175,9 +175,9 @@ class Translator:
             box = node["bbox"]
             if len(box) not in (4, 6):
                 raise InvalidFilter("BBOX needs 4 or 6 numbers")
-            minx, miny, maxx, maxy = (box[0], box[1], box[3], box[4]) if len(box) == 6 else box
-            params = ", ".join(self.where.param(float(v)) for v in (minx, miny, maxx, maxy))
-            literal = f"ST_MakeEnvelope({params}, {self.srid})"
+            corners = (box[0], box[1], box[3], box[4]) if len(box) == 6 else box
+            # The same box as the `bbox` parameter's, so that both select alike.
+            return self.where.box(tuple(corners), self.srid)
         elif isinstance(node, dict) and "type" in node:
             try:
                 geometry = shape(node)

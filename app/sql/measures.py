@@ -92,16 +92,7 @@ def measure_where(query: MeasureQuery) -> Where:
     if visible:
         where.add(visible)
     if query.bbox:
-        x1, y1, x2, y2 = (where.param(float(v)) for v in query.bbox)
-        # ST_Envelope turns a bbox of zero width or height into the point or line it is;
-        # as a degenerate polygon it would intersect nothing.
-        envelope = f"ST_Envelope(ST_MakeEnvelope({x1}, {y1}, {x2}, {y2}, {int(query.bbox_srid)}))"
-        if query.bbox_srid != 4326:
-            span = max(query.bbox[2] - query.bbox[0], query.bbox[3] - query.bbox[1])
-            if span > 0:
-                # Densify the edges first: a projected rectangle's sides curve in lon/lat.
-                envelope = f"ST_Segmentize({envelope}, {where.param(span / 32)}::float8)"
-            envelope = f"ST_Transform({envelope}, 4326)"
+        envelope = where.box(query.bbox, query.bbox_srid)
         # A scalar subquery is computed once per execution; a bare function of the
         # parameters would be recomputed per row under a generic (prepared) plan.
         where.add(f"ST_Intersects(geom, (SELECT {envelope}))")

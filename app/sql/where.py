@@ -20,6 +20,22 @@ class Where:
         self.values.append(value)
         return f"${len(self.values)}"
 
+    def box(self, bbox: tuple[float, ...], srid: int) -> str:
+        """A box given in `srid` (x1, y1, x2, y2) as a lon/lat geometry expression.
+
+        A box of zero width or height is the point or line it is (as a degenerate polygon
+        it would intersect nothing). A box in a projected CRS has its edges densified
+        before reprojection: a projected rectangle's sides curve in lon/lat.
+        """
+        x1, y1, x2, y2 = (self.param(float(v)) for v in bbox)
+        envelope = f"ST_Envelope(ST_MakeEnvelope({x1}, {y1}, {x2}, {y2}, {int(srid)}))"
+        if srid == 4326:
+            return envelope
+        span = max(bbox[2] - bbox[0], bbox[3] - bbox[1])
+        if span > 0:
+            envelope = f"ST_Segmentize({envelope}, {self.param(span / 32)}::float8)"
+        return f"ST_Transform({envelope}, 4326)"
+
     def add(self, condition: str) -> None:
         """AND a fragment built from literals and placeholders."""
         self.conditions.append(condition)
