@@ -1,4 +1,4 @@
-"""The zooms the tile metadata declares for each layer are the zooms that carry it."""
+"""Tile metadata: the region and the zooms it declares are those the tiles have."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import httpx
 import mapbox_vector_tile
 import pytest
 
+from app.domain.region import REGION
 from app.domain.tiling import CLUSTERS_LAYER, MAX_ZOOM, MEASURES_LAYER, MIN_ZOOM
 from tests.api.test_tiles import busiest_tile, tile_url
 
@@ -41,3 +42,8 @@ async def test_a_tile_carries_the_layer_declared_for_its_zoom(
     tile = busiest_tile(z)
     response = await client.get(tile_url(tile.z, tile.x, tile.y))
     assert set(mapbox_vector_tile.decode(response.content)) == {layer}
+
+
+async def test_tilejson_serves_the_region(client: httpx.AsyncClient) -> None:
+    tilejson = await client.get("/collections/measures/tiles/WebMercatorQuad/tilejson.json")
+    assert tilejson.json()["bounds"] == list(REGION.bounds)
