@@ -26,6 +26,7 @@ from app.errors import NotFound
 from app.ogc import params
 from app.ogc.crs import content_crs_header, parse_crs
 from app.ogc.links import GEOJSON, JSON, link, with_query
+from app.query.measure import Cursor, MeasureQuery
 from app.services import exporting
 from app.sql import measures, municipalities
 
@@ -68,7 +69,7 @@ EXPORT_TYPES = {
 }
 
 
-def _export(pool: Any, query: measures.MeasureQuery, fmt: str) -> Response:
+def _export(pool: Any, query: MeasureQuery, fmt: str) -> Response:
     """Every matching measure (paging does not apply), streamed."""
     media_type, chunks = EXPORT_TYPES[fmt]
 
@@ -91,10 +92,10 @@ def _now() -> str:
 def _page_links(url: URL, page: measures.Page) -> list[dict[str, Any]]:
     links = [link(str(url), "self", GEOJSON, "this page")]
     if page.has_next and page.last_key:
-        token = params.Cursor(True, page.last_key).encode()
+        token = Cursor(True, page.last_key).encode()
         links.append(link(with_query(url, cursor=token), "next", GEOJSON, "next page"))
     if page.has_prev and page.first_key:
-        token = params.Cursor(False, page.first_key).encode()
+        token = Cursor(False, page.first_key).encode()
         links.append(link(with_query(url, cursor=token), "prev", GEOJSON, "previous page"))
     return links
 
@@ -173,14 +174,14 @@ async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
     check_format(query.get("f"))
     box, srid = parse_bbox(query.get("bbox"), query.get("bbox-crs"))
     size = params.parse_limit(query.get("limit"))
-    position = params.Cursor.decode(query.get("cursor"))
+    position = Cursor.decode(query.get("cursor"))
     after = str(position.key[0]) if position else None
     async with connection(pool) as conn:
         features, matched, keys = await municipalities.select_features(conn, box, srid, after, size)
     links = [link(str(request.url), "self", GEOJSON, "this page")]
     if len(features) > size:
         features = features[:size]
-        token = params.Cursor(True, [keys[size - 1]]).encode()
+        token = Cursor(True, [keys[size - 1]]).encode()
         links.append(link(with_query(request.url, cursor=token), "next", GEOJSON, "next page"))
     body = feature_collection(features, matched=matched, links=links, time_stamp=_now())
     if wants_html(request):

@@ -16,7 +16,8 @@ from app.api.render import json_response
 from app.db.session import connection
 from app.errors import InvalidParameter, NotFound
 from app.ogc.links import JSON, link
-from app.sql import measures, tiles
+from app.query.measure import MeasureQuery
+from app.sql import tiles
 
 router = APIRouter(tags=["tiles"])
 
@@ -34,8 +35,8 @@ def _tms() -> morecantile.TileMatrixSet:
 
 
 async def tile_query(
-    query: Annotated[measures.MeasureQuery, Depends(measure_query)],
-) -> measures.MeasureQuery:
+    query: Annotated[MeasureQuery, Depends(measure_query)],
+) -> MeasureQuery:
     """The items query, used as the tile filter (paging and output options do not apply)."""
     if query.bbox or query.sortby or query.drop_properties or not query.crs.is_default:
         raise InvalidParameter("tiles take filters only (no bbox, crs, sortby or properties)")
@@ -55,7 +56,7 @@ async def get_measure_tile(
     y: int,
     request: Request,
     pool: PoolDep,
-    query: Annotated[measures.MeasureQuery, Depends(tile_query)],
+    query: Annotated[MeasureQuery, Depends(tile_query)],
 ) -> Response:
     """Mapbox Vector Tile; layer `measures` from zoom 12, `clusters` below; 204 when empty."""
     if not MIN_ZOOM <= z <= MAX_ZOOM:

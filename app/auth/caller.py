@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.sql.measures import Visibility
+from app.query.measure import Visibility
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from app.query.measure import MeasureQuery
 from app.sql import response_cache
-from app.sql.measures import MeasureQuery, measure_where
+from app.sql.measures import measure_where
 
 EXTENT = 4096
 BUFFER = 64
