@@ -52,11 +52,24 @@ class SortKey:
 
 @dataclass(frozen=True)
 class Visibility:
-    """Which measures a caller may read: published ones, plus its own or its region's."""
+    """Which measures a caller may read: published ones, plus its own or its region's.
+
+    Made by the access policy (`app.domain.access.visibility`); `condition` and `admits`
+    are the same rule in SQL and in Python (tests/domain/test_access.py holds them equal).
+    """
 
     everything: bool = False
     partner: str | None = None
     municipalities: tuple[str, ...] = ()
+
+    def admits(self, partner: str | None, municipality: str | None, review_state: str) -> bool:
+        """Whether a measure with these facts is visible."""
+        return (
+            self.everything
+            or review_state == "published"
+            or (bool(self.partner) and partner == self.partner)
+            or (municipality is not None and municipality in self.municipalities)
+        )
 
     def condition(self, where: Where) -> str | None:
         """The SQL condition (None: no restriction)."""
