@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 
-def review_after_change(role: str, changes: dict[str, Any]) -> dict[str, Any]:
-    """A partner's change goes back to review; reviewers' and admins' keep their state."""
-    if role == "partner":
+def review_after_change(by_reviewer: bool, changes: dict[str, Any]) -> dict[str, Any]:
+    """A change by someone who may not review the measure (a partner) goes back to
+    review; a reviewer's or admin's change keeps its state."""
+    if not by_reviewer:
         return {**changes, "review_state": "submitted", "review_note": None}
     return changes
 

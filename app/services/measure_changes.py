@@ -142,7 +142,7 @@ async def change(
     errors = check_type_fits_geometry(load_catalogue(), type_id, _geojson_type(geometry_type))
     if errors:
         raise _invalid(errors)
-    values = review_after_change(caller.role, values)
+    values = review_after_change(access.may_review(caller, current["municipality"]), values)
     row = await measure_writes.update_measure(
         conn, measure_id, if_match, values, measure.geometry, caller.partner
     )

@@ -8,8 +8,8 @@ GE, E = "05513000", "05113000"
 
 
 def test_partner_changes_go_back_to_review() -> None:
-    assert review_after_change("partner", {"title": "x"})["review_state"] == "submitted"
-    assert "review_state" not in review_after_change("reviewer", {"title": "x"})
+    assert review_after_change(False, {"title": "x"})["review_state"] == "submitted"
+    assert "review_state" not in review_after_change(True, {"title": "x"})
 
 
 def test_diff_names_changed_properties_and_geometry() -> None:
