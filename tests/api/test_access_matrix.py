@@ -13,6 +13,8 @@ import copy
 from collections.abc import Awaitable, Callable
 
 import httpx
+import mapbox_vector_tile
+import morecantile
 import pytest
 
 from tests.api.conftest import ESSEN, GELSENKIRCHEN, auth, make_key
@@ -20,6 +22,8 @@ from tests.api.conftest import ESSEN, GELSENKIRCHEN, auth, make_key
 pytestmark = pytest.mark.usefixtures("clean")
 ITEMS = "/collections/measures/items"
 GE, E = GELSENKIRCHEN, ESSEN
+TILES = "/collections/measures/tiles/WebMercatorQuad"
+TMS = morecantile.tms.get("WebMercatorQuad")
 
 
 def square(lon: float, lat: float) -> dict:
@@ -156,12 +160,20 @@ async def test_read(client, keys, make: Make) -> None:
     assert got == READ
 
 
-async def test_lists_show_exactly_what_items_show(client, keys, make: Make) -> None:
+async def test_lists_and_tiles_show_exactly_what_items_show(client, keys, make: Make) -> None:
     ids = {facts: (await make(*facts))["id"] for facts in READ}
+    tiles = [TMS.tile(*WHERE[place]["coordinates"][0][0], 14) for place in (GE, E)]
     for who in CALLERS:
+        readable = {ids[facts] for facts, codes in READ.items() if codes[who] == 200}
         listed = await client.get(ITEMS, params={"limit": 100}, headers=auth(keys[who]))
-        shown = {f["id"] for f in listed.json()["features"]}
-        assert shown == {ids[facts] for facts, codes in READ.items() if codes[who] == 200}, who
+        assert {f["id"] for f in listed.json()["features"]} == readable, who
+        in_tiles = set()
+        for t in tiles:
+            tile = await client.get(f"{TILES}/{t.z}/{t.x}/{t.y}", headers=auth(keys[who]))
+            if tile.status_code == 200:
+                layer = mapbox_vector_tile.decode(tile.content).get("measures", {})
+                in_tiles |= {f["properties"]["id"] for f in layer.get("features", [])}
+        assert in_tiles == readable, who
 
 
 async def run(
