@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
+import orjson
 
 from app.auth.caller import Caller
 from app.domain import access
@@ -62,8 +63,11 @@ def facts(row: asyncpg.Record) -> access.MeasureFacts:
     return access.MeasureFacts(row["partner"], row["municipality"], row["review_state"])
 
 
-def _reviews(values: dict[str, Any]) -> bool:
-    return any(name in values for name in REVIEW_FIELDS)
+def _reviews(values: dict[str, Any], current: dict[str, Any] | None = None) -> bool:
+    """Whether a write sets review fields; sending back the current values (a GET-edit-PUT
+    round trip) is no review."""
+    current = current or {}
+    return any(name in values and values[name] != current.get(name) for name in REVIEW_FIELDS)
 
 
 def _check_result(caller: Caller, row: asyncpg.Record, reviewed: bool) -> None:
@@ -128,9 +132,12 @@ async def change(
     current = await _current(conn, caller, measure_id, if_match)
     measure = checked(doc, partial=not replace, transform=transform)
     values = dict(measure.values)
-    reviewed = _reviews(values)
+    reviewed = _reviews(values, orjson.loads(current["feature"])["properties"])
     if reviewed and not access.may_review(caller, current["municipality"]):
         raise Forbidden("only reviewers of this municipality and admins review measures")
+    if not reviewed:
+        for name in REVIEW_FIELDS:
+            values.pop(name, None)
     if replace:
         # A replacement resets the facts it does not name; review fields stay unless named.
         for name in measure_writes.WRITABLE:

@@ -237,6 +237,20 @@ async def test_create(client, keys) -> None:
     assert got == CREATE
 
 
+async def test_a_partner_may_send_the_review_fields_back_unchanged(
+    client, keys, make: Make
+) -> None:
+    measure = await make("partner", GE, "published")
+    props = measure["properties"]
+    unchanged = {"title": "neu", "review_state": "published", "review_note": props["review_note"]}
+    response = await send(client, keys, "partner", "PUT", measure, feature(GE, **unchanged))
+    assert response.status_code == 200, response.text
+    assert response.json()["properties"]["review_state"] == "submitted"  # back to review
+    changed = {**unchanged, "review_state": "published"}  # now a review: it is submitted
+    again = await send(client, keys, "partner", "PUT", response.json(), feature(GE, **changed))
+    assert again.status_code == 403
+
+
 async def test_a_collection_is_refused_whole_when_one_feature_lies_outside_the_key(
     client, keys, pool
 ) -> None:
