@@ -17,6 +17,7 @@ from starlette.responses import Response
 from app.api.deps import CallerDep, KnownMunicipalitiesDep, PoolDep
 from app.api.measure_query import FILTER_PARAMETERS, doc_parameter, parse_measure_query
 from app.db.session import connection
+from app.domain import access
 from app.domain.catalogue import load_catalogue
 from app.domain.water_balance import (
     DEFAULT_PRECIPITATION_MM,
@@ -310,9 +311,9 @@ async def list_baselines(pool: PoolDep) -> Response:
 @router.put("/statistics/baselines/{ags}", summary="Set a municipality's baseline (admins)")
 async def put_baseline(ags: str, request: Request, pool: PoolDep, caller: CallerDep) -> Response:
     """Set (parts of) the baseline; fields not sent stay as they are."""
-    if caller.role == "anonymous":
+    if not access.identified(caller):
         raise Unauthorized("setting baselines needs an admin key")
-    if caller.role != "admin":
+    if not access.may_set_baselines(caller):
         raise Forbidden("only admins set baselines")
     try:
         doc = orjson.loads(await request.body())

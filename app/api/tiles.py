@@ -18,7 +18,8 @@ from app.domain.region import REGION
 from app.domain.tiling import CLUSTERS_LAYER, MAX_ZOOM, MEASURES_LAYER, MIN_ZOOM
 from app.errors import InvalidParameter, NotFound
 from app.ogc.links import JSON, link
-from app.sql import measures, tiles
+from app.query.measure import MeasureQuery
+from app.sql import tiles
 
 router = APIRouter(tags=["tiles"])
 
@@ -35,8 +36,8 @@ def _tms() -> morecantile.TileMatrixSet:
 
 
 async def tile_query(
-    query: Annotated[measures.MeasureQuery, Depends(measure_query)],
-) -> measures.MeasureQuery:
+    query: Annotated[MeasureQuery, Depends(measure_query)],
+) -> MeasureQuery:
     """The items query, used as the tile filter (paging and output options do not apply)."""
     if query.bbox or query.sortby or query.drop_properties or not query.crs.is_default:
         raise InvalidParameter("tiles take filters only (no bbox, crs, sortby or properties)")
@@ -56,7 +57,7 @@ async def get_measure_tile(
     y: int,
     request: Request,
     pool: PoolDep,
-    query: Annotated[measures.MeasureQuery, Depends(tile_query)],
+    query: Annotated[MeasureQuery, Depends(tile_query)],
 ) -> Response:
     """Mapbox Vector Tile; layer `measures` from zoom 12, `clusters` below; 204 when empty."""
     if not MIN_ZOOM <= z <= MAX_ZOOM:

@@ -16,7 +16,8 @@ from app.api.landing import base_url
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_with_links, json_response
 from app.auth.caller import Caller
 from app.db.session import connection
-from app.domain.review import diff
+from app.domain import access
+from app.domain.review import history
 from app.errors import (
     InvalidMeasure,
     NotFound,
@@ -38,7 +39,7 @@ ITEM = "/collections/measures/items/{measure_id}"
 
 
 def _writer(caller: Caller) -> Caller:
-    if caller.role == "anonymous":
+    if not access.identified(caller):
         raise Unauthorized("creating and changing measures needs an API key")
     return caller
 
@@ -235,24 +236,24 @@ async def delete_measure(
 
 @router.get(ITEM + "/history", summary="Versions of a measure")
 async def get_measure_history(measure_id: str, pool: PoolDep, caller: CallerDep) -> Response:
-    """Every version, newest first, with who changed what when."""
+    """Every version, newest first, with who changed what when. Its partner, its
+    reviewers and admins see every version; everyone else the published ones, without
+    review notes or reviewers' names."""
     key = params.parse_uuid(measure_id)
     async with connection(pool) as conn:
         visible = await measures.select_feature(conn, key, caller.visibility)
         if visible is None:
             raise NotFound(f"no measure {measure_id}")
         rows = await measure_writes.select_history(conn, key)
-    snapshots = [orjson.loads(r["snapshot"]) for r in rows]
-    versions = []
-    for i, row in enumerate(rows):
-        older = snapshots[i + 1] if i + 1 < len(snapshots) else {}
-        entry = {
-            "version": row["version"],
-            "changed_at": row["changed_at"].isoformat(),
-            "partner": row["partner"],
-            "changes": diff(older, snapshots[i]) if older else {"created": True},
+    versions = [
+        {
+            "version": r["version"],
+            "changed_at": r["changed_at"].isoformat(),
+            "partner": r["partner"],
+            "snapshot": orjson.loads(r["snapshot"]),
+            "deleted_at": r["deleted_at"].isoformat() if r["deleted_at"] else None,
         }
-        if row["deleted_at"] is not None:
-            entry["deleted_at"] = row["deleted_at"].isoformat()
-        versions.append(entry)
-    return json_response({"id": measure_id, "versions": versions})
+        for r in rows
+    ]
+    full = access.sees_review_process(caller, measure_changes.facts(visible))
+    return json_response({"id": measure_id, "versions": history(versions, full=full)})

@@ -15,9 +15,9 @@ from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
 from app.errors import InvalidFilter
-from app.ogc.queryables import SQL_CASTS as CASTS
 from app.ogc.queryables import Queryable
-from app.sql.where import Where
+from app.query.where import SQL_CASTS as CASTS
+from app.query.where import Where
 
 MAX_FILTER_LENGTH = 20_000
 MAX_DEPTH = 64

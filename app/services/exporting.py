@@ -12,8 +12,8 @@ import asyncpg
 import numpy as np
 import pyogrio.raw
 
+from app.query.measure import MeasureQuery
 from app.sql.exports import COLUMNS, stream_rows
-from app.sql.measures import MeasureQuery
 
 FORMATS = ("geojson", "csv", "gpkg")
 CSV_COLUMNS = (*COLUMNS, "lon", "lat", "wkt")

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 import asyncpg
 
 from app.domain.rounding import AREA_DECIMALS, IMPACT_DECIMALS
-from app.sql.measures import MeasureQuery, measure_where
+from app.query.measure import MeasureQuery
+from app.sql.measures import measure_where
 
 # Columns of a flat export, in the order of the Feature's properties.
 COLUMNS = (

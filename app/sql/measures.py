@@ -4,72 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 
 from app.errors import InvalidParameter
-from app.ogc.crs import CRS84, Crs
-from app.ogc.params import BBox, Cursor
-from app.ogc.queryables import SQL_CASTS as CASTS
+from app.query.crs import CRS84, Crs
+from app.query.measure import MeasureQuery, SortKey, Visibility
+from app.query.where import SQL_CASTS as CASTS
+from app.query.where import Where
 from app.sql import kept_sums
-from app.sql.where import Where
-
-
-@dataclass(frozen=True)
-class SortKey:
-    """One `sortby` key: a column, the kind of its values, and the direction."""
-
-    column: str
-    kind: str
-    descending: bool = False
-
-
-@dataclass(frozen=True)
-class Visibility:
-    """Which measures a caller may read: published ones, plus its own or its region's."""
-
-    everything: bool = False
-    partner: str | None = None
-    municipalities: tuple[str, ...] = ()
-
-    def condition(self, where: Where) -> str | None:
-        """The SQL condition (None: no restriction)."""
-        if self.everything:
-            return None
-        alternatives = ["review_state = 'published'"]
-        if self.partner:
-            alternatives.append(f"partner = {where.param(self.partner)}")
-        if self.municipalities:
-            alternatives.append(
-                f"municipality = ANY({where.param(list(self.municipalities))}::text[])"
-            )
-        return "(" + " OR ".join(alternatives) + ")"
-
-    @property
-    def anonymous(self) -> bool:
-        return not (self.everything or self.partner or self.municipalities)
-
-
-@dataclass
-class MeasureQuery:
-    """What a caller asks of the measures collection."""
-
-    bbox: BBox | None = None
-    bbox_srid: int = 4326
-    limit: int = 100
-    cursor: Cursor | None = None
-    municipality: list[str] = field(default_factory=list)
-    type: list[str] = field(default_factory=list)
-    status: list[str] = field(default_factory=list)
-    review_state: list[str] = field(default_factory=list)
-    completed: tuple[dt.date | None, dt.date | None] | None = None
-    filter: Where | None = None
-    sortby: list[SortKey] = field(default_factory=list)
-    crs: Crs = CRS84
-    drop_properties: list[str] = field(default_factory=list)
-    visibility: Visibility = field(default_factory=Visibility)
 
 
 @dataclass

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncpg
 
+from app.query.measure import MeasureQuery
+from app.query.where import Where
 from app.sql import kept_sums
 from app.sql.measure_types import refresh_derived
-from app.sql.measures import MeasureQuery, measure_where
-from app.sql.where import Where
+from app.sql.measures import measure_where
 
 # One pass to at most a few thousand (municipality, type, status, year) groups; the
 # roll-ups are summed from these in Python, cheaper than five GROUPING SETS passes.

@@ -9,8 +9,9 @@ import asyncpg
 
 from app.domain.rounding import AREA_DECIMALS
 from app.domain.tiling import FULL_DETAIL_ZOOM
+from app.query.measure import MeasureQuery
 from app.sql import response_cache
-from app.sql.measures import MeasureQuery, measure_where
+from app.sql.measures import measure_where
 
 EXTENT = 4096
 BUFFER = 64

@@ -83,7 +83,7 @@ async def test_role_action_matrix(client: httpx.AsyncClient, roles: dict) -> Non
     assert await patch("anon", {"properties": {"title": "x"}}, 1) == 401
     assert await patch("other_partner", {"properties": {"title": "x"}}, 1) == 404  # unseen
     assert await patch("essen_reviewer", {"properties": {"title": "x"}}, 1) == 404
-    assert await patch("partner", {"properties": {"review_state": "published"}}, 1) == 422
+    assert await patch("partner", {"properties": {"review_state": "published"}}, 1) == 403
     assert await patch("partner", {"properties": {"title": "Neu"}}, 1) == 200
     assert await patch("reviewer", {"properties": {"review_state": "published"}}, 2) == 200
     assert (await client.get(url)).status_code == 200  # now public

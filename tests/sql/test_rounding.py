@@ -10,8 +10,8 @@ import morecantile
 from shapely.geometry import box
 
 from app.domain.rounding import AREA_DECIMALS, IMPACT_DECIMALS
+from app.query.measure import MeasureQuery
 from app.sql import exports, tiles
-from app.sql.measures import MeasureQuery
 from tests.factories import insert_measure
 
 IMPACTS = ("runoff_avoided_m3", "extra_evaporation_m3", "extra_infiltration_m3")

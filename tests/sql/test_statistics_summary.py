@@ -10,8 +10,8 @@ import asyncpg
 import pytest
 from shapely.geometry import Point
 
+from app.query.measure import MeasureQuery, Visibility
 from app.sql import kept_sums, statistics
-from app.sql.measures import MeasureQuery, Visibility
 from tests.factories import insert_measure
 
 pytestmark = pytest.mark.usefixtures("demo")

@@ -7,6 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
+# The PostgreSQL type a bound value of each kind is cast to.
+SQL_CASTS = {
+    "text": "text",
+    "uuid": "uuid",
+    "number": "float8",
+    "integer": "int8",
+    "date": "date",
+    "timestamp": "timestamptz",
+    "bool": "bool",
+}
+
 
 class Where:
     """Collects conditions (ANDed) and their bound values."""
