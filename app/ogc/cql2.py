@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from typing import Any
 
 import cql2
 from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
-from app.errors import InvalidFilter
+from app.errors import InvalidFilter, InvalidParameter
+from app.ogc.crs import check_in_extent
+from app.ogc.filter_limits import check_filter_bounds
 from app.ogc.queryables import SQL_CASTS as CASTS
 from app.ogc.queryables import Queryable
 from app.sql.where import Where
 
-MAX_FILTER_LENGTH = 20_000
 MAX_DEPTH = 64
+# int8, the cast of integer literals: a bigger number would be a database error.
+INTEGER_RANGE = (-(2**63), 2**63 - 1)
 
 COMPARISONS = {"=": "=", "<>": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 SPATIAL = {
@@ -33,20 +37,28 @@ SPATIAL = {
     "s_crosses": "ST_Crosses",
     "s_overlaps": "ST_Overlaps",
 }
+# How many arguments each predicate takes (and/or: at least two, as in the CQL2 schema);
+# the parser of cql2-json does not check this.
+ARITY = {
+    "not": 1,
+    "like": 2,
+    "between": 3,
+    "in": 2,
+    "isnull": 1,
+    "casei": 1,
+    **dict.fromkeys(COMPARISONS, 2),
+    **dict.fromkeys(SPATIAL, 2),
+}
 
 
 def parse(text: str, lang: str | None) -> dict[str, Any]:
     """Parse a filter in `cql2-text` (default) or `cql2-json` into CQL2-JSON."""
-    if len(text) > MAX_FILTER_LENGTH:
-        raise InvalidFilter(f"filter is longer than {MAX_FILTER_LENGTH} characters")
     lang = lang or "cql2-text"
+    if lang not in ("cql2-text", "cql2-json"):
+        raise InvalidFilter(f"filter-lang must be cql2-text or cql2-json, got {lang!r}")
+    check_filter_bounds(text, lang)
     try:
-        if lang == "cql2-text":
-            expr = cql2.parse_text(text)
-        elif lang == "cql2-json":
-            expr = cql2.parse_json(text)
-        else:
-            raise InvalidFilter(f"filter-lang must be cql2-text or cql2-json, got {lang!r}")
+        expr = cql2.parse_text(text) if lang == "cql2-text" else cql2.parse_json(text)
         return expr.to_json()
     except (cql2.ParseError, cql2.ValidationError, ValueError) as exc:
         message = " ".join(str(exc).split())
@@ -70,6 +82,7 @@ class Translator:
         if not isinstance(node, dict) or "op" not in node:
             raise InvalidFilter(f"expected a predicate, got {_show(node)}")
         op, args = str(node["op"]).lower(), node.get("args", [])
+        _check_arity(op, args)
         if op in ("and", "or"):
             joined = f" {op.upper()} ".join(self.condition(a, depth + 1) for a in args)
             return f"({joined})"
@@ -128,6 +141,7 @@ class Translator:
                 )
             return queryable.column, queryable.kind
         if isinstance(node, dict) and str(node.get("op", "")).lower() == "casei":
+            _check_arity("casei", node.get("args"))
             inner, kind = self.operand(node["args"][0])
             self._expect(kind, "text", node["args"][0])
             return f"lower({inner})", "text"
@@ -149,6 +163,7 @@ class Translator:
 
     def _literal(self, node: Any, kind: str) -> str:
         if isinstance(node, dict) and str(node.get("op", "")).lower() == "casei":
+            _check_arity("casei", node.get("args"))
             return f"lower({self._literal(node['args'][0], kind)})"
         return f"{self.where.param(self._value(node, kind))}::{CASTS[kind]}"
 
@@ -157,9 +172,13 @@ class Translator:
         if kind in ("number", "integer"):
             if isinstance(node, bool) or not isinstance(node, int | float):
                 raise InvalidFilter(f"expected a number, got {_show(node)}")
+            if not math.isfinite(node):
+                raise InvalidFilter(f"{node} is not a finite number")
             if kind == "integer":
                 if node != int(node):
                     raise InvalidFilter(f"expected a whole number, got {node}")
+                if not INTEGER_RANGE[0] <= int(node) <= INTEGER_RANGE[1]:
+                    raise InvalidFilter(f"{node} is out of range for a whole number")
                 return int(node)
             return float(node)
         if kind in ("text", "uuid"):
@@ -173,9 +192,14 @@ class Translator:
     def _geometry(self, node: Any) -> str:
         if isinstance(node, dict) and "bbox" in node:
             box = node["bbox"]
-            if len(box) not in (4, 6):
-                raise InvalidFilter("BBOX needs 4 or 6 numbers")
+            if (
+                not isinstance(box, list)
+                or len(box) not in (4, 6)
+                or not all(_is_finite_number(v) for v in box)
+            ):
+                raise InvalidFilter(f"BBOX needs 4 or 6 finite numbers, got {_show(box)}")
             minx, miny, maxx, maxy = (box[0], box[1], box[3], box[4]) if len(box) == 6 else box
+            self._check_extent((minx, miny, maxx, maxy), "BBOX")
             params = ", ".join(self.where.param(float(v)) for v in (minx, miny, maxx, maxy))
             literal = f"ST_MakeEnvelope({params}, {self.srid})"
         elif isinstance(node, dict) and "type" in node:
@@ -185,12 +209,19 @@ class Translator:
                 raise InvalidFilter(f"geometry literal is not valid: {exc}") from None
             if geometry.is_empty or not geometry.is_valid:
                 raise InvalidFilter(f"geometry literal is not valid: {node['type']}")
+            self._check_extent(geometry.bounds, "geometry literal")
             literal = (
                 f"ST_SetSRID(ST_GeomFromGeoJSON({self.where.param(json.dumps(node))}), {self.srid})"
             )
         else:
             raise InvalidFilter(f"expected a geometry, got {_show(node)}")
         return literal if self.srid == 4326 else f"ST_Transform({literal}, 4326)"
+
+    def _check_extent(self, bounds: tuple[float, ...], what: str) -> None:
+        try:
+            check_in_extent(bounds, self.srid, f"{what} in filter")
+        except InvalidParameter as exc:
+            raise InvalidFilter(exc.detail) from None
 
     def _spatial(self, function: str, args: list[Any]) -> str:
         sides = []
@@ -209,6 +240,8 @@ class Translator:
             raise InvalidFilter(f"{op.upper()} needs a date property, got {args[0]}")
         other = args[1]
         if isinstance(other, dict) and "interval" in other:
+            if not isinstance(other["interval"], list) or len(other["interval"]) != 2:
+                raise InvalidFilter(f"an INTERVAL has a start and an end, got {_show(other)}")
             start, end = other["interval"]
             lo = None if start == ".." else self._literal(start, kind)
             hi = None if end == ".." else self._literal(end, kind)
@@ -240,10 +273,25 @@ class Translator:
             raise InvalidFilter(f"{_show(node)} is a {kind} property; this needs a {wanted}")
 
 
+def _check_arity(op: str, args: Any) -> None:
+    if not isinstance(args, list):
+        raise InvalidFilter(f"the arguments of {op.upper()} must be a list, got {_show(args)}")
+    wanted = 2 if op.startswith("t_") else ARITY.get(op)
+    if op in ("and", "or"):
+        if len(args) < 2:
+            raise InvalidFilter(f"{op.upper()} needs at least 2 arguments, got {len(args)}")
+    elif wanted is not None and len(args) != wanted:
+        raise InvalidFilter(f"{op.upper()} takes {wanted} argument(s), got {len(args)}")
+
+
 def _is_operand(node: Any) -> bool:
     return isinstance(node, dict) and (
         "property" in node or str(node.get("op", "")).lower() == "casei"
     )
+
+
+def _is_finite_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _instant(node: Any, kind: str) -> dt.date | dt.datetime:
