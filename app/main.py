@@ -19,6 +19,7 @@ from app.api import (
     tiles,
     transactions,
 )
+from app.api.body import BodyLimit
 from app.api.deps import KnownMunicipalities
 from app.config import Settings, get_settings
 from app.db.session import create_pool
@@ -53,4 +54,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=map.STATIC_DIR), name="static")
+    # Outermost last: every response, a 413 or a 500 included, gets an id and the headers.
+    app.add_middleware(BodyLimit)
     return app

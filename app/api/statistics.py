@@ -14,10 +14,12 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import QueryParams
 from starlette.responses import Response
 
+from app.api.body import read_json
 from app.api.deps import CallerDep, KnownMunicipalitiesDep, PoolDep
 from app.api.measure_query import FILTER_PARAMETERS, doc_parameter, parse_measure_query
 from app.db.session import connection
 from app.domain.catalogue import load_catalogue
+from app.domain.validation import control_character_problem
 from app.domain.water_balance import (
     DEFAULT_PRECIPITATION_MM,
     DISCONNECTION_TARGET,
@@ -284,6 +286,8 @@ def _check_baseline(doc: Any) -> dict[str, Any]:
         elif kind is str:
             if not isinstance(value, str) or not low <= len(value) <= high:
                 errors.append({"where": f"/{name}", "problem": f"must be text of 1..{high}"})
+            elif problem := control_character_problem(value):
+                errors.append({"where": f"/{name}", "problem": problem})
         elif (
             isinstance(value, bool)
             or not isinstance(value, int | float)
@@ -314,13 +318,7 @@ async def put_baseline(ags: str, request: Request, pool: PoolDep, caller: Caller
         raise Unauthorized("setting baselines needs an admin key")
     if caller.role != "admin":
         raise Forbidden("only admins set baselines")
-    try:
-        doc = orjson.loads(await request.body())
-    except orjson.JSONDecodeError as exc:
-        raise InvalidMeasure(
-            f"the body is not JSON: {exc}", errors=[{"where": "", "problem": "not JSON"}]
-        ) from None
-    values = _check_baseline(doc)
+    values = _check_baseline(await read_json(request))
     async with connection(pool) as conn:
         if await conn.fetchval("SELECT 1 FROM municipalities WHERE ags = $1", ags) is None:
             raise NotFound(f"no municipality {ags!r}")

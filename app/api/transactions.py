@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from pyproj import Transformer
 from starlette.responses import Response
 
+from app.api.body import read_json
 from app.api.deps import CallerDep, PoolDep
 from app.api.landing import base_url
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_with_links, json_response
@@ -24,7 +25,6 @@ from app.errors import (
     InvalidMeasure,
     InvalidParameter,
     NotFound,
-    PayloadTooLarge,
     PreconditionFailed,
     PreconditionRequired,
     Unauthorized,
@@ -37,7 +37,6 @@ from app.sql import measure_writes, measures
 
 router = APIRouter(tags=["transactions"])
 
-MAX_BODY_BYTES = 5 * 1024 * 1024
 ITEM = "/collections/measures/items/{measure_id}"
 _FROM_UTM = Transformer.from_crs(25832, 4326, always_xy=True)
 
@@ -46,26 +45,6 @@ def _writer(caller: Caller) -> Caller:
     if caller.role == "anonymous":
         raise Unauthorized("creating and changing measures needs an API key")
     return caller
-
-
-async def _body(request: Request) -> Any:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(
-            f"the body is {declared} bytes; at most {MAX_BODY_BYTES} are accepted"
-        )
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise PayloadTooLarge(f"the body exceeds {MAX_BODY_BYTES} bytes")
-        chunks.append(chunk)
-    try:
-        return orjson.loads(b"".join(chunks))
-    except orjson.JSONDecodeError as exc:
-        raise InvalidMeasure(
-            f"the body is not JSON: {exc}", errors=[{"where": "", "problem": "not JSON"}]
-        ) from None
 
 
 def _input_transform(request: Request):  # type: ignore[no-untyped-def]
@@ -89,7 +68,8 @@ def _if_match(request: Request, *, required: bool = True) -> int | None:
             raise PreconditionRequired("send If-Match with the ETag of the version you changed")
         return None
     tag = raw.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
+    # Versions are ASCII digits of an int4 (str.isdigit() also takes "²" and "٣").
+    if not (tag.isascii() and tag.isdigit() and len(tag) <= 10 and int(tag) < 2**31):
         raise PreconditionFailed(f"If-Match {raw!r} matches no version of this measure")
     return int(tag)
 
@@ -146,7 +126,7 @@ async def _create_collection(
 async def create_measure(request: Request, pool: PoolDep, caller: CallerDep) -> Response:
     """Create a measure (a Feature) or several at once (a FeatureCollection, all or none)."""
     _writer(caller)
-    doc = await _body(request)
+    doc = await read_json(request)
     transform = _input_transform(request)
     key = request.headers.get("idempotency-key")
     request_hash = hashlib.sha256(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)).hexdigest()
@@ -214,7 +194,7 @@ async def _change(
     _writer(caller)
     key = params.parse_uuid(measure_id)
     version = _if_match(request)
-    doc = await _body(request)
+    doc = await read_json(request)
     transform = _input_transform(request)
     async with connection(pool) as conn, conn.transaction():
         stored = await measure_changes.change(
