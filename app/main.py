@@ -21,6 +21,7 @@ from app.api import (
 )
 from app.api.body import BodyLimit
 from app.api.deps import KnownMunicipalities
+from app.api.request_id import RequestId
 from app.config import Settings, get_settings
 from app.db.session import create_pool
 from app.errors import install_error_handlers
@@ -56,4 +57,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=map.STATIC_DIR), name="static")
     # Outermost last: every response, a 413 or a 500 included, gets an id and the headers.
     app.add_middleware(BodyLimit)
+    app.add_middleware(RequestId)
     return app
