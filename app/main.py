@@ -22,6 +22,7 @@ from app.api import (
 from app.api.body import BodyLimit
 from app.api.deps import KnownMunicipalities
 from app.api.request_id import RequestId
+from app.api.security_headers import SecurityHeaders
 from app.config import Settings, get_settings
 from app.db.session import create_pool
 from app.errors import install_error_handlers
@@ -58,4 +59,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost last: every response, a 413 or a 500 included, gets an id and the headers.
     app.add_middleware(BodyLimit)
     app.add_middleware(RequestId)
+    app.add_middleware(SecurityHeaders, settings=settings)
     return app
