@@ -19,6 +19,7 @@ from app.api.deps import CallerDep, KnownMunicipalitiesDep, PoolDep
 from app.api.measure_query import FILTER_PARAMETERS, doc_parameter, parse_measure_query
 from app.db.session import connection
 from app.domain.catalogue import load_catalogue
+from app.domain.csv_cells import neutralise
 from app.domain.validation import control_character_problem
 from app.domain.water_balance import (
     DEFAULT_PRECIPITATION_MM,
@@ -188,8 +189,12 @@ def _document(rows: list[Any], baselines: list[Any], municipalities: list[str]) 
 def _csv(doc: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["group", "key", *FIGURES])
-    writer.writerow(["total", "", *(doc["totals"].get(f, 0) for f in FIGURES)])
+
+    def write(cells: list[Any]) -> None:
+        writer.writerow([neutralise(c) for c in cells])
+
+    write(["group", "key", *FIGURES])
+    write(["total", "", *(doc["totals"].get(f, 0) for f in FIGURES)])
     for group, key in (
         ("by_type", "type"),
         ("by_status", "status"),
@@ -197,7 +202,7 @@ def _csv(doc: dict[str, Any]) -> str:
         ("by_municipality", "municipality"),
     ):
         for row in doc[group]:
-            writer.writerow([key, "" if row[key] is None else row[key], *(row[f] for f in FIGURES)])
+            write([key, "" if row[key] is None else row[key], *(row[f] for f in FIGURES)])
     return out.getvalue()
 
 
