@@ -61,6 +61,22 @@ def _input_transform(request: Request):  # type: ignore[no-untyped-def]
     return None
 
 
+# The key is a primary-key column: a longer one would not fit the index (a 500).
+MAX_IDEMPOTENCY_KEY = 255
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is not None and not (
+        0 < len(key) <= MAX_IDEMPOTENCY_KEY and key.isascii() and key.isprintable()
+    ):
+        raise InvalidParameter(
+            f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} printable ASCII characters "
+            "(a UUID is a good choice)"
+        )
+    return key
+
+
 def _if_match(request: Request, *, required: bool = True) -> int | None:
     raw = request.headers.get("if-match")
     if raw is None:
@@ -128,7 +144,7 @@ async def create_measure(request: Request, pool: PoolDep, caller: CallerDep) -> 
     _writer(caller)
     doc = await read_json(request)
     transform = _input_transform(request)
-    key = request.headers.get("idempotency-key")
+    key = _idempotency_key(request)
     request_hash = hashlib.sha256(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)).hexdigest()
     async with connection(pool) as conn:
         if key:

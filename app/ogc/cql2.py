@@ -151,7 +151,14 @@ class Translator:
         left, right = args
         if _is_operand(left):
             lhs, kind = self.operand(left)
-            rhs = self.operand(right)[0] if _is_operand(right) else self._literal(right, kind)
+            if _is_operand(right):
+                rhs, other = self.operand(right)
+                if other != kind and {kind, other} != {"number", "integer"}:
+                    raise InvalidFilter(
+                        f"cannot compare {_show(left)} ({kind}) with {_show(right)} ({other})"
+                    )
+            else:
+                rhs = self._literal(right, kind)
         elif _is_operand(right):
             rhs, kind = self.operand(right)
             lhs = self._literal(left, kind)
@@ -242,30 +249,37 @@ class Translator:
         if isinstance(other, dict) and "interval" in other:
             if not isinstance(other["interval"], list) or len(other["interval"]) != 2:
                 raise InvalidFilter(f"an INTERVAL has a start and an end, got {_show(other)}")
-            start, end = other["interval"]
-            lo = None if start == ".." else self._literal(start, kind)
-            hi = None if end == ".." else self._literal(end, kind)
+            start, end = (None if v == ".." else self._value(v, kind) for v in other["interval"])
+            instant = False
         else:
-            lo = hi = self._literal(other, kind)
-        inside = (
-            " AND ".join(c for c in (lo and f"{lhs} >= {lo}", hi and f"{lhs} <= {hi}") if c)
-            or f"{lhs} IS NOT NULL"
-        )
-        strictly_inside = (
-            " AND ".join(c for c in (lo and f"{lhs} > {lo}", hi and f"{lhs} < {hi}") if c)
-            or f"{lhs} IS NOT NULL"
-        )
+            start = end = self._value(other, kind)
+            instant = True
+        # Bound only when the SQL uses it: an unused parameter has no type for PostgreSQL.
+        params: dict[str, str] = {}
+
+        def value(side: str) -> str:
+            side = "start" if instant else side  # an instant is one parameter
+            if side not in params:
+                bound = start if side == "start" else end
+                params[side] = f"{self.where.param(bound)}::{CASTS[kind]}"
+            return params[side]
+
+        def inside(low: str, high: str) -> str:
+            parts = [f"{lhs} {low} {value('start')}"] if start is not None else []
+            parts += [f"{lhs} {high} {value('end')}"] if end is not None else []
+            return " AND ".join(parts) or f"{lhs} IS NOT NULL"
+
         conditions = {
-            "t_after": f"{lhs} > {hi}" if hi else "false",
-            "t_before": f"{lhs} < {lo}" if lo else "false",
-            "t_equals": f"{lhs} = {lo}" if lo is hi else "false",
-            "t_intersects": inside,
-            "t_during": strictly_inside,
-            "t_disjoint": f"NOT ({inside})",
+            "t_after": lambda: f"{lhs} > {value('end')}" if end is not None else "false",
+            "t_before": lambda: f"{lhs} < {value('start')}" if start is not None else "false",
+            "t_equals": lambda: f"{lhs} = {value('start')}" if instant else "false",
+            "t_intersects": lambda: inside(">=", "<="),
+            "t_during": lambda: inside(">", "<"),
+            "t_disjoint": lambda: f"NOT ({inside('>=', '<=')})",
         }
         if op not in conditions:
             raise InvalidFilter(f"{op.upper()} is not supported for instants")
-        return f"({conditions[op]})"
+        return f"({conditions[op]()})"
 
     @staticmethod
     def _expect(kind: str, wanted: str, node: Any) -> None:

@@ -132,6 +132,10 @@ CASES: dict[str, Case] = {
     "text: a date of month 13": Case(400, query={"filter": "completed_on = DATE('2020-13-45')"}),
     "text: unknown property": Case(400, query={"filter": "nope = 1"}),
     "text: unbalanced": Case(400, query={"filter": "(((version = 1"}),
+    "text: text property = integer property": Case(400, query={"filter": "title = version"}),
+    "text: T_AFTER an open interval": Case(
+        400, query={"filter": "T_AFTER(completed_on, INTERVAL('2020-01-01', 'x'))"}
+    ),
     "limit of 5,000 digits": Case(400, query={"limit": "9" * 5000}),
     "datetime in year 99999": Case(400, query={"datetime": "99999-01-01"}),
     "statistics: year of 100 digits": Case(400, path="/statistics", query={"year": "9" * 100}),
@@ -239,6 +243,10 @@ CASES: dict[str, Case] = {
     "body of a JSON list": Case(422, "POST", body="[]", key="partner"),
     "FeatureCollection of junk": Case(
         422, "POST", body='{"type":"FeatureCollection","features":[1,"a",null]}', key="partner"
+    ),
+    "Idempotency-Key of 6,000 characters": Case(
+        400, "POST", body=feature(CISTERN), key="partner",
+        headers={"Idempotency-Key": "k" * 6000},
     ),
     "If-Match of a superscript two": Case(
         412, "PATCH", ITEMS + "/" + SOME_ID, body="{}", key="partner", headers={"If-Match": '"²"'}
