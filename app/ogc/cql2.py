@@ -60,7 +60,9 @@ def parse(text: str, lang: str | None) -> dict[str, Any]:
     try:
         expr = cql2.parse_text(text) if lang == "cql2-text" else cql2.parse_json(text)
         return expr.to_json()
-    except (cql2.ParseError, cql2.ValidationError, ValueError) as exc:
+    # The library also raises a bare Exception ("processing geometry `Missing closing
+    # parenthesis`") for malformed WKT; whatever it raises here comes from the input.
+    except Exception as exc:
         message = " ".join(str(exc).split())
         raise InvalidFilter(f"filter is not valid {lang}: {message}") from None
 

@@ -132,6 +132,9 @@ CASES: dict[str, Case] = {
     "text: a date of month 13": Case(400, query={"filter": "completed_on = DATE('2020-13-45')"}),
     "text: unknown property": Case(400, query={"filter": "nope = 1"}),
     "text: unbalanced": Case(400, query={"filter": "(((version = 1"}),
+    "text: WKT polygon missing a comma": Case(
+        400, query={"filter": "S_INTERSECTS(geometry, POLYGON((7 51, 7.1 51, 7.1 51.1 7 51)))"}
+    ),
     "text: text property = integer property": Case(400, query={"filter": "title = version"}),
     "text: T_AFTER an open interval": Case(
         400, query={"filter": "T_AFTER(completed_on, INTERVAL('2020-01-01', 'x'))"}
