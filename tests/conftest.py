@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
 import asyncpg
 import httpx
@@ -104,9 +105,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(dsn: str) -> Iterator[str]:
-    """Base URL of the registry served by uvicorn, as a client would reach it."""
+@contextmanager
+def served(dsn: str, *args: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The registry served by uvicorn in a process of its own: its base URL and process."""
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -121,6 +122,7 @@ def live_server(dsn: str) -> Iterator[str]:
             str(port),
             "--log-level",
             "warning",
+            *args,
         ],
         # No base map: tests never reach another host, and the map must work without one.
         env={**os.environ, "DATABASE_URL": dsn, "BASEMAP_URL": ""},
@@ -139,7 +141,14 @@ def live_server(dsn: str) -> Iterator[str]:
             process.kill()
             output = process.stdout.read().decode() if process.stdout else ""
             raise RuntimeError(f"the server did not start:\n{output}")
-        yield base
+        yield base, process
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(dsn: str) -> Iterator[str]:
+    """Base URL of the registry served by uvicorn, as a client would reach it."""
+    with served(dsn) as (base, _):
+        yield base

@@ -17,7 +17,7 @@ from app.api.deps import CallerDep, KnownMunicipalitiesDep
 from app.domain.catalogue import load_catalogue
 from app.errors import InvalidParameter
 from app.ogc import cql2, params, queryables
-from app.ogc.crs import bbox_to_storage, parse_crs
+from app.ogc.crs import bbox_to_storage, check_in_extent, parse_crs
 from app.ogc.queryables import Queryable
 from app.query.measure import Cursor, MeasureQuery, SortKey, Visibility
 from app.query.where import Where
@@ -89,6 +89,8 @@ def parse_bbox(raw: str | None, bbox_crs: str | None) -> tuple[tuple[float, ...]
     if crs.srid == 4326:
         box = bbox_to_storage(box, crs)
         params.check_bbox_in_wgs84(box)
+    else:
+        check_in_extent(box, crs.srid, "bbox")
     return box, crs.srid
 
 

@@ -14,11 +14,14 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import QueryParams
 from starlette.responses import Response
 
+from app.api.body import read_json
 from app.api.deps import CallerDep, KnownMunicipalitiesDep, PoolDep
 from app.api.measure_query import FILTER_PARAMETERS, doc_parameter, parse_measure_query
 from app.db.session import connection
 from app.domain import access
 from app.domain.catalogue import load_catalogue
+from app.domain.csv_cells import neutralise
+from app.domain.validation import control_character_problem
 from app.domain.water_balance import (
     DEFAULT_PRECIPITATION_MM,
     DISCONNECTION_TARGET,
@@ -187,8 +190,12 @@ def _document(rows: list[Any], baselines: list[Any], municipalities: list[str]) 
 def _csv(doc: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["group", "key", *FIGURES])
-    writer.writerow(["total", "", *(doc["totals"].get(f, 0) for f in FIGURES)])
+
+    def write(cells: list[Any]) -> None:
+        writer.writerow([neutralise(c) for c in cells])
+
+    write(["group", "key", *FIGURES])
+    write(["total", "", *(doc["totals"].get(f, 0) for f in FIGURES)])
     for group, key in (
         ("by_type", "type"),
         ("by_status", "status"),
@@ -196,7 +203,7 @@ def _csv(doc: dict[str, Any]) -> str:
         ("by_municipality", "municipality"),
     ):
         for row in doc[group]:
-            writer.writerow([key, "" if row[key] is None else row[key], *(row[f] for f in FIGURES)])
+            write([key, "" if row[key] is None else row[key], *(row[f] for f in FIGURES)])
     return out.getvalue()
 
 
@@ -285,6 +292,8 @@ def _check_baseline(doc: Any) -> dict[str, Any]:
         elif kind is str:
             if not isinstance(value, str) or not low <= len(value) <= high:
                 errors.append({"where": f"/{name}", "problem": f"must be text of 1..{high}"})
+            elif problem := control_character_problem(value):
+                errors.append({"where": f"/{name}", "problem": problem})
         elif (
             isinstance(value, bool)
             or not isinstance(value, int | float)
@@ -315,13 +324,7 @@ async def put_baseline(ags: str, request: Request, pool: PoolDep, caller: Caller
         raise Unauthorized("setting baselines needs an admin key")
     if not access.may_set_baselines(caller):
         raise Forbidden("only admins set baselines")
-    try:
-        doc = orjson.loads(await request.body())
-    except orjson.JSONDecodeError as exc:
-        raise InvalidMeasure(
-            f"the body is not JSON: {exc}", errors=[{"where": "", "problem": "not JSON"}]
-        ) from None
-    values = _check_baseline(doc)
+    values = _check_baseline(await read_json(request))
     async with connection(pool) as conn:
         if await conn.fetchval("SELECT 1 FROM municipalities WHERE ags = $1", ags) is None:
             raise NotFound(f"no municipality {ags!r}")

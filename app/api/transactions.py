@@ -11,6 +11,7 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from app.api.body import read_json
 from app.api.deps import CallerDep, PoolDep
 from app.api.landing import base_url
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_with_links, json_response
@@ -20,8 +21,8 @@ from app.domain import access
 from app.domain.review import history
 from app.errors import (
     InvalidMeasure,
+    InvalidParameter,
     NotFound,
-    PayloadTooLarge,
     PreconditionFailed,
     PreconditionRequired,
     Unauthorized,
@@ -34,7 +35,6 @@ from app.sql import measure_writes, measures
 
 router = APIRouter(tags=["transactions"])
 
-MAX_BODY_BYTES = 5 * 1024 * 1024
 ITEM = "/collections/measures/items/{measure_id}"
 
 
@@ -44,24 +44,20 @@ def _writer(caller: Caller) -> Caller:
     return caller
 
 
-async def _body(request: Request) -> Any:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(
-            f"the body is {declared} bytes; at most {MAX_BODY_BYTES} are accepted"
+# The key is a primary-key column: a longer one would not fit the index (a 500).
+MAX_IDEMPOTENCY_KEY = 255
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is not None and not (
+        0 < len(key) <= MAX_IDEMPOTENCY_KEY and key.isascii() and key.isprintable()
+    ):
+        raise InvalidParameter(
+            f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} printable ASCII characters "
+            "(a UUID is a good choice)"
         )
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise PayloadTooLarge(f"the body exceeds {MAX_BODY_BYTES} bytes")
-        chunks.append(chunk)
-    try:
-        return orjson.loads(b"".join(chunks))
-    except orjson.JSONDecodeError as exc:
-        raise InvalidMeasure(
-            f"the body is not JSON: {exc}", errors=[{"where": "", "problem": "not JSON"}]
-        ) from None
+    return key
 
 
 def _if_match(request: Request, *, required: bool = True) -> int | None:
@@ -71,7 +67,8 @@ def _if_match(request: Request, *, required: bool = True) -> int | None:
             raise PreconditionRequired("send If-Match with the ETag of the version you changed")
         return None
     tag = raw.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
+    # Versions are ASCII digits of an int4 (str.isdigit() also takes "²" and "٣").
+    if not (tag.isascii() and tag.isdigit() and len(tag) <= 10 and int(tag) < 2**31):
         raise PreconditionFailed(f"If-Match {raw!r} matches no version of this measure")
     return int(tag)
 
@@ -128,9 +125,9 @@ async def _create_collection(
 async def create_measure(request: Request, pool: PoolDep, caller: CallerDep) -> Response:
     """Create a measure (a Feature) or several at once (a FeatureCollection, all or none)."""
     _writer(caller)
-    doc = await _body(request)
+    doc = await read_json(request)
     transform = content_crs_transform(request.headers.get("content-crs"))
-    key = request.headers.get("idempotency-key")
+    key = _idempotency_key(request)
     request_hash = hashlib.sha256(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)).hexdigest()
     async with connection(pool) as conn:
         if key:
@@ -196,7 +193,7 @@ async def _change(
     _writer(caller)
     key = params.parse_uuid(measure_id)
     version = _if_match(request)
-    doc = await _body(request)
+    doc = await read_json(request)
     transform = content_crs_transform(request.headers.get("content-crs"))
     async with connection(pool) as conn, conn.transaction():
         stored = await measure_changes.change(

@@ -47,6 +47,28 @@ def bbox_to_storage(bbox: tuple[float, float, float, float], crs: Crs) -> tuple[
     return bbox
 
 
+# Where coordinates of each projected CRS can lie (x and y, metres). Outside, PROJ
+# refuses to transform them ("point outside of projection domain"): UTM beyond
+# 10,000 km from its origin is not on the Earth; Web Mercator ends at its square.
+PROJECTED_EXTENTS = {
+    25832: (-1e7, -1e7, 1e7, 1e7),
+    3857: (-20037508.3428, -20048966.1041, 20037508.3428, 20048966.1041),
+}
+
+
+def check_in_extent(bounds: tuple[float, ...], srid: int, what: str) -> None:
+    """Projected coordinates must lie inside the CRS's domain (a 400 naming it otherwise)."""
+    extent = PROJECTED_EXTENTS.get(srid)
+    if extent is None:
+        return
+    minx, miny, maxx, maxy = bounds
+    if minx < extent[0] or miny < extent[1] or maxx > extent[2] or maxy > extent[3]:
+        raise InvalidParameter(
+            f"{what} lies outside the extent of EPSG:{srid} "
+            f"(x {extent[0]:.0f}..{extent[2]:.0f}, y {extent[1]:.0f}..{extent[3]:.0f})"
+        )
+
+
 def content_crs_header(crs: Crs) -> str:
     """The `Content-Crs` header value."""
     return f"<{crs.uri}>"

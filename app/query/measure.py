@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,12 +34,24 @@ class Cursor:
     def decode(cls, token: str | None) -> Cursor | None:
         if token is None:
             return None
+        invalid = InvalidParameter("cursor is not one this server handed out")
         try:
             data = orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-            cursor = cls(forward=bool(data["f"]), key=list(data["k"]))
-        except (binascii.Error, ValueError, KeyError, TypeError, orjson.JSONDecodeError):
-            raise InvalidParameter("cursor is not one this server handed out") from None
-        return cursor
+        except (binascii.Error, ValueError, orjson.JSONDecodeError):
+            raise invalid from None
+        if not isinstance(data, dict) or not isinstance(data.get("f"), bool):
+            raise invalid
+        key = data.get("k")
+        # A position is a non-empty list of plain values (the sort keys, then the id).
+        if not isinstance(key, list) or not key or not all(_is_scalar(v) for v in key):
+            raise invalid
+        return cls(forward=data["f"], key=key)
+
+
+def _is_scalar(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return value is None or isinstance(value, str | int | bool)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import asyncpg
 import numpy as np
 import pyogrio.raw
 
+from app.domain.csv_cells import neutralise
 from app.query.measure import MeasureQuery
 from app.sql.exports import COLUMNS, stream_rows
 
@@ -25,7 +26,7 @@ def _csv_value(value: object) -> object:
         return ""
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return value
+    return neutralise(value)
 
 
 async def csv_chunks(conn: asyncpg.Connection, query: MeasureQuery) -> AsyncIterator[bytes]:

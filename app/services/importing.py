@@ -22,6 +22,7 @@ from typing import Any
 
 import asyncpg
 import numpy as np
+import orjson
 import pyogrio
 import shapely
 from pyproj import CRS, Transformer
@@ -125,7 +126,27 @@ def read_measures(path: Path, layer: str | None = None) -> tuple[FileFeatures, I
             geometries, lambda c: np.column_stack(transformer.transform(c[:, 0], c[:, 1]))
         )
     columns = dict(zip(meta["fields"], field_data, strict=True))
+    if Path(path).suffix.lower() in (".geojson", ".json"):
+        _restore_cut_text(Path(path), columns)
     return FileFeatures(columns, geometries), report
+
+
+def _restore_cut_text(path: Path, columns: dict[str, np.ndarray]) -> None:
+    """Put back text that GDAL cut short at a NUL, so that the checks see and refuse it.
+
+    GDAL ends a string at NUL ("a\\u0000b" reads as "a"): without this an import would
+    store a silently shortened title. Only files that hold a NUL are parsed again.
+    """
+    raw = path.read_bytes()
+    if b"\\u0000" not in raw:
+        return
+    doc = orjson.loads(raw)
+    features = doc.get("features") if isinstance(doc, dict) else None
+    for n, feature in enumerate(features or []):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        for name, value in (properties or {}).items():
+            if name in columns and isinstance(value, str) and "\x00" in value:
+                columns[name][n] = value
 
 
 def _geometry_problems(geometries: np.ndarray) -> list[str | None]:

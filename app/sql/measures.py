@@ -78,26 +78,45 @@ def _after(terms: list[SortKey], values: list[Any], forward: bool, where: Where)
         ascending = (not term.descending) == forward
         cast = CASTS[term.kind]
         equal = [
-            f"{t.column} IS NOT DISTINCT FROM {where.param(_bindable(values[j], t.kind))}::{CASTS[t.kind]}"
+            f"{t.column} IS NOT DISTINCT FROM {where.param(values[j])}::{CASTS[t.kind]}"
             for j, t in enumerate(terms[:i])
         ]
-        strict = f"{term.column} {'>' if ascending else '<'} {where.param(_bindable(values[i], term.kind))}::{cast}"
+        strict = f"{term.column} {'>' if ascending else '<'} {where.param(values[i])}::{cast}"
         disjuncts.append("(" + " AND ".join([*equal, strict]) + ")")
     return "(" + (" OR ".join(disjuncts) or "false") + ")"
 
 
 def _bindable(value: Any, kind: str) -> Any:
+    """A cursor value as the database type of its sort key (ValueError if it is not one)."""
     if value is None:
         return None
+    if kind in ("uuid", "date", "timestamp", "text") and not isinstance(value, str):
+        raise ValueError(kind)
     if kind == "uuid":
-        return uuid.UUID(str(value))
+        return uuid.UUID(value)
     if kind == "date":
         return dt.date.fromisoformat(value)
     if kind == "timestamp":
         return dt.datetime.fromisoformat(value)
-    if kind in ("number",):
+    if kind == "bool" and not isinstance(value, bool):
+        raise ValueError(kind)
+    if kind in ("number", "integer") and (
+        isinstance(value, bool) or not isinstance(value, int | float)
+    ):
+        raise ValueError(kind)
+    if kind == "number":
         return float(value)
+    if kind == "integer" and not -(2**63) <= value < 2**63:
+        raise ValueError(kind)
     return value
+
+
+def _cursor_position(terms: list[SortKey], key: list[Any]) -> list[Any]:
+    """The cursor's values, checked against the sort keys they stand for."""
+    try:
+        return [_bindable(value, term.kind) for value, term in zip(key, terms, strict=True)]
+    except ValueError:
+        raise InvalidParameter("cursor is not one this server handed out") from None
 
 
 def _cursor_value(value: Any) -> Any:
@@ -151,7 +170,7 @@ async def select_page(conn: asyncpg.Connection, query: MeasureQuery) -> Page:
             raise InvalidParameter(
                 "cursor does not belong to this sortby; start from the first page"
             )
-        where.add(_after(terms, cursor.key, forward, where))
+        where.add(_after(terms, _cursor_position(terms, cursor.key), forward, where))
     order = ", ".join(f"{t.column} {'DESC' if t.descending == forward else 'ASC'}" for t in terms)
     keys = ", ".join(f"{t.column} AS k{i}" for i, t in enumerate(terms))
     feature = feature_sql(query.crs, query.drop_properties, where)

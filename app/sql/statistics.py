@@ -43,7 +43,7 @@ SELECT m.ags, m.name, b.sealed_area_m2, b.sealed_source, b.sealed_year, b.evapor
 UPSERT_BASELINE = """
 INSERT INTO municipality_baselines AS b (ags, sealed_area_m2, sealed_source, sealed_year,
   evaporation_rate, evaporation_source, precipitation_mm, precipitation_source, is_demo)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::bool, false))
 ON CONFLICT (ags) DO UPDATE SET
   sealed_area_m2 = coalesce(excluded.sealed_area_m2, b.sealed_area_m2),
   sealed_source = coalesce(excluded.sealed_source, b.sealed_source),
@@ -52,7 +52,7 @@ ON CONFLICT (ags) DO UPDATE SET
   evaporation_source = coalesce(excluded.evaporation_source, b.evaporation_source),
   precipitation_mm = coalesce(excluded.precipitation_mm, b.precipitation_mm),
   precipitation_source = coalesce(excluded.precipitation_source, b.precipitation_source),
-  is_demo = excluded.is_demo, updated_at = now()
+  is_demo = coalesce($9::bool, b.is_demo), updated_at = now()
 RETURNING *
 """
 
@@ -103,7 +103,7 @@ async def upsert_baseline(conn: asyncpg.Connection, ags: str, values: dict) -> a
             values.get("evaporation_source"),
             values.get("precipitation_mm"),
             values.get("precipitation_source"),
-            bool(values.get("is_demo", False)),
+            values.get("is_demo"),  # None: as it was (a new baseline: not demo)
         )
         await refresh_derived(conn, ags)
     return row

@@ -7,7 +7,12 @@ import math
 import pytest
 
 from app.domain.catalogue import load_catalogue
-from app.domain.validation import MAX_VERTICES, check_feature, check_type_fits_geometry
+from app.domain.validation import (
+    MAX_VERTICES,
+    check_feature,
+    check_type_fits_geometry,
+    control_character_problem,
+)
 
 ROOF = {
     "type": "Polygon",
@@ -157,3 +162,13 @@ def test_patch_needs_no_type_or_geometry() -> None:
 )
 def test_geometry_type_must_fit_the_measure_type(type_id: str, geometry: str, ok: bool) -> None:
     assert (check_type_fits_geometry(load_catalogue(), type_id, geometry) == []) is ok
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85"])
+def test_control_characters_are_refused(char: str) -> None:
+    problem = control_character_problem(f"Gründach{char}Schule")
+    assert problem and f"U+{ord(char):04X}" in problem and "position 8" in problem
+
+
+def test_tab_and_newlines_are_text() -> None:
+    assert control_character_problem("Zeile 1\nZeile 2\r\n\tEingerückt") is None

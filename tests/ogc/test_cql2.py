@@ -66,6 +66,15 @@ CASES = [
         "T_AFTER(completed_on, DATE('2024-01-01'))",
         lambda r: r["completed_on"] and r["completed_on"] > dt.date(2024, 1, 1),
     ),
+    # Half-open intervals: the open end's parameter is not bound (it had no type: a 500).
+    (
+        "T_AFTER(completed_on, INTERVAL('..', '2024-01-01'))",
+        lambda r: r["completed_on"] and r["completed_on"] > dt.date(2024, 1, 1),
+    ),
+    (
+        "T_BEFORE(completed_on, INTERVAL('2020-01-01', '..'))",
+        lambda r: r["completed_on"] and r["completed_on"] < dt.date(2020, 1, 1),
+    ),
     (
         "T_DURING(completed_on, INTERVAL('2019-01-01', '2019-12-31'))",
         lambda r: (

@@ -240,3 +240,23 @@ async def test_batches_store_all_or_nothing(dsn: str, pool: asyncpg.Pool, tmp_pa
         assert r["runoff_avoided_m3"] == pytest.approx(expected.runoff_avoided_m3)
         assert r["extra_evaporation_m3"] == pytest.approx(expected.extra_evaporation_m3)
         assert r["extra_infiltration_m3"] == pytest.approx(expected.extra_infiltration_m3)
+
+
+async def test_text_with_nul_is_refused_not_cut(
+    dsn: str, pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    # GDAL reads "a\u0000b" as "a": the import must refuse it, not store a cut title.
+    path = tmp_path / "nul.geojson"
+    path.write_text(
+        '{"type":"FeatureCollection","features":['
+        '{"type":"Feature","geometry":{"type":"Point","coordinates":[7.05,51.51]},'
+        '"properties":{"type":"cistern","title":"Zisterne\\u0000 Schule"}},'
+        '{"type":"Feature","geometry":{"type":"Point","coordinates":[7.05,51.51]},'
+        '"properties":{"type":"cistern","title":"Zisterne","description":"a\\u001bb"}}]}'
+    )
+    report = await import_file(dsn, path)
+    assert report.imported == 0
+    refused = {(r["feature"], r["where"]): r["problem"] for r in report.rejected}
+    assert set(refused) == {(0, "/properties/title"), (1, "/properties/description")}
+    assert "U+0000" in refused[(0, "/properties/title")]
+    assert await pool.fetchval("SELECT count(*) FROM measures") == 0
