@@ -20,7 +20,10 @@ from app.api import (
     tiles,
     transactions,
 )
+from app.api.body import BodyLimit
 from app.api.deps import KnownMunicipalities
+from app.api.request_id import RequestId
+from app.api.security_headers import SecurityHeaders
 from app.config import Settings, get_settings
 from app.db.session import create_pool
 from app.errors import install_error_handlers
@@ -65,4 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=map.STATIC_DIR), name="static")
+    # Outermost last: every response, a 413 or a 500 included, gets an id and the headers.
+    app.add_middleware(BodyLimit)
+    app.add_middleware(RequestId)
+    app.add_middleware(SecurityHeaders, settings=settings)
     return app

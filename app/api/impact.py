@@ -10,8 +10,8 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from app.api.body import read_json
 from app.api.deps import PoolDep
-from app.api.transactions import _body
 from app.db.session import connection
 from app.domain.catalogue import load_catalogue
 from app.domain.m102_4 import OutOfRange, check_climate
@@ -84,7 +84,7 @@ async def preview_impact(request: Request, pool: PoolDep) -> Response:
     """Runoff avoided, extra evaporation and extra infiltration (m³/a) of a Feature, with
     the before and after splits, P and ETp used, the formula and its source: exactly
     what the measure will carry once stored."""
-    doc = await _body(request)
+    doc = await read_json(request)
     catalogue = load_catalogue()
     measure, errors = check_feature(doc, catalogue)
     if measure is None:

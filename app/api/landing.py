@@ -57,19 +57,30 @@ async def get_conformance() -> Response:
     return json_response({"conformsTo": CONFORMANCE})
 
 
-@router.get("/health", summary="Health check")
+@router.get(
+    "/health",
+    summary="Health check",
+    responses={503: {"description": "degraded: the body says what is missing"}},
+)
 async def get_health(pool: PoolDep) -> Response:
-    """200 when the database answers with PostGIS and boundaries; 503 otherwise."""
+    """200 when the database answers with PostGIS and boundaries; 503 with details otherwise."""
     async with connection(pool) as conn:
         row = await conn.fetchrow(
             "SELECT postgis_lib_version() AS postgis,"
             " (SELECT count(*) FROM municipalities) AS municipalities"
         )
-    return json_response(
-        {
-            "status": "ok",
-            "database": "ok",
-            "postgis": row["postgis"],
-            "municipalities": row["municipalities"],
-        }
-    )
+    problems = []
+    if not row["municipalities"]:
+        # Without boundaries no measure can be placed or stored: not fit for traffic.
+        problems.append("no municipality boundaries loaded (run `klimawerk load boundaries`)")
+    body = {
+        "status": "degraded" if problems else "ok",
+        "database": "ok",
+        "postgis": row["postgis"],
+        "municipalities": row["municipalities"],
+    }
+    if problems:
+        body["problems"] = problems
+    response = json_response(body)
+    response.status_code = 503 if problems else 200
+    return response

@@ -13,9 +13,11 @@ from pydantic import ValidationError
 from starlette.datastructures import QueryParams
 from starlette.responses import Response
 
+from app.api.body import read_json
 from app.api.deps import CallerDep, KnownMunicipalitiesDep, PoolDep
 from app.api.measure_query import FILTER_PARAMETERS, doc_parameter, parse_measure_query
 from app.db.session import connection
+from app.domain import access
 from app.domain import statistics as stats
 from app.domain.catalogue import load_catalogue
 from app.errors import Forbidden, InvalidMeasure, InvalidParameter, Unauthorized
@@ -121,12 +123,12 @@ async def list_baselines(pool: PoolDep) -> Response:
 @router.put("/statistics/baselines/{ags}", summary="Set a municipality's baseline (admins)")
 async def put_baseline(ags: str, request: Request, pool: PoolDep, caller: CallerDep) -> Response:
     """Set (parts of) the baseline; fields not sent stay as they are."""
-    if caller.role == "anonymous":
+    if not access.identified(caller):
         raise Unauthorized("setting baselines needs an admin key")
-    if caller.role != "admin":
+    if not access.may_set_baselines(caller):
         raise Forbidden("only admins set baselines")
     try:
-        baseline = BaselineInput.model_validate_json(await request.body())
+        baseline = BaselineInput.model_validate(await read_json(request))
     except ValidationError as exc:
         errors = [
             {"where": "/" + "/".join(str(p) for p in e["loc"]), "problem": e["msg"]}

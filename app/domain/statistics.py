@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.catalogue import Catalogue
+from app.domain.csv_cells import neutralise
 from app.domain.water_balance import (
     DISCONNECTION_TARGET,
     EVAPORATION_TARGET_PP,
@@ -370,11 +371,16 @@ def document(
 
 
 def as_csv(doc: dict[str, Any]) -> str:
-    """The document's roll-ups as CSV rows: group, key and the figures."""
+    """The document's roll-ups as CSV rows: group, key and the figures; text a
+    spreadsheet would run as a formula is neutralised (`csv_cells.neutralise`)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["group", "key", *FIGURES])
-    writer.writerow(["total", "", *(doc["totals"].get(f, 0) for f in FIGURES)])
+
+    def write(cells: list[Any]) -> None:
+        writer.writerow([neutralise(c) for c in cells])
+
+    write(["group", "key", *FIGURES])
+    write(["total", "", *(doc["totals"].get(f, 0) for f in FIGURES)])
     for group, key in (
         ("by_type", "type"),
         ("by_status", "status"),
@@ -382,5 +388,5 @@ def as_csv(doc: dict[str, Any]) -> str:
         ("by_municipality", "municipality"),
     ):
         for row in doc[group]:
-            writer.writerow([key, "" if row[key] is None else row[key], *(row[f] for f in FIGURES)])
+            write([key, "" if row[key] is None else row[key], *(row[f] for f in FIGURES)])
     return out.getvalue()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from app.domain.catalogue import Catalogue, geometry_allowed
+from app.domain.region import REGION, Region
 from app.domain.water_balance import (
     ELEMENT_PARAMETERS,
     NUMBER_PARAMETERS,
@@ -69,6 +71,22 @@ KNOWN_PROPERTIES = frozenset(PROPERTY_FIELDS + READ_ONLY)
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 
 
+# C0 and C1 control characters and DEL; tab, line feed and carriage return are text.
+# NUL in particular: GDAL and other C libraries end a string there, PostgreSQL refuses it.
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character_problem(value: str) -> str | None:
+    """Why a text may not be stored as it is (a control character in it), or None."""
+    found = _CONTROL_CHARACTER.search(value)
+    if found is None:
+        return None
+    return (
+        f"contains the control character U+{ord(found.group()):04X} at position "
+        f"{found.start()}; text may not hold control characters other than tab and newline"
+    )
+
+
 @dataclass
 class Problems:
     """Collected validation problems."""
@@ -80,20 +98,6 @@ class Problems:
 
     def __bool__(self) -> bool:
         return bool(self.items)
-
-
-@dataclass(frozen=True)
-class Region:
-    """The lon/lat bounds of the 17 municipalities (the database checks the exact shape)."""
-
-    minx: float = 6.60
-    miny: float = 51.30
-    maxx: float = 7.80
-    maxy: float = 51.85
-
-    def contains(self, geometry: BaseGeometry) -> bool:
-        x1, y1, x2, y2 = geometry.bounds
-        return self.minx <= x1 and x2 <= self.maxx and self.miny <= y1 and y2 <= self.maxy
 
 
 def _coordinates(geometry: dict[str, Any]) -> list[Any]:
@@ -108,6 +112,41 @@ def _coordinates(geometry: dict[str, Any]) -> list[Any]:
 
     walk(geometry.get("coordinates"))
     return flat
+
+
+# How each geometry type nests its positions (RFC 7946 section 3.1).
+COORDINATE_SHAPES = {
+    "Point": (0, "a position [x, y]"),
+    "MultiPoint": (1, "a list of positions [x, y]"),
+    "LineString": (1, "a list of positions [x, y]"),
+    "MultiLineString": (2, "a list of lines, each a list of positions [x, y]"),
+    "Polygon": (2, "a list of rings, each a list of positions [x, y]"),
+    "MultiPolygon": (3, "a list of polygons, each a list of rings of positions [x, y]"),
+}
+
+
+def _is_position(node: Any) -> bool:
+    return (
+        isinstance(node, list)
+        and len(node) >= 2
+        and all(isinstance(c, int | float) and not isinstance(c, bool) for c in node)
+    )
+
+
+def _structure_problem(raw: dict[str, Any]) -> str | None:
+    """Coordinates must nest as their type says: a flat list of numbers is no Polygon."""
+    levels, expected = COORDINATE_SHAPES[raw["type"]]
+    stack = [(raw.get("coordinates"), 0)]
+    while stack:
+        node, level = stack.pop()
+        if level == levels:
+            if not _is_position(node):
+                return f"is not a valid {raw['type']}: its coordinates must be {expected}"
+        elif not isinstance(node, list):
+            return f"is not a valid {raw['type']}: its coordinates must be {expected}"
+        else:
+            stack.extend((child, level + 1) for child in node)
+    return None
 
 
 def _ring_problem(raw: dict[str, Any]) -> str | None:
@@ -151,9 +190,9 @@ def check_geometry(
         ):
             problems.add(where, f"coordinate {point!r} is not a pair of finite numbers")
             return None
-    ring_problem = _ring_problem(raw)
-    if ring_problem:
-        problems.add(where, ring_problem)
+    shape_problem = _structure_problem(raw) or _ring_problem(raw)
+    if shape_problem:
+        problems.add(where, shape_problem)
         return None
     try:
         geometry = shape(raw)
@@ -179,6 +218,9 @@ def check_geometry(
 def _text(name: str, value: Any) -> tuple[Any, str | None]:
     if not isinstance(value, str):
         return value, "must be a string"
+    control = control_character_problem(value)
+    if control:
+        return value, control
     if len(value) > TEXT_LIMITS[name]:
         return value, f"is {len(value)} characters; at most {TEXT_LIMITS[name]}"
     if name == "title" and not value.strip():
@@ -207,6 +249,8 @@ def _date(value: Any) -> tuple[Any, str | None]:
 
 
 def _choice(value: Any, allowed: tuple[str, ...] | dict[str, Any], what: str) -> str | None:
+    if not isinstance(value, str):
+        return f"must be a string, got {type(value).__name__}"
     return None if value in allowed else f"{what}; got {value!r}"
 
 
@@ -326,7 +370,7 @@ def check_feature(
 ) -> tuple[CheckedMeasure | None, list[dict[str, str]]]:
     """Check a GeoJSON Feature (or, with `partial`, a merge patch of one)."""
     problems = Problems()
-    region = region or Region()
+    region = region or REGION
     if not isinstance(doc, dict):
         problems.add("", "must be a JSON object (a GeoJSON Feature)")
         return None, problems.items

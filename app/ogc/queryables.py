@@ -18,17 +18,6 @@ class Queryable:
     sortable: bool = True
 
 
-# The PostgreSQL type a bound value of each kind is cast to.
-SQL_CASTS = {
-    "text": "text",
-    "uuid": "uuid",
-    "number": "float8",
-    "integer": "int8",
-    "date": "date",
-    "timestamp": "timestamptz",
-    "bool": "bool",
-}
-
 JSON_SCHEMA_TYPES: dict[str, dict[str, Any]] = {
     "text": {"type": "string"},
     "uuid": {"type": "string", "format": "uuid"},

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.domain.validation import control_character_problem
 
 # The climate range of the DWA-M 102-4 regressions (app/domain/m102_4_elements.json): a
 # baseline outside it could not be used to compute any measure's effect.
@@ -36,6 +38,19 @@ class BaselineInput(BaseModel):
     reference_source: str | None = Text
     is_demo: bool | None = None
 
+    @field_validator(
+        "sealed_source",
+        "evaporation_source",
+        "precipitation_source",
+        "climate_source",
+        "reference_source",
+    )
+    @classmethod
+    def _plain_text(cls, value: str | None) -> str | None:
+        if value is not None and (problem := control_character_problem(value)):
+            raise ValueError(problem)
+        return value
+
     @model_validator(mode="after")
     def _sources(self) -> BaselineInput:
         sent = self.model_fields_set
@@ -57,8 +72,12 @@ class BaselineInput(BaseModel):
         return self
 
     def changes(self) -> dict[str, Any]:
-        """The fields sent, and only those: what an update changes."""
-        return self.model_dump(exclude_unset=True)
+        """The fields sent, and only those: what an update changes (an `is_demo` of
+        null leaves the mark as it is)."""
+        values = self.model_dump(exclude_unset=True)
+        if values.get("is_demo", False) is None:
+            del values["is_demo"]
+        return values
 
     @property
     def changes_climate(self) -> bool:

@@ -23,104 +23,29 @@ from typing import Any
 
 import asyncpg
 import numpy as np
+import orjson
 import pyogrio
 import shapely
 from pyproj import CRS, Transformer
 
 from app.domain.catalogue import Catalogue, load_catalogue
+from app.domain.region import REGION
 from app.domain.validation import (
     CLIENT_FIELDS,
     MAX_VERTICES,
     Problems,
-    Region,
     check_properties,
     check_rules,
     check_type_fits_geometry,
 )
-from app.domain.water_balance import PARAMETERS, TEXT_PARAMETERS
 from app.services import impacts
-from app.sql import measures
+from app.sql import imports, measures
 
 Progress = Callable[[str, int, int], None]
 
 # Features per batch: large enough that per-statement costs vanish, small enough that
 # the first batch is checked quickly and the pipeline fills at once.
 BATCH = 10_000
-
-# The columns the importer writes to `measures`, in the order of the derived rows: the
-# client's fields (review state after status), then who and what the database derived.
-MEASURE_COLUMNS = (
-    *CLIENT_FIELDS[:4],
-    "review_state",
-    *CLIENT_FIELDS[4:],
-    "partner",
-    "changed_by",
-    "geom",
-    "municipality",
-    "area_m2",
-    "runoff_avoided_m3",
-    "extra_evaporation_m3",
-    "extra_infiltration_m3",
-)
-
-# Session tables of the helper connection that derives (gone when it disconnects).
-# Geometries arrive as EWKB in a geometry column (binary COPY), so the GiST index is
-# filled during the COPY itself; no separate parsing pass over a bytea column. The
-# derived rows have exactly the types of `measures`, so that their binary COPY output
-# is valid COPY input for `measures`.
-PARAMETER_COLUMNS = ", ".join(
-    f"{name} {'text' if name in TEXT_PARAMETERS else 'float8'}" for name in PARAMETERS
-)
-STAGING = f"""
-CREATE TEMP TABLE import_staging (
-  n int, type text, title text, description text, status text, disconnected_area_m2 float8,
-  retention_volume_m3 float8, cost_eur float8, funding text, completed_on date, source text,
-  {PARAMETER_COLUMNS}, geom geometry(Geometry, 4326)
-);
-CREATE INDEX ON import_staging USING gist (geom);
-CREATE TEMP TABLE import_derived (
-  n int, type text, title text, description text, status text, review_state text,
-  disconnected_area_m2 float8, retention_volume_m3 float8, cost_eur float8, funding text,
-  completed_on date, source text, {PARAMETER_COLUMNS}, partner text, changed_by text,
-  geom geometry(Geometry, 4326), municipality varchar(8), area_m2 float8,
-  runoff_avoided_m3 float8, extra_evaporation_m3 float8, extra_infiltration_m3 float8
-)
-"""
-STAGING_COLUMNS = ("n", *CLIENT_FIELDS, "geom")
-
-# A feature touching one municipality belongs to it; only features on a border need the
-# full rule of measure_municipality(). The join runs part by part (OFFSET 0 keeps the
-# planner from turning it around): PostGIS then prepares each boundary part once and
-# tests every feature near it against the prepared shape, about ten times cheaper than
-# testing each feature against freshly read parts.
-DERIVE_BATCH = """
-INSERT INTO import_derived
-WITH hits AS (
-  SELECT x.n, min(p.ags) AS ags, count(DISTINCT p.ags) AS candidates
-    FROM municipality_parts p
-   CROSS JOIN LATERAL (
-         SELECT s.n FROM import_staging s
-          WHERE s.geom && p.geom AND ST_Intersects(p.geom, s.geom) OFFSET 0) x
-   GROUP BY x.n
-), placed AS (
-  SELECT s.*,
-         CASE WHEN h.candidates = 1 THEN h.ags
-              WHEN h.candidates > 1 THEN measure_municipality(s.geom) END AS municipality,
-         measure_area_m2(s.geom, t.line_width_m) AS area_m2
-    FROM import_staging s
-    LEFT JOIN hits h ON h.n = s.n
-    JOIN measure_types t ON t.id = s.type
-)
-SELECT p.n, p.type, p.title, p.description, coalesce(p.status, 'planned'), $1,
-       p.disconnected_area_m2, p.retention_volume_m3, p.cost_eur, p.funding, p.completed_on,
-       coalesce(p.source, $2), {parameters}, $3, $3, p.geom, p.municipality, p.area_m2,
-       NULL, NULL, NULL
-  FROM placed p
-""".format(parameters=", ".join(f"p.{name}" for name in PARAMETERS))
-# Impacts follow from `services.impacts` on the derived rows, as for every measure.
-
-OUTSIDE = "SELECT n FROM import_derived WHERE municipality IS NULL ORDER BY n"
-DERIVED_ROWS = f"SELECT {', '.join(MEASURE_COLUMNS)} FROM import_derived"
 
 
 @dataclass
@@ -204,12 +129,32 @@ def read_measures(path: Path, layer: str | None = None) -> tuple[FileFeatures, I
             geometries, lambda c: np.column_stack(transformer.transform(c[:, 0], c[:, 1]))
         )
     columns = dict(zip(meta["fields"], field_data, strict=True))
+    if Path(path).suffix.lower() in (".geojson", ".json"):
+        _restore_cut_text(Path(path), columns)
     return FileFeatures(columns, geometries), report
+
+
+def _restore_cut_text(path: Path, columns: dict[str, np.ndarray]) -> None:
+    """Put back text that GDAL cut short at a NUL, so that the checks see and refuse it.
+
+    GDAL ends a string at NUL ("a\\u0000b" reads as "a"): without this an import would
+    store a silently shortened title. Only files that hold a NUL are parsed again.
+    """
+    raw = path.read_bytes()
+    if b"\\u0000" not in raw:
+        return
+    doc = orjson.loads(raw)
+    features = doc.get("features") if isinstance(doc, dict) else None
+    for n, feature in enumerate(features or []):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        for name, value in (properties or {}).items():
+            if name in columns and isinstance(value, str) and "\x00" in value:
+                columns[name][n] = value
 
 
 def _geometry_problems(geometries: np.ndarray) -> list[str | None]:
     """Per feature, the first geometry problem (vectorised: 100,000 features in a blink)."""
-    region = Region()
+    region = REGION
     missing = shapely.is_missing(geometries) | shapely.is_empty(geometries)
     safe = np.where(missing, shapely.Point(0, 0), geometries)
     valid = shapely.is_valid(safe)
@@ -302,17 +247,6 @@ async def checked_batches(
         yield min(start + size, len(features)), records
 
 
-async def _geometry_as_ewkb(conn: asyncpg.Connection) -> None:
-    """Let COPY send geometries as EWKB bytes (PostGIS's binary format)."""
-    schema = await conn.fetchval(
-        "SELECT n.nspname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
-        " WHERE t.typname = 'geometry'"
-    )
-    await conn.set_type_codec(
-        "geometry", schema=schema, encoder=bytes, decoder=bytes, format="binary"
-    )
-
-
 class _Pipeline:
     """Derive batches on a helper connection while the main one stores earlier ones.
 
@@ -344,8 +278,7 @@ class _Pipeline:
 
     async def prepare(self) -> None:
         """The helper's staging tables and geometry format."""
-        await _geometry_as_ewkb(self.helper)
-        await self.helper.execute(STAGING)
+        await imports.create_staging(self.helper)
 
     async def add(self, records: list[tuple]) -> None:
         """Queue a batch; waits while two batches are in flight (flat memory)."""
@@ -381,23 +314,11 @@ class _Pipeline:
         binary COPY data (None when nothing is to be stored)."""
         if after is not None:
             await after  # a connection runs one statement at a time
-        helper = self.helper
-        await helper.execute("TRUNCATE import_staging, import_derived")
-        await helper.copy_records_to_table(
-            "import_staging", records=records, columns=STAGING_COLUMNS
-        )
-        await helper.execute(DERIVE_BATCH, *self.values)
-        await impacts.store_impacts(helper, "import")
-        refused = [r["n"] for r in await helper.fetch(OUTSIDE)]
+        refused = await imports.derive_batch(self.helper, records, *self.values)
+        await impacts.store_impacts(self.helper, "import")
         if refused or self.dry_run:
             return refused, None
-        data: list[bytes] = []
-
-        async def keep(chunk: bytes) -> None:
-            data.append(chunk)
-
-        await helper.copy_from_query(DERIVED_ROWS, output=keep, format="binary")
-        return refused, data
+        return refused, await imports.derived_rows(self.helper)
 
     async def _store(self, derived: asyncio.Task, after: asyncio.Task | None) -> None:
         refused, data = await derived
@@ -407,14 +328,7 @@ class _Pipeline:
         if data is None or self.outside:
             return
 
-        async def chunks() -> AsyncIterator[bytes]:
-            for chunk in data:
-                yield chunk
-
-        status = await self.conn.copy_to_table(
-            "measures", source=chunks(), columns=MEASURE_COLUMNS, format="binary"
-        )
-        self.stored += int(status.split()[-1])
+        self.stored += await imports.copy_measures(self.conn, data)
 
 
 async def store_measures(
@@ -446,9 +360,7 @@ async def store_measures(
     try:
         # Municipality, area and impacts come derived: the trigger need not derive them
         # again. Each batch's COPY would bump the data version; once at the end is enough.
-        await conn.execute(
-            "SET LOCAL klimawerk.derived = 'on'; SET LOCAL klimawerk.defer_version_bump = 'on'"
-        )
+        await imports.defer_derivation(conn)
         async for checked, records in batches:
             if report.rejected:
                 # Something is refused already: nothing will be stored, but the rest of

@@ -10,12 +10,30 @@ from typing import Any
 
 import asyncpg
 
-from app.schemas.baseline import BaselineInput
+from app.query.measure import MeasureQuery, Visibility
+from app.query.where import Where
 from app.sql import kept_sums
-from app.sql.measures import MeasureQuery, Visibility, measure_where
-from app.sql.where import Where
+from app.sql.measures import measure_where
 
-BASELINE_COLUMNS = tuple(BaselineInput.model_fields)
+# The columns of `municipality_baselines` a client sets (the fields of
+# `app.schemas.baseline.BaselineInput`, tests/sql/test_statistics_summary.py holds them
+# equal); listed here because app/sql lies below app/schemas.
+BASELINE_COLUMNS = (
+    "sealed_area_m2",
+    "sealed_source",
+    "sealed_year",
+    "evaporation_rate",
+    "evaporation_source",
+    "precipitation_mm",
+    "precipitation_source",
+    "etp_mm",
+    "climate_source",
+    "reference_runoff",
+    "reference_infiltration",
+    "reference_evaporation",
+    "reference_source",
+    "is_demo",
+)
 
 # One pass to at most a few thousand (municipality, type, status, year) groups; the
 # roll-ups are summed from these in Python, cheaper than five GROUPING SETS passes.
@@ -115,7 +133,7 @@ async def upsert_baseline(
     conn: asyncpg.Connection, ags: str, values: dict[str, Any]
 ) -> asyncpg.Record:
     """Set the given fields of a municipality's baseline; the others stay as they are.
-    Column names come from the baseline model's fields, never from input."""
+    Column names come from BASELINE_COLUMNS, never from input."""
     columns = [c for c in BASELINE_COLUMNS if c in values]
     names = ", ".join(["ags", *columns])
     placeholders = ", ".join(f"${i + 1}" for i in range(len(columns) + 1))

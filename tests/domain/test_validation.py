@@ -13,6 +13,7 @@ from app.domain.validation import (
     check_feature,
     check_rules,
     check_type_fits_geometry,
+    control_character_problem,
 )
 
 ROOF = {
@@ -207,3 +208,13 @@ def test_parameters_out_of_the_regression_range_name_it() -> None:
     )
     assert problems[0]["where"] == "/properties/substrate_depth_mm"
     assert "outside 40..500" in problems[0]["problem"]
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85"])
+def test_control_characters_are_refused(char: str) -> None:
+    problem = control_character_problem(f"Gründach{char}Schule")
+    assert problem and f"U+{ord(char):04X}" in problem and "position 8" in problem
+
+
+def test_tab_and_newlines_are_text() -> None:
+    assert control_character_problem("Zeile 1\nZeile 2\r\n\tEingerückt") is None

@@ -10,10 +10,10 @@ import asyncpg
 import pytest
 from shapely.geometry import Point
 
+from app.query.measure import MeasureQuery, Visibility
 from app.schemas.baseline import BaselineInput
 from app.services import baselines
 from app.sql import kept_sums, statistics
-from app.sql.measures import MeasureQuery, Visibility
 from tests.factories import insert_measure
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -162,3 +162,7 @@ async def test_kept_sums_answer_public_statistics_like_the_measures(
 )
 def test_what_the_kept_sums_cannot_answer_goes_to_the_measures(query: MeasureQuery) -> None:
     assert not kept_sums.answer(query)
+
+
+def test_the_stored_baseline_columns_are_the_models_fields() -> None:
+    assert tuple(BaselineInput.model_fields) == statistics.BASELINE_COLUMNS
