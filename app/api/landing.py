@@ -58,19 +58,34 @@ async def get_conformance() -> Response:
     return json_response({"conformsTo": CONFORMANCE})
 
 
-@router.get("/health", summary="Health check", responses=responses())
+def _health_responses() -> dict[int | str, dict]:
+    declared = responses(problems=(503,))
+    # Degraded is the health document itself (JSON); no database at all is a problem.
+    declared[503]["description"] = "degraded (the body says what is missing) or no database"
+    declared[503]["content"][JSON] = {}
+    return declared
+
+
+@router.get("/health", summary="Health check", responses=_health_responses())
 async def get_health(pool: PoolDep) -> Response:
-    """200 when the database answers with PostGIS and boundaries; 503 otherwise."""
+    """200 when the database answers with PostGIS and boundaries; 503 with details otherwise."""
     async with connection(pool) as conn:
         row = await conn.fetchrow(
             "SELECT postgis_lib_version() AS postgis,"
             " (SELECT count(*) FROM municipalities) AS municipalities"
         )
-    return json_response(
-        {
-            "status": "ok",
-            "database": "ok",
-            "postgis": row["postgis"],
-            "municipalities": row["municipalities"],
-        }
-    )
+    problems = []
+    if not row["municipalities"]:
+        # Without boundaries no measure can be placed or stored: not fit for traffic.
+        problems.append("no municipality boundaries loaded (run `klimawerk load boundaries`)")
+    body = {
+        "status": "degraded" if problems else "ok",
+        "database": "ok",
+        "postgis": row["postgis"],
+        "municipalities": row["municipalities"],
+    }
+    if problems:
+        body["problems"] = problems
+    response = json_response(body)
+    response.status_code = 503 if problems else 200
+    return response

@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+from collections.abc import Callable
 from typing import Any
 
 import cql2
 from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
-from app.errors import InvalidFilter
-from app.ogc.queryables import SQL_CASTS as CASTS
+from app.errors import InvalidFilter, InvalidParameter
+from app.ogc.crs import check_in_extent
+from app.ogc.filter_limits import check_filter_bounds
 from app.ogc.queryables import Queryable
-from app.sql.where import Where
+from app.query.where import SQL_CASTS as CASTS
+from app.query.where import Where
 
-MAX_FILTER_LENGTH = 20_000
 MAX_DEPTH = 64
+# int8, the cast of integer literals: a bigger number would be a database error.
+INTEGER_RANGE = (-(2**63), 2**63 - 1)
 
 COMPARISONS = {"=": "=", "<>": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 # CQL2 arithmetic on numbers; `/`, `%` and `div` never truncate integers by accident
@@ -63,6 +68,18 @@ SPATIAL = {
     "s_crosses": "ST_Crosses",
     "s_overlaps": "ST_Overlaps",
 }
+# How many arguments each predicate takes (and/or: at least two, as in the CQL2 schema);
+# the parser of cql2-json does not check this.
+ARITY = {
+    "not": 1,
+    "like": 2,
+    "between": 3,
+    "in": 2,
+    "isnull": 1,
+    "casei": 1,
+    **dict.fromkeys(COMPARISONS, 2),
+    **dict.fromkeys(SPATIAL, 2),
+}
 
 PREDICATES = ("like", "between", "in", "isnull")
 # Every operator a filter may use; `/conformance` claims the CQL2 classes these make up.
@@ -73,18 +90,16 @@ OPERATORS = frozenset(
 
 def parse(text: str, lang: str | None) -> dict[str, Any]:
     """Parse a filter in `cql2-text` (default) or `cql2-json` into CQL2-JSON."""
-    if len(text) > MAX_FILTER_LENGTH:
-        raise InvalidFilter(f"filter is longer than {MAX_FILTER_LENGTH} characters")
     lang = lang or "cql2-text"
+    if lang not in ("cql2-text", "cql2-json"):
+        raise InvalidFilter(f"filter-lang must be cql2-text or cql2-json, got {lang!r}")
+    check_filter_bounds(text, lang)
     try:
-        if lang == "cql2-text":
-            expr = cql2.parse_text(text)
-        elif lang == "cql2-json":
-            expr = cql2.parse_json(text)
-        else:
-            raise InvalidFilter(f"filter-lang must be cql2-text or cql2-json, got {lang!r}")
+        expr = cql2.parse_text(text) if lang == "cql2-text" else cql2.parse_json(text)
         return expr.to_json()
-    except (cql2.ParseError, cql2.ValidationError, ValueError) as exc:
+    # The library also raises a bare Exception ("processing geometry `Missing closing
+    # parenthesis`") for malformed WKT; whatever it raises here comes from the input.
+    except Exception as exc:
         message = " ".join(str(exc).split())
         raise InvalidFilter(f"filter is not valid {lang}: {message}") from None
 
@@ -106,6 +121,7 @@ class Translator:
         if not isinstance(node, dict) or "op" not in node:
             raise InvalidFilter(f"expected a predicate, got {_show(node)}")
         op, args = str(node["op"]).lower(), node.get("args", [])
+        _check_arity(op, args)
         if op in ("and", "or"):
             joined = f" {op.upper()} ".join(self.condition(a, depth + 1) for a in args)
             return f"({joined})"
@@ -173,6 +189,7 @@ class Translator:
                 )
             return queryable.column, queryable.kind
         if isinstance(node, dict) and str(node.get("op", "")).lower() == "casei":
+            _check_arity("casei", node.get("args"))
             inner, kind = self.operand(node["args"][0])
             self._expect(kind, "text", node["args"][0])
             return f"lower({inner})", "text"
@@ -191,7 +208,14 @@ class Translator:
         left, right = args
         if _is_operand(left):
             lhs, kind = self.operand(left)
-            rhs = self.operand(right)[0] if _is_operand(right) else self._literal(right, kind)
+            if _is_operand(right):
+                rhs, other = self.operand(right)
+                if other != kind and {kind, other} != {"number", "integer"}:
+                    raise InvalidFilter(
+                        f"cannot compare {_show(left)} ({kind}) with {_show(right)} ({other})"
+                    )
+            else:
+                rhs = self._literal(right, kind)
         elif _is_operand(right):
             rhs, kind = self.operand(right)
             lhs = self._literal(left, kind)
@@ -203,6 +227,7 @@ class Translator:
 
     def _literal(self, node: Any, kind: str) -> str:
         if isinstance(node, dict) and str(node.get("op", "")).lower() == "casei":
+            _check_arity("casei", node.get("args"))
             return f"lower({self._literal(node['args'][0], kind)})"
         return f"{self.where.param(self._value(node, kind))}::{CASTS[kind]}"
 
@@ -211,9 +236,13 @@ class Translator:
         if kind in ("number", "integer"):
             if isinstance(node, bool) or not isinstance(node, int | float):
                 raise InvalidFilter(f"expected a number, got {_show(node)}")
+            if not math.isfinite(node):
+                raise InvalidFilter(f"{node} is not a finite number")
             if kind == "integer":
                 if node != int(node):
                     raise InvalidFilter(f"expected a whole number, got {node}")
+                if not INTEGER_RANGE[0] <= int(node) <= INTEGER_RANGE[1]:
+                    raise InvalidFilter(f"{node} is out of range for a whole number")
                 return int(node)
             return float(node)
         if kind in ("text", "uuid"):
@@ -227,24 +256,36 @@ class Translator:
     def _geometry(self, node: Any) -> str:
         if isinstance(node, dict) and "bbox" in node:
             box = node["bbox"]
-            if len(box) not in (4, 6):
-                raise InvalidFilter("BBOX needs 4 or 6 numbers")
+            if (
+                not isinstance(box, list)
+                or len(box) not in (4, 6)
+                or not all(_is_finite_number(v) for v in box)
+            ):
+                raise InvalidFilter(f"BBOX needs 4 or 6 finite numbers, got {_show(box)}")
             minx, miny, maxx, maxy = (box[0], box[1], box[3], box[4]) if len(box) == 6 else box
-            params = ", ".join(self.where.param(float(v)) for v in (minx, miny, maxx, maxy))
-            literal = f"ST_MakeEnvelope({params}, {self.srid})"
-        elif isinstance(node, dict) and "type" in node:
+            self._check_extent((minx, miny, maxx, maxy), "BBOX")
+            # The same box as the `bbox` parameter's, so that both select alike.
+            return self.where.box((minx, miny, maxx, maxy), self.srid)
+        if isinstance(node, dict) and "type" in node:
             try:
                 geometry = shape(node)
             except (ShapelyError, ValueError, TypeError, AttributeError, IndexError) as exc:
                 raise InvalidFilter(f"geometry literal is not valid: {exc}") from None
             if geometry.is_empty or not geometry.is_valid:
                 raise InvalidFilter(f"geometry literal is not valid: {node['type']}")
+            self._check_extent(geometry.bounds, "geometry literal")
             literal = (
                 f"ST_SetSRID(ST_GeomFromGeoJSON({self.where.param(json.dumps(node))}), {self.srid})"
             )
         else:
             raise InvalidFilter(f"expected a geometry, got {_show(node)}")
         return literal if self.srid == 4326 else f"ST_Transform({literal}, 4326)"
+
+    def _check_extent(self, bounds: tuple[float, ...], what: str) -> None:
+        try:
+            check_in_extent(bounds, self.srid, f"{what} in filter")
+        except InvalidParameter as exc:
+            raise InvalidFilter(exc.detail) from None
 
     def _spatial(self, function: str, args: list[Any]) -> str:
         sides = []
@@ -258,31 +299,38 @@ class Translator:
         return f"{function}({sides[0]}, {sides[1]})"
 
     def _temporal(self, op: str, args: list[Any]) -> str:
-        if not isinstance(args, list) or len(args) != 2:
-            raise InvalidFilter(f"{op.upper()} needs two arguments")
-        ends = [e for a in args for e in (a.get("interval", []) if _is_interval(a) else [a])]
-        kinds = [self.operand(e)[1] for e in ends if _is_operand(e)]
-        if not kinds:
+        # Arity was checked by `condition`; an instant is a period whose ends coincide.
+        for arg in args:
+            if _is_interval(arg) and (
+                not isinstance(arg["interval"], list) or len(arg["interval"]) != 2
+            ):
+                raise InvalidFilter(f"an INTERVAL has a start and an end, got {_show(arg)}")
+        ends = [e for a in args for e in (a["interval"] if _is_interval(a) else [a])]
+        operands = [e for e in ends if _is_operand(e)]
+        if not operands:
             raise InvalidFilter(f"{op.upper()} needs a date property")
-        for end, kind in zip([e for e in ends if _is_operand(e)], kinds, strict=True):
+        kinds = [self.operand(e)[1] for e in operands]
+        for end, kind in zip(operands, kinds, strict=True):
             if kind not in ("date", "timestamp"):
                 raise InvalidFilter(f"{op.upper()} needs a date property, got {_show(end)}")
-        (as_, ae), (bs, be) = (self._period(a, kinds[0]) for a in args)
-        return f"({TEMPORAL[op].format(as_=as_, ae=ae, bs=bs, be=be)})"
+        ends_sql = _LazyEnds()
+        for (start, end), names in zip(
+            (self._period(a, kinds[0]) for a in args), (("as_", "ae"), ("bs", "be")), strict=True
+        ):
+            ends_sql.makers[names[0]], ends_sql.makers[names[1]] = start, end
+        return f"({TEMPORAL[op].format_map(ends_sql)})"
 
-    def _period(self, node: Any, kind: str) -> tuple[str, str]:
-        """Start and end of a temporal argument; an open end (`..`) is infinite."""
+    def _period(self, node: Any, kind: str) -> tuple[Callable[[], str], Callable[[], str]]:
+        """Start and end of a temporal argument, bound when first used; `..` is infinite."""
         if not _is_interval(node):
-            instant = self._instant_sql(node, kind)
+            instant = _once(lambda: self._instant_sql(node, kind))
             return instant, instant
-        bounds = node["interval"]
-        if not isinstance(bounds, list) or len(bounds) != 2:
-            raise InvalidFilter(f"an interval has two ends, got {_show(node)}")
-        start, end = (
-            f"'{infinity}'::{CASTS[kind]}" if bound == ".." else self._instant_sql(bound, kind)
-            for bound, infinity in zip(bounds, ("-infinity", "infinity"), strict=True)
+        return tuple(  # type: ignore[return-value]
+            _once(lambda b=bound, inf=infinity: f"'{inf}'::{CASTS[kind]}")
+            if bound == ".."
+            else _once(lambda b=bound: self._instant_sql(b, kind))
+            for bound, infinity in zip(node["interval"], ("-infinity", "infinity"), strict=True)
         )
-        return start, end
 
     def _instant_sql(self, node: Any, kind: str) -> str:
         return self.operand(node)[0] if _is_operand(node) else self._literal(node, kind)
@@ -297,10 +345,44 @@ def _is_interval(node: Any) -> bool:
     return isinstance(node, dict) and "interval" in node
 
 
+def _check_arity(op: str, args: Any) -> None:
+    if not isinstance(args, list):
+        raise InvalidFilter(f"the arguments of {op.upper()} must be a list, got {_show(args)}")
+    wanted = 2 if op.startswith("t_") else ARITY.get(op)
+    if op in ("and", "or"):
+        if len(args) < 2:
+            raise InvalidFilter(f"{op.upper()} needs at least 2 arguments, got {len(args)}")
+    elif wanted is not None and len(args) != wanted:
+        raise InvalidFilter(f"{op.upper()} takes {wanted} argument(s), got {len(args)}")
+
+
+class _LazyEnds(dict):
+    """The ends of a TEMPORAL template, each bound only if the template uses it: a
+    parameter that the SQL never mentions has no type, and PostgreSQL refuses it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.makers: dict[str, Callable[[], str]] = {}
+
+    def __missing__(self, key: str) -> str:
+        self[key] = value = self.makers[key]()
+        return value
+
+
+def _once(make: Callable[[], str]) -> Callable[[], str]:
+    """`make`, called at most once (an instant is both ends of its period)."""
+    made: list[str] = []
+    return lambda: made[0] if made else made.append(make()) or made[0]
+
+
 def _is_operand(node: Any) -> bool:
     return isinstance(node, dict) and (
         "property" in node or str(node.get("op", "")).lower() in ("casei", *ARITHMETIC)
     )
+
+
+def _is_finite_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _instant(node: Any, kind: str) -> dt.date | dt.datetime:

@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 
 from app.errors import PROBLEM_MEDIA_TYPE
 
@@ -132,18 +133,9 @@ def feature_body(media_types: tuple[str, ...], headers: tuple[str, ...] = ("Cont
     return extra
 
 
-def baseline_body(fields: dict[str, tuple[type, Any, Any]]) -> dict:
-    """`openapi_extra` of `PUT /statistics/baselines/{ags}`, from the checked fields."""
-    kinds = {float: "number", int: "integer", str: "string", bool: "boolean"}
-    properties: dict[str, Any] = {}
-    for name, (kind, low, high) in fields.items():
-        prop: dict[str, Any] = {"type": kinds[kind], "nullable": True}
-        if kind is str:
-            prop |= {"minLength": low, "maxLength": high}
-        elif kind is not bool:
-            prop |= {"minimum": low, "maximum": high}
-        properties[name] = prop
-    schema = {"type": "object", "properties": properties, "additionalProperties": False}
+def model_body(model: type[BaseModel]) -> dict:
+    """`openapi_extra` of a write whose JSON body a pydantic model checks."""
+    schema = model.model_json_schema()
     return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}}}}
 
 

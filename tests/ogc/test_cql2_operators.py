@@ -178,6 +178,12 @@ def cases(rows: list[Row]) -> list[Case]:
             ),
         ),
         ("t_meets", f"T_MEETS(completed_on, INTERVAL('{d}', '..'))", lambda r: c(r) == d_),
+        # T_MEETS reads only the interval's start: its unused end must not be bound.
+        (
+            "t_meets, closed interval",
+            f"T_MEETS(completed_on, INTERVAL('{d}', '2099-01-01'))",
+            lambda r: c(r) == d_,
+        ),
         ("t_metBy", f"T_METBY(completed_on, INTERVAL('..', '{d}'))", lambda r: c(r) == d_),
         (
             "t_overlaps",
