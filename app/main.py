@@ -21,8 +21,10 @@ from app.api import (
 )
 from app.api.deps import KnownMunicipalities
 from app.config import Settings, get_settings
+from app.db.routing import ReplicaFallback, open_databases
 from app.db.session import create_pool
 from app.errors import install_error_handlers
+from app.sql.response_cache import ResponseCache
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -32,9 +34,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.pool = await create_pool(settings)
+        app.state.databases = await open_databases(settings, app.state.pool)
+        app.state.databases.start_watching()
         try:
             yield
         finally:
+            await app.state.databases.close()
             await app.state.pool.close()
 
     app = FastAPI(
@@ -48,6 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.known_municipalities = KnownMunicipalities()
+    app.state.response_cache = ResponseCache(int(settings.response_cache_mb * 1024 * 1024))
+    app.add_middleware(ReplicaFallback)
     install_error_handlers(app)
     routers = (landing, collections, items, transactions, tiles, measure_types, statistics, me, map)
     for module in routers:

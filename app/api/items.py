@@ -13,6 +13,14 @@ from starlette.responses import Response, StreamingResponse
 
 from app.api.deps import CallerDep, PoolDep
 from app.api.html import render, wants_html
+from app.api.http_cache import (
+    cache_headers,
+    item_etag,
+    matches,
+    not_modified,
+    representation_etag,
+    with_validators,
+)
 from app.api.landing import base_url
 from app.api.measure_query import (
     MEASURE_PARAMETERS,
@@ -27,7 +35,7 @@ from app.ogc import params
 from app.ogc.crs import content_crs_header, parse_crs
 from app.ogc.links import GEOJSON, JSON, link, with_query
 from app.services import exporting
-from app.sql import measures, municipalities
+from app.sql import measures, municipalities, response_cache
 
 router = APIRouter(tags=["features"])
 
@@ -109,7 +117,14 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
     export = request.query_params.get("f")
     if export in ("csv", "gpkg"):
         return _export(pool, query, export)
+    html = wants_html(request)
     async with connection(pool) as conn:
+        # Read before the page: the ETag never claims newer data than the body has.
+        version = await response_cache.current_version(conn)
+        etag = representation_etag(version, request, html, query.visibility)
+        headers = cache_headers(request, etag, visibility=query.visibility)
+        if matches(request, etag):
+            return not_modified(headers)
         page = await measures.select_page(conn, query)
     body = feature_collection(
         page.features,
@@ -117,11 +132,12 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
         links=_page_links(request.url, page),
         time_stamp=_now(),
     )
-    if wants_html(request):
-        return _items_page(request, "measures", body, HTML_COLUMNS["measures"])
-    return Response(
-        body, media_type=GEOJSON_MEDIA_TYPE, headers={"Content-Crs": content_crs_header(query.crs)}
-    )
+    if html:
+        response = _items_page(request, "measures", body, HTML_COLUMNS["measures"])
+        response.headers.update(headers)
+        return response
+    headers["Content-Crs"] = content_crs_header(query.crs)
+    return Response(body, media_type=GEOJSON_MEDIA_TYPE, headers=headers)
 
 
 @router.get(
@@ -143,22 +159,23 @@ async def get_measure_item(
         row = await measures.select_feature(conn, key, caller.visibility, output_crs)
     if row is None:
         raise NotFound(f"no measure {measure_id}")
-    etag = f'"{row["version"]}"'
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers={"ETag": etag})
+    html = wants_html(request)
+    etag = item_etag(row["version"], html=html, crs=output_crs)
+    headers = cache_headers(request, etag, visibility=caller.visibility)
+    if matches(request, etag):
+        return not_modified(headers)
     base = base_url(request)
     links = [
         link(str(request.url), "self", GEOJSON, "this measure"),
         link(f"{base}/collections/measures", "collection", JSON, "the measures collection"),
     ]
     body = feature_with_links(row["feature"], links)
-    if wants_html(request):
-        return _item_page(request, "measures", body)
-    return Response(
-        body,
-        media_type=GEOJSON_MEDIA_TYPE,
-        headers={"ETag": etag, "Content-Crs": content_crs_header(output_crs)},
-    )
+    if html:
+        response = _item_page(request, "measures", body)
+        response.headers.update(headers)
+        return response
+    headers["Content-Crs"] = content_crs_header(output_crs)
+    return Response(body, media_type=GEOJSON_MEDIA_TYPE, headers=headers)
 
 
 @router.get(
@@ -185,7 +202,7 @@ async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
     body = feature_collection(features, matched=matched, links=links, time_stamp=_now())
     if wants_html(request):
         return _items_page(request, "municipalities", body, HTML_COLUMNS["municipalities"])
-    return Response(body, media_type=GEOJSON_MEDIA_TYPE)
+    return with_validators(request, Response(body, media_type=GEOJSON_MEDIA_TYPE))
 
 
 @router.get("/collections/municipalities/items/{ags}", summary="One municipality")
@@ -203,4 +220,4 @@ async def get_municipality_item(ags: str, request: Request, pool: PoolDep) -> Re
     body = feature_with_links(feature, links)
     if wants_html(request):
         return _item_page(request, "municipalities", body)
-    return Response(body, media_type=GEOJSON_MEDIA_TYPE)
+    return with_validators(request, Response(body, media_type=GEOJSON_MEDIA_TYPE))

@@ -88,7 +88,8 @@ def _if_match(request: Request, *, required: bool = True) -> int | None:
         if required:
             raise PreconditionRequired("send If-Match with the ETag of the version you changed")
         return None
-    tag = raw.strip().removeprefix("W/").strip('"')
+    # Any representation's ETag names the version it shows: "7", "7-html", "7-25832".
+    tag = raw.strip().removeprefix("W/").strip('"').split("-", 1)[0]
     if not tag.isdigit():
         raise PreconditionFailed(f"If-Match {raw!r} matches no version of this measure")
     return int(tag)

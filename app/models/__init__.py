@@ -6,7 +6,6 @@ from app.models.measure import (
     measure_history,
     measure_statistics,
     measures,
-    response_cache,
 )
 from app.models.measure_type import measure_types
 from app.models.municipality import municipalities
@@ -20,5 +19,4 @@ __all__ = [
     "measures",
     "municipalities",
     "partners",
-    "response_cache",
 ]
