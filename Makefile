@@ -9,7 +9,8 @@ DEMO_SEED ?= 1
 
 VENDOR := app/web/static/vendor/versions.json
 
-.PHONY: run test lint fmt migrate db-start db-stop data bench system-deps assets clean
+
+.PHONY: run run-cluster test lint fmt migrate db-start db-stop data bench system-deps assets clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -50,7 +51,13 @@ data: migrate
 run: data $(VENDOR)
 	$(KW) serve
 
-TEST_TOOLS ?= gdal chromium
+# Primary + streaming replica + API (one worker per core, reading from the replica) +
+# nginx with a tile cache on PORT. Needs the data of `make run` (it loads it if missing).
+run-cluster: data $(VENDOR)
+	@bash scripts/system-deps.sh nginx
+	bash scripts/run-cluster.sh
+
+TEST_TOOLS ?= gdal chromium nginx
 
 test: $(VENV)/.installed $(VENDOR)
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="$(TEST_TOOLS)"

@@ -38,6 +38,8 @@ LOST = (
     asyncpg.exceptions.PostgresConnectionError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.CannotConnectNowError,
+    # A connection cut in the middle of an operation can leave its protocol in this state.
+    asyncpg.InternalClientError,
 )
 
 
@@ -148,7 +150,7 @@ class Databases:
                 log.warning("replica %s lags %.1f s: taken out", replica.url, replica.lag_s)
             replica.state, replica.error = "lagging", f"lags {replica.lag_s:.1f} s"
         else:
-            if replica.state != "ok":
+            if replica.state in ("down", "lagging"):
                 log.warning("replica %s is back", replica.url)
             replica.state, replica.error = "ok", None
 
