@@ -10,7 +10,8 @@ DEMO_SEED ?= 1
 VENDOR := app/web/static/vendor/versions.json
 
 
-.PHONY: run run-cluster test lint fmt migrate db-start db-stop data bench system-deps assets clean
+.PHONY: run run-cluster test lint fmt migrate db-start db-stop data bench bench-cluster system-deps
+.PHONY: assets clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -77,6 +78,12 @@ bench: $(VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="wrk"
 	$(KW) db start
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The replicated topology: 1 worker vs one per core, replica reads, nginx, import lag.
+bench-cluster: $(VENV)/.installed
+	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="wrk nginx"
+	$(KW) db start --replica
+	$(BIN)/python -m bench.cluster $(BENCH_ARGS)
 
 clean: db-stop
 	rm -rf .data node_modules app/web/static/vendor test-artifacts
