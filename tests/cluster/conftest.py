@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -22,7 +23,9 @@ from app.main import create_app
 from app.services import loading, proxy
 from tests.factories import create_key
 
-PRIMARY_PORT = 54382  # its replica: 54383
+# Primary ports to try (its replica takes the next one): these ports lie in the kernel's
+# ephemeral range, so a client connection may hold one for a moment.
+PRIMARY_PORTS = (54382, 54384, 54386, 54388)
 API_PORT, PROXY_PORT = 8165, 8164
 MAX_AGE_S = 2
 
@@ -31,7 +34,7 @@ MAX_AGE_S = 2
 def clusters() -> Iterator[tuple[Cluster, Cluster]]:
     """A fresh primary (migrated, boundaries, 1,000 demo measures) and its replica."""
     root = get_settings().data_dir / "test-replication"
-    primary = Cluster(root, PRIMARY_PORT)
+    primary = Cluster(root, next(p for p in PRIMARY_PORTS if _bindable(p) and _bindable(p + 1)))
     replica = primary.replica()
     for cluster in (replica, primary):
         cluster.stop()
@@ -47,6 +50,15 @@ def clusters() -> Iterator[tuple[Cluster, Cluster]]:
         for cluster in (replica, primary):
             cluster.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def cluster_settings(primary: Cluster, replica: Cluster) -> Settings:
@@ -115,11 +127,11 @@ def proxied(clusters: tuple[Cluster, Cluster]) -> Iterator[str]:
         server.wait(timeout=10)
 
 
-async def commits(url: str) -> int:
+async def commits(url: str, app: FastAPI) -> int:
     """Transactions committed in the cluster's database, as the server counts them.
 
-    Backends report their counts when they end; the API's backends are ended first (its
-    pools reconnect), then the count is read once it has settled.
+    Backends report their counts when they end; the API's backends are ended first and
+    its pools told to replace their connections, then the count is read once settled.
     """
     conn = await asyncpg.connect(url)
     try:
@@ -128,6 +140,9 @@ async def commits(url: str) -> int:
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             " AND backend_type = 'client backend'"
         )
+        databases = app.state.databases
+        for pool in (databases.primary, *(r.pool for r in databases.replicas)):
+            await pool.expire_connections()
         last = -1
         for _ in range(50):
             await asyncio.sleep(0.2)

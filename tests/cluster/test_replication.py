@@ -44,7 +44,10 @@ async def read_round(client: httpx.AsyncClient, rounds: int) -> list[int]:
 
 
 async def test_writes_land_on_the_primary_and_anonymous_reads_on_the_replica(
-    clusters: tuple[Cluster, Cluster], client: httpx.AsyncClient, partner: dict[str, str]
+    clusters: tuple[Cluster, Cluster],
+    client: httpx.AsyncClient,
+    partner: dict[str, str],
+    app: FastAPI,
 ) -> None:
     primary, replica = clusters
     created = await client.post(ITEMS, json=roof("Gründach Replik"), headers=partner)
@@ -56,10 +59,13 @@ async def test_writes_land_on_the_primary_and_anonymous_reads_on_the_replica(
     finally:
         await conn.close()
 
-    replica_before, primary_before = await commits(replica.url), await commits(primary.url)
+    replica_before, primary_before = (
+        await commits(replica.url, app),
+        await commits(primary.url, app),
+    )
     assert all(s == 200 for s in await read_round(client, 100))
-    replica_reads = await commits(replica.url) - replica_before
-    primary_reads = await commits(primary.url) - primary_before
+    replica_reads = await commits(replica.url, app) - replica_before
+    primary_reads = await commits(primary.url, app) - primary_before
     assert replica_reads >= 100
     assert primary_reads < 40  # replica checks and the counting itself, not the reads
 
@@ -108,9 +114,9 @@ async def test_a_stopped_replica_costs_no_request_and_is_used_again(
     assert statuses and all(s < 500 for s in statuses), sorted(set(statuses))
     assert app.state.databases.replicas[0].state == "ok"
 
-    before = await commits(replica.url)
+    before = await commits(replica.url, app)
     assert all(s == 200 for s in await read_round(client, 40))
-    assert await commits(replica.url) - before >= 40
+    assert await commits(replica.url, app) - before >= 40
 
 
 def _tile_of(lon: float, lat: float) -> str:
