@@ -119,13 +119,14 @@ async def import_lag(primary: str, source: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "measures.geojson"
         env = {**os.environ, "DATABASE_URL": source}
+        export = ["export", "--all", "--format", "geojson", "-o", str(path)]
         subprocess.run(
-            [sys.executable, "-m", "app.cli.main", "export", "--format", "geojson", "-o", path],
+            [sys.executable, "-m", "app.cli.main", *export],
             env=env,
             check=True,
         )
         target = await create_database(get_settings(), IMPORT_DATABASE, replace=True)
-        loading.migrate(target)
+        await asyncio.to_thread(loading.migrate, target)  # alembic runs a loop of its own
         await loading.load_boundaries(target)
         samples: list[dict[str, float]] = []
         done = asyncio.Event()
@@ -155,11 +156,20 @@ async def import_lag(primary: str, source: str) -> dict[str, float]:
     }
 
 
+async def vacuum(url: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("VACUUM ANALYZE measures")
+    finally:
+        await conn.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=6)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--only", choices=["all", "throughput", "import"], default="all")
     args = parser.parse_args()
     settings = get_settings()
     cluster = settings.cluster()
@@ -170,9 +180,7 @@ def main() -> None:
     loading.migrate(url)
     asyncio.run(loading.load_boundaries(url))
     asyncio.run(loading.load_demo(url, args.count, 1))
-    conn = asyncio.run(asyncpg.connect(url))
-    asyncio.run(conn.execute("VACUUM ANALYZE measures"))
-    asyncio.run(conn.close())
+    asyncio.run(vacuum(url))
     time.sleep(2)  # replayed
     primary_url = with_database(cluster.failover_url, DATABASE)
     replica_url = with_database(replica.url, DATABASE)
@@ -191,11 +199,12 @@ def main() -> None:
             {"DATABASE_URL": primary_url, "DATABASE_REPLICA_URLS": replica_url},
         ),
     }
-    for name, (workers, env) in runs.items():
+    for name, (workers, env) in runs.items() if args.only != "import" else ():
         server = serve(workers, env)
         try:
             first = httpx.get(f"{base}/collections/measures/items", params={"limit": 1}).json()
             results[name] = throughput(base, first["features"][0]["id"], args.seconds)
+            print(name, json.dumps(results[name]), flush=True)
             if name.startswith("replica"):
                 run_dir = settings.data_dir / "nginx-bench"
                 proxy.start(run_dir, f"127.0.0.1:{PROXY_PORT}", [f"127.0.0.1:{API_PORT}"])
@@ -208,7 +217,8 @@ def main() -> None:
                     proxy.stop(run_dir)
         finally:
             stop(server)
-    results["import lag"] = asyncio.run(import_lag(cluster.url, url))
+    if args.only != "throughput":
+        results["import lag"] = asyncio.run(import_lag(cluster.url, url))
     print(json.dumps(results, indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

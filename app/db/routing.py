@@ -244,7 +244,9 @@ class _ReplicaAcquire:
         # Releasing a dead connection may fail too; the replica is taken out below.
         with contextlib.suppress(*LOST):
             await self.context.__aexit__(kind, exc, tb)
-        if self.on_replica and isinstance(exc, LOST):
+        # A timeout (TimeoutError is an OSError) is the request's deadline, not a lost
+        # replica: repeating the request on the primary would only double the load.
+        if self.on_replica and isinstance(exc, LOST) and not isinstance(exc, TimeoutError):
             self.owner.databases.take_out(self.owner.replica, f"{type(exc).__name__}: {exc}")
             raise ReplicaLost(str(exc)) from exc
 
