@@ -11,9 +11,10 @@ $KW db start --replica
 eval "$(.venv/bin/python - <<'PY'
 from app.config import get_settings
 s = get_settings()
-primary = s.cluster()
-print(f"export DATABASE_URL='{primary.failover_url}'")
-print(f"export DATABASE_REPLICA_URLS='{primary.replica().url}'")
+if s.uses_embedded_cluster:  # else DATABASE_URL and DATABASE_REPLICA_URLS stay as given
+    primary = s.cluster()
+    print(f"export DATABASE_URL='{primary.failover_url}'")
+    print(f"export DATABASE_REPLICA_URLS='{primary.replica().url}'")
 print(f"PROXY_PORT={s.port}; API_PORT={s.port + 1}")
 PY
 )"
@@ -21,6 +22,6 @@ WORKERS=${WORKERS:-$(nproc)}
 
 trap '$KW proxy stop >/dev/null || true' EXIT
 $KW proxy start --port "$PROXY_PORT" --upstream "127.0.0.1:$API_PORT"
-echo "API: $WORKERS workers on 127.0.0.1:$API_PORT, reads from $DATABASE_REPLICA_URLS"
+echo "API: $WORKERS workers on 127.0.0.1:$API_PORT, reads from ${DATABASE_REPLICA_URLS:-the primary}"
 echo "open http://127.0.0.1:$PROXY_PORT/map"
 $KW serve --port "$API_PORT" --workers "$WORKERS"
