@@ -83,10 +83,14 @@ def status(replica: bool = REPLICA) -> None:
             f"embedded cluster: {'running' if running else 'stopped'} ({settings.data_dir / 'pg'})"
         )
     try:
-        version = asyncio.run(_postgis_version(settings.dsn))
+        console.print(f"postgis: {asyncio.run(_postgis_version(settings.dsn))}")
     except (OSError, asyncpg.PostgresError) as exc:
-        fail(f"database not reachable: {exc}")
-    console.print(f"postgis: {version}")
+        if not replica:
+            fail(f"database not reachable: {exc}")
+        # After a failover the replica is what matters: show it, then fail.
+        console.print(f"database not reachable: {exc}")
+        _replica_status()
+        raise typer.Exit(1) from None
     if replica:
         _replica_status()
 

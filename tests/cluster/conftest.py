@@ -30,25 +30,37 @@ API_PORT, PROXY_PORT = 8165, 8164
 MAX_AGE_S = 2
 
 
+def klimawerk(primary: Cluster, *args: str, check: bool = True) -> str:
+    """Run the `klimawerk` command on the test cluster (as `make run-cluster` does)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    env.update(DATA_DIR=str(primary.data_dir), EMBEDDED_PORT=str(primary.port))
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli.main", *args], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0 or not check, result.stdout + result.stderr
+    return result.stdout
+
+
 @pytest.fixture(scope="module")
 def clusters() -> Iterator[tuple[Cluster, Cluster]]:
-    """A fresh primary (migrated, boundaries, 1,000 demo measures) and its replica."""
+    """A fresh primary (migrated, boundaries, 1,000 demo measures) and its replica, made
+    and stopped with `klimawerk db start|stop [--replica]`."""
     root = get_settings().data_dir / "test-replication"
     primary = Cluster(root, next(p for p in PRIMARY_PORTS if _bindable(p) and _bindable(p + 1)))
     replica = primary.replica()
     for cluster in (replica, primary):
         cluster.stop()
     shutil.rmtree(root, ignore_errors=True)
-    primary.start()
+    klimawerk(primary, "db", "start")
     loading.migrate(primary.url)
     asyncio.run(loading.load_boundaries(primary.url))
     asyncio.run(loading.load_demo(primary.url, 1000, 3, workers=1))
-    replica.start()
+    assert "started replica" in klimawerk(primary, "db", "start", "--replica")
     try:
         yield primary, replica
     finally:
-        for cluster in (replica, primary):
-            cluster.stop()
+        klimawerk(primary, "db", "stop")
+        assert not replica.is_running() and not primary.is_running()
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from shapely.geometry import Point
 
 from app.db.cluster import Cluster
-from tests.cluster.conftest import MAX_AGE_S, commits
+from tests.cluster.conftest import MAX_AGE_S, commits, klimawerk
 from tests.factories import insert_measure
 
 ITEMS = "/collections/measures/items"
@@ -86,7 +86,7 @@ async def test_a_partner_reads_its_own_writes_in_100_rounds(
 async def test_a_stopped_replica_costs_no_request_and_is_used_again(
     clusters: tuple[Cluster, Cluster], client: httpx.AsyncClient, app: FastAPI
 ) -> None:
-    _, replica = clusters
+    primary, replica = clusters
     statuses: list[int] = []
     done = asyncio.Event()
 
@@ -97,12 +97,12 @@ async def test_a_stopped_replica_costs_no_request_and_is_used_again(
     readers = [asyncio.create_task(traffic()) for _ in range(4)]
     try:
         await asyncio.sleep(0.5)
-        await asyncio.to_thread(replica.stop)
+        await asyncio.to_thread(klimawerk, primary, "db", "stop", "--replica")
         await asyncio.sleep(1.0)
         health = (await client.get("/health")).json()
         assert health["status"] == "degraded"
         assert health["databases"][1]["state"] == "down"
-        await asyncio.to_thread(replica.start)
+        await asyncio.to_thread(klimawerk, primary, "db", "start", "--replica")
         for _ in range(50):
             if (await client.get("/health")).json()["status"] == "ok":
                 break
@@ -171,7 +171,7 @@ async def test_after_a_promotion_writes_succeed_again_and_nothing_acknowledged_i
         acknowledged.append(created.json()["id"])
 
     await asyncio.to_thread(primary.stop)  # the primary fails (a clean shutdown: WAL sent)
-    await asyncio.to_thread(replica.promote)
+    await asyncio.to_thread(klimawerk, primary, "db", "promote")
     promoted_at = time.monotonic()
     statuses = []
     while time.monotonic() - promoted_at < 15:
@@ -193,3 +193,5 @@ async def test_after_a_promotion_writes_succeed_again_and_nothing_acknowledged_i
     finally:
         await conn.close()
     assert present == len(acknowledged)
+    status = klimawerk(primary, "db", "status", "--replica", check=False)
+    assert "database not reachable" in status and "replica role: primary (promoted)" in status
