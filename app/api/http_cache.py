@@ -9,6 +9,7 @@ no-cache` (the caller's browser revalidates, so a partner sees its own writes at
 from __future__ import annotations
 
 import hashlib
+from importlib import metadata
 
 from fastapi import Request
 from starlette.responses import Response
@@ -17,7 +18,7 @@ from app.ogc.crs import Crs
 from app.sql.measures import Visibility
 
 # A new release may render the same data differently: its ETags must differ.
-RELEASE = "0.1.0"
+RELEASE = metadata.version("klimawerk")
 # The key headers that change what a caller sees.
 VARY_CALLER = ["Authorization", "X-API-Key"]
 

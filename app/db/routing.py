@@ -71,10 +71,10 @@ class Replica:
     role: str | None = None
     lag_s: float | None = None
     error: str | None = None
-    checked_at: float = 0.0
 
     @property
     def usable(self) -> bool:
+        """Reachable and close enough to the primary at the last check."""
         return self.state == "ok"
 
 
@@ -140,11 +140,10 @@ class Databases:
                 )
         except (*LOST, asyncpg.PostgresError) as exc:
             self.take_out(replica, f"{type(exc).__name__}: {exc}")
-            replica.lag_s, replica.checked_at = None, time.monotonic()
+            replica.lag_s = None
             return
         replica.role = "replica" if row["standby"] else "primary"
         replica.lag_s = self._lag(parse_lsn(row["lsn"])) if row["standby"] else 0.0
-        replica.checked_at = time.monotonic()
         if replica.lag_s is not None and replica.lag_s > self.max_lag_s:
             if replica.state != "lagging":
                 log.warning("replica %s lags %.1f s: taken out", replica.url, replica.lag_s)
