@@ -119,6 +119,40 @@ async def test_a_stopped_replica_costs_no_request_and_is_used_again(
     assert await commits(replica.url, app) - before >= 40
 
 
+async def test_a_lagging_replica_is_skipped_until_it_catches_up(
+    clusters: tuple[Cluster, Cluster], client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    primary, replica = clusters
+    databases = app.state.databases
+    databases.max_lag_s = 1.0
+    standby = await asyncpg.connect(replica.url)
+    writer = await asyncpg.connect(primary.url)
+    try:
+        await standby.execute("SELECT pg_wal_replay_pause()")
+        row = await insert_measure(writer, Point(7.1, 51.52).buffer(0.0002), title="Neu")
+        for _ in range(50):
+            if databases.replicas[0].state == "lagging":
+                break
+            await asyncio.sleep(0.2)
+        health = (await client.get("/health")).json()
+        assert health["status"] == "degraded"
+        assert health["databases"][1]["state"] == "lagging"
+        # Served by the primary: the replica has not replayed this measure yet.
+        assert (await client.get(f"{ITEMS}/{row['id']}")).status_code == 200
+
+        await standby.execute("SELECT pg_wal_replay_resume()")
+        for _ in range(50):
+            if databases.replicas[0].state == "ok":
+                break
+            await asyncio.sleep(0.2)
+        assert (await client.get("/health")).json()["status"] == "ok"
+    finally:
+        databases.max_lag_s = 5.0
+        await standby.execute("SELECT pg_wal_replay_resume()")
+        await standby.close()
+        await writer.close()
+
+
 def _tile_of(lon: float, lat: float) -> str:
     tile = morecantile.tms.get("WebMercatorQuad").tile(lon, lat, 14)
     return f"/collections/measures/tiles/WebMercatorQuad/14/{tile.x}/{tile.y}"

@@ -74,3 +74,14 @@ async def test_the_response_cache_serves_only_the_current_version() -> None:
     assert again is first and len(made) == 1
     await cache.get(None, "k", 3, make)  # type: ignore[arg-type]
     assert len(made) == 2
+
+
+def test_reads_are_spread_over_the_usable_replicas() -> None:
+    databases = _databases([])
+    first, second, lagging = (
+        Replica(name, pool=None, state=state)  # type: ignore[arg-type]
+        for name, state in (("a", "ok"), ("b", "ok"), ("c", "lagging"))
+    )
+    databases.replicas.extend([first, second, lagging])
+    chosen = [databases.read_pool().replica.url for _ in range(6)]  # type: ignore[union-attr]
+    assert sorted(chosen) == ["a", "a", "a", "b", "b", "b"]
