@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.api import (
     collections,
+    impact,
     items,
     landing,
     map,
@@ -19,7 +20,10 @@ from app.api import (
     tiles,
     transactions,
 )
+from app.api.body import BodyLimit
 from app.api.deps import KnownMunicipalities
+from app.api.request_id import RequestId
+from app.api.security_headers import SecurityHeaders
 from app.config import Settings, get_settings
 from app.db.routing import ReplicaFallback, open_databases
 from app.db.session import create_pool
@@ -56,8 +60,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.response_cache = ResponseCache(int(settings.response_cache_mb * 1024 * 1024))
     app.add_middleware(ReplicaFallback)
     install_error_handlers(app)
-    routers = (landing, collections, items, transactions, tiles, measure_types, statistics, me, map)
+    routers = (
+        landing,
+        collections,
+        items,
+        transactions,
+        tiles,
+        measure_types,
+        statistics,
+        impact,
+        me,
+        map,
+    )
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=map.STATIC_DIR), name="static")
+    # Outermost last: every response, a 413 or a 500 included, gets an id and the headers.
+    app.add_middleware(BodyLimit)
+    app.add_middleware(RequestId)
+    app.add_middleware(SecurityHeaders, settings=settings)
     return app

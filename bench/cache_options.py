@@ -1,4 +1,4 @@
-"""The hit path of the two response-cache designs of ADR 0007, on the configured server.
+"""The hit path of the two response-cache designs of ADR 0010, on the configured server.
 
 A: the body kept in an UNLOGGED table of the serving database (the round-1 design):
    one query returns the body when its version is current.

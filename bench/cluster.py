@@ -25,6 +25,7 @@ import httpx
 import morecantile
 
 from app.config import get_settings
+from app.db.cluster import embedded_cluster
 from app.db.databases import create_database
 from app.services import loading, proxy
 from bench.run import BBOX, wrk
@@ -172,7 +173,7 @@ def main() -> None:
     parser.add_argument("--only", choices=["all", "throughput", "import"], default="all")
     args = parser.parse_args()
     settings = get_settings()
-    cluster = settings.cluster()
+    cluster = embedded_cluster(settings)
     replica = cluster.replica()
     if not replica.is_running():
         sys.exit("start the replica first: klimawerk db start --replica")

@@ -10,9 +10,10 @@ $KW db start --replica
 # Ports and URLs as the settings (.env, environment) give them.
 eval "$(.venv/bin/python - <<'PY'
 from app.config import get_settings
+from app.db.cluster import embedded_cluster
 s = get_settings()
 if s.uses_embedded_cluster:  # else DATABASE_URL and DATABASE_REPLICA_URLS stay as given
-    primary = s.cluster()
+    primary = embedded_cluster(s)
     print(f"export DATABASE_URL='{primary.failover_url}'")
     print(f"export DATABASE_REPLICA_URLS='{primary.replica().url}'")
 print(f"PROXY_PORT={s.port}; API_PORT={s.port + 1}")

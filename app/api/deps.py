@@ -23,7 +23,7 @@ async def get_pool(request: Request) -> asyncpg.Pool:
     """The pool that answers this request: a replica for anonymous reads, else the primary.
 
     Every request with a key reads from the primary, so a partner always reads its own
-    writes, whichever worker or instance answers (ADR 0007).
+    writes, whichever worker or instance answers (ADR 0010).
     """
     databases = getattr(request.app.state, "databases", None)
     if (

@@ -14,8 +14,8 @@ from importlib import metadata
 from fastapi import Request
 from starlette.responses import Response
 
-from app.ogc.crs import Crs
-from app.sql.measures import Visibility
+from app.query.crs import Crs
+from app.query.measure import Visibility
 
 # A new release may render the same data differently: its ETags must differ.
 RELEASE = metadata.version("klimawerk")

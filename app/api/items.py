@@ -30,11 +30,13 @@ from app.api.measure_query import (
 )
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_collection, feature_with_links
 from app.db.session import connection
+from app.domain import access
 from app.errors import NotFound
 from app.ogc import params
 from app.ogc.crs import content_crs_header, parse_crs
 from app.ogc.links import GEOJSON, JSON, link, with_query
-from app.services import exporting
+from app.query.measure import Cursor, MeasureQuery
+from app.services import exporting, measure_changes
 from app.sql import measures, municipalities, response_cache
 
 router = APIRouter(tags=["features"])
@@ -76,7 +78,7 @@ EXPORT_TYPES = {
 }
 
 
-def _export(pool: Any, query: measures.MeasureQuery, fmt: str) -> Response:
+def _export(pool: Any, query: MeasureQuery, fmt: str) -> Response:
     """Every matching measure (paging does not apply), streamed."""
     media_type, chunks = EXPORT_TYPES[fmt]
 
@@ -99,10 +101,10 @@ def _now() -> str:
 def _page_links(url: URL, page: measures.Page) -> list[dict[str, Any]]:
     links = [link(str(url), "self", GEOJSON, "this page")]
     if page.has_next and page.last_key:
-        token = params.Cursor(True, page.last_key).encode()
+        token = Cursor(True, page.last_key).encode()
         links.append(link(with_query(url, cursor=token), "next", GEOJSON, "next page"))
     if page.has_prev and page.first_key:
-        token = params.Cursor(False, page.first_key).encode()
+        token = Cursor(False, page.first_key).encode()
         links.append(link(with_query(url, cursor=token), "prev", GEOJSON, "previous page"))
     return links
 
@@ -148,7 +150,12 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
 async def get_measure_item(
     measure_id: str, request: Request, pool: PoolDep, caller: CallerDep
 ) -> Response:
-    """One measure as a GeoJSON Feature, with its version as ETag."""
+    """One measure as a GeoJSON Feature, with its version as ETag.
+
+    The Feature carries a top-level member `actions`: what this caller may do on the
+    measure now, a subset of `["update", "delete", "publish", "reject"]` (`[]` for
+    anonymous callers). A measure the caller may not see answers 404.
+    """
     query = request.query_params
     if query:
         params.check_unknown(dict(query), frozenset({"f", "crs"}))
@@ -169,7 +176,9 @@ async def get_measure_item(
         link(str(request.url), "self", GEOJSON, "this measure"),
         link(f"{base}/collections/measures", "collection", JSON, "the measures collection"),
     ]
-    body = feature_with_links(row["feature"], links)
+    # What this caller may do on it now, so that clients need not know the rules.
+    allowed = access.actions(caller, measure_changes.facts(row))
+    body = feature_with_links(row["feature"], links, {"actions": allowed})
     if html:
         response = _item_page(request, "measures", body)
         response.headers.update(headers)
@@ -190,14 +199,14 @@ async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
     check_format(query.get("f"))
     box, srid = parse_bbox(query.get("bbox"), query.get("bbox-crs"))
     size = params.parse_limit(query.get("limit"))
-    position = params.Cursor.decode(query.get("cursor"))
+    position = Cursor.decode(query.get("cursor"))
     after = str(position.key[0]) if position else None
     async with connection(pool) as conn:
         features, matched, keys = await municipalities.select_features(conn, box, srid, after, size)
     links = [link(str(request.url), "self", GEOJSON, "this page")]
     if len(features) > size:
         features = features[:size]
-        token = params.Cursor(True, [keys[size - 1]]).encode()
+        token = Cursor(True, [keys[size - 1]]).encode()
         links.append(link(with_query(request.url, cursor=token), "next", GEOJSON, "next page"))
     body = feature_collection(features, matched=matched, links=links, time_stamp=_now())
     if wants_html(request):

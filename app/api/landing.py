@@ -58,15 +58,25 @@ async def get_conformance(request: Request) -> Response:
     return with_validators(request, json_response({"conformsTo": CONFORMANCE}))
 
 
-@router.get("/health", summary="Health check")
+@router.get(
+    "/health",
+    summary="Health check",
+    responses={503: {"description": "degraded: the body says what is missing"}},
+)
 async def get_health(request: Request) -> Response:
     """200 when the primary answers with PostGIS and boundaries (`degraded` when a replica
-    is down or lagging); 503 when the primary does not answer. Lists every database."""
+    is down or lagging); 503 with details without boundaries or when the primary does not
+    answer. Lists every database."""
+    # The primary, never a replica: health speaks for the database that takes writes.
     async with connection(request.app.state.pool) as conn:
         row = await conn.fetchrow(
             "SELECT postgis_lib_version() AS postgis, pg_is_in_recovery() AS standby,"
             " (SELECT count(*) FROM municipalities) AS municipalities"
         )
+    problems = []
+    if not row["municipalities"]:
+        # Without boundaries no measure can be placed or stored: not fit for traffic.
+        problems.append("no municipality boundaries loaded (run `klimawerk load boundaries`)")
     databases = getattr(request.app.state, "databases", None)
     primary_url = databases.primary_url if databases else public_url(request.app.state.settings.dsn)
     listed = [
@@ -80,14 +90,16 @@ async def get_health(request: Request) -> Response:
     ]
     if databases is not None:  # as the last check (each second) found them
         listed += databases.describe()
-    degraded = any(d["state"] != "ok" for d in listed)
-    return json_response(
-        {
-            "status": "degraded" if degraded else "ok",
-            "database": "ok",
-            "postgis": row["postgis"],
-            "municipalities": row["municipalities"],
-            "databases": listed,
-        },
-        headers={"Cache-Control": "no-store"},
-    )
+    degraded = bool(problems) or any(d["state"] != "ok" for d in listed)
+    body = {
+        "status": "degraded" if degraded else "ok",
+        "database": "ok",
+        "postgis": row["postgis"],
+        "municipalities": row["municipalities"],
+        "databases": listed,
+    }
+    if problems:
+        body["problems"] = problems
+    response = json_response(body, headers={"Cache-Control": "no-store"})
+    response.status_code = 503 if problems else 200
+    return response

@@ -17,10 +17,10 @@ from app.api.deps import CallerDep, KnownMunicipalitiesDep
 from app.domain.catalogue import load_catalogue
 from app.errors import InvalidParameter
 from app.ogc import cql2, params, queryables
-from app.ogc.crs import bbox_to_storage, parse_crs
+from app.ogc.crs import bbox_to_storage, check_in_extent, parse_crs
 from app.ogc.queryables import Queryable
-from app.sql import measures
-from app.sql.where import Where
+from app.query.measure import Cursor, MeasureQuery, SortKey, Visibility
+from app.query.where import Where
 
 FORMATS = frozenset({"json", "geojson", "html", "csv", "gpkg"})
 
@@ -89,15 +89,17 @@ def parse_bbox(raw: str | None, bbox_crs: str | None) -> tuple[tuple[float, ...]
     if crs.srid == 4326:
         box = bbox_to_storage(box, crs)
         params.check_bbox_in_wgs84(box)
+    else:
+        check_in_extent(box, crs.srid, "bbox")
     return box, crs.srid
 
 
 def parse_measure_query(
     query: QueryParams,
-    visibility: measures.Visibility,
+    visibility: Visibility,
     known_municipalities: frozenset[str],
     allowed: frozenset[str] = ITEM_PARAMETERS,
-) -> measures.MeasureQuery:
+) -> MeasureQuery:
     """Check every parameter of a measures request and build its query."""
     params.check_unknown(dict(query), allowed)
     get = query.get
@@ -114,16 +116,16 @@ def parse_measure_query(
         raise InvalidParameter("filter-lang and filter-crs need a filter")
     sortable = {n for n, q in fields.items() if q.sortable}
     sort_keys = [
-        measures.SortKey(fields[name].column, fields[name].kind, desc)
+        SortKey(fields[name].column, fields[name].kind, desc)
         for name, desc in params.parse_sortby(get("sortby"), sortable)
     ]
     property_names = {n for n in fields if n not in ("id", "geometry")}
     selected = params.parse_properties(get("properties"), property_names)
-    return measures.MeasureQuery(
+    return MeasureQuery(
         bbox=box,
         bbox_srid=box_srid,
         limit=params.parse_limit(get("limit")),
-        cursor=params.Cursor.decode(get("cursor")),
+        cursor=Cursor.decode(get("cursor")),
         municipality=params.parse_choices(
             "municipality", get("municipality"), known_municipalities
         ),
@@ -143,9 +145,9 @@ def parse_measure_query(
 
 async def measure_query(
     request: Request, caller: CallerDep, known_municipalities: KnownMunicipalitiesDep
-) -> measures.MeasureQuery:
+) -> MeasureQuery:
     """The measures query of this request."""
     return parse_measure_query(request.query_params, caller.visibility, known_municipalities)
 
 
-MeasureQueryDep = Annotated[measures.MeasureQuery, Depends(measure_query)]
+MeasureQueryDep = Annotated[MeasureQuery, Depends(measure_query)]

@@ -9,6 +9,7 @@ from app.api.http_cache import with_validators
 from app.api.landing import base_url
 from app.api.render import json_response
 from app.domain.catalogue import load_catalogue
+from app.domain.m102_4 import load_elements
 from app.errors import NotFound
 from app.ogc.links import JSON, link
 
@@ -17,8 +18,10 @@ router = APIRouter(tags=["catalogue"])
 
 @router.get("/measure-types", summary="The catalogue of measure types")
 async def list_measure_types(request: Request) -> Response:
-    """Every type with German and English labels, geometry types and water-balance shares."""
+    """Every type with German and English labels, geometry types and its water-balance
+    model; `elements` holds the DWA-M 102-4 regressions with coefficients and sources."""
     doc = load_catalogue().as_json()
+    doc["elements"] = load_elements().as_json()
     doc["links"] = [link(f"{base_url(request)}/measure-types", "self", JSON, "this document")]
     return with_validators(request, json_response(doc))
 

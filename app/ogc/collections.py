@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.ogc.crs import CRS84_URI, SUPPORTED
 from app.ogc.links import GEOJSON, JSON, link
+from app.query.crs import CRS84_URI, SUPPORTED
 
 CRS84 = CRS84_URI
 ATTRIBUTION = (

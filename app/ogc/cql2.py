@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from typing import Any
 
 import cql2
 from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
-from app.errors import InvalidFilter
-from app.ogc.queryables import SQL_CASTS as CASTS
+from app.errors import InvalidFilter, InvalidParameter
+from app.ogc.crs import check_in_extent
+from app.ogc.filter_limits import check_filter_bounds
 from app.ogc.queryables import Queryable
-from app.sql.where import Where
+from app.query.where import SQL_CASTS as CASTS
+from app.query.where import Where
 
-MAX_FILTER_LENGTH = 20_000
 MAX_DEPTH = 64
+# int8, the cast of integer literals: a bigger number would be a database error.
+INTEGER_RANGE = (-(2**63), 2**63 - 1)
 
 COMPARISONS = {"=": "=", "<>": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 SPATIAL = {
@@ -33,22 +37,32 @@ SPATIAL = {
     "s_crosses": "ST_Crosses",
     "s_overlaps": "ST_Overlaps",
 }
+# How many arguments each predicate takes (and/or: at least two, as in the CQL2 schema);
+# the parser of cql2-json does not check this.
+ARITY = {
+    "not": 1,
+    "like": 2,
+    "between": 3,
+    "in": 2,
+    "isnull": 1,
+    "casei": 1,
+    **dict.fromkeys(COMPARISONS, 2),
+    **dict.fromkeys(SPATIAL, 2),
+}
 
 
 def parse(text: str, lang: str | None) -> dict[str, Any]:
     """Parse a filter in `cql2-text` (default) or `cql2-json` into CQL2-JSON."""
-    if len(text) > MAX_FILTER_LENGTH:
-        raise InvalidFilter(f"filter is longer than {MAX_FILTER_LENGTH} characters")
     lang = lang or "cql2-text"
+    if lang not in ("cql2-text", "cql2-json"):
+        raise InvalidFilter(f"filter-lang must be cql2-text or cql2-json, got {lang!r}")
+    check_filter_bounds(text, lang)
     try:
-        if lang == "cql2-text":
-            expr = cql2.parse_text(text)
-        elif lang == "cql2-json":
-            expr = cql2.parse_json(text)
-        else:
-            raise InvalidFilter(f"filter-lang must be cql2-text or cql2-json, got {lang!r}")
+        expr = cql2.parse_text(text) if lang == "cql2-text" else cql2.parse_json(text)
         return expr.to_json()
-    except (cql2.ParseError, cql2.ValidationError, ValueError) as exc:
+    # The library also raises a bare Exception ("processing geometry `Missing closing
+    # parenthesis`") for malformed WKT; whatever it raises here comes from the input.
+    except Exception as exc:
         message = " ".join(str(exc).split())
         raise InvalidFilter(f"filter is not valid {lang}: {message}") from None
 
@@ -70,6 +84,7 @@ class Translator:
         if not isinstance(node, dict) or "op" not in node:
             raise InvalidFilter(f"expected a predicate, got {_show(node)}")
         op, args = str(node["op"]).lower(), node.get("args", [])
+        _check_arity(op, args)
         if op in ("and", "or"):
             joined = f" {op.upper()} ".join(self.condition(a, depth + 1) for a in args)
             return f"({joined})"
@@ -128,6 +143,7 @@ class Translator:
                 )
             return queryable.column, queryable.kind
         if isinstance(node, dict) and str(node.get("op", "")).lower() == "casei":
+            _check_arity("casei", node.get("args"))
             inner, kind = self.operand(node["args"][0])
             self._expect(kind, "text", node["args"][0])
             return f"lower({inner})", "text"
@@ -137,7 +153,14 @@ class Translator:
         left, right = args
         if _is_operand(left):
             lhs, kind = self.operand(left)
-            rhs = self.operand(right)[0] if _is_operand(right) else self._literal(right, kind)
+            if _is_operand(right):
+                rhs, other = self.operand(right)
+                if other != kind and {kind, other} != {"number", "integer"}:
+                    raise InvalidFilter(
+                        f"cannot compare {_show(left)} ({kind}) with {_show(right)} ({other})"
+                    )
+            else:
+                rhs = self._literal(right, kind)
         elif _is_operand(right):
             rhs, kind = self.operand(right)
             lhs = self._literal(left, kind)
@@ -149,6 +172,7 @@ class Translator:
 
     def _literal(self, node: Any, kind: str) -> str:
         if isinstance(node, dict) and str(node.get("op", "")).lower() == "casei":
+            _check_arity("casei", node.get("args"))
             return f"lower({self._literal(node['args'][0], kind)})"
         return f"{self.where.param(self._value(node, kind))}::{CASTS[kind]}"
 
@@ -157,9 +181,13 @@ class Translator:
         if kind in ("number", "integer"):
             if isinstance(node, bool) or not isinstance(node, int | float):
                 raise InvalidFilter(f"expected a number, got {_show(node)}")
+            if not math.isfinite(node):
+                raise InvalidFilter(f"{node} is not a finite number")
             if kind == "integer":
                 if node != int(node):
                     raise InvalidFilter(f"expected a whole number, got {node}")
+                if not INTEGER_RANGE[0] <= int(node) <= INTEGER_RANGE[1]:
+                    raise InvalidFilter(f"{node} is out of range for a whole number")
                 return int(node)
             return float(node)
         if kind in ("text", "uuid"):
@@ -173,11 +201,16 @@ class Translator:
     def _geometry(self, node: Any) -> str:
         if isinstance(node, dict) and "bbox" in node:
             box = node["bbox"]
-            if len(box) not in (4, 6):
-                raise InvalidFilter("BBOX needs 4 or 6 numbers")
+            if (
+                not isinstance(box, list)
+                or len(box) not in (4, 6)
+                or not all(_is_finite_number(v) for v in box)
+            ):
+                raise InvalidFilter(f"BBOX needs 4 or 6 finite numbers, got {_show(box)}")
             minx, miny, maxx, maxy = (box[0], box[1], box[3], box[4]) if len(box) == 6 else box
-            params = ", ".join(self.where.param(float(v)) for v in (minx, miny, maxx, maxy))
-            literal = f"ST_MakeEnvelope({params}, {self.srid})"
+            self._check_extent((minx, miny, maxx, maxy), "BBOX")
+            # The same box as the `bbox` parameter's, so that both select alike.
+            return self.where.box((minx, miny, maxx, maxy), self.srid)
         elif isinstance(node, dict) and "type" in node:
             try:
                 geometry = shape(node)
@@ -185,12 +218,19 @@ class Translator:
                 raise InvalidFilter(f"geometry literal is not valid: {exc}") from None
             if geometry.is_empty or not geometry.is_valid:
                 raise InvalidFilter(f"geometry literal is not valid: {node['type']}")
+            self._check_extent(geometry.bounds, "geometry literal")
             literal = (
                 f"ST_SetSRID(ST_GeomFromGeoJSON({self.where.param(json.dumps(node))}), {self.srid})"
             )
         else:
             raise InvalidFilter(f"expected a geometry, got {_show(node)}")
         return literal if self.srid == 4326 else f"ST_Transform({literal}, 4326)"
+
+    def _check_extent(self, bounds: tuple[float, ...], what: str) -> None:
+        try:
+            check_in_extent(bounds, self.srid, f"{what} in filter")
+        except InvalidParameter as exc:
+            raise InvalidFilter(exc.detail) from None
 
     def _spatial(self, function: str, args: list[Any]) -> str:
         sides = []
@@ -209,30 +249,39 @@ class Translator:
             raise InvalidFilter(f"{op.upper()} needs a date property, got {args[0]}")
         other = args[1]
         if isinstance(other, dict) and "interval" in other:
-            start, end = other["interval"]
-            lo = None if start == ".." else self._literal(start, kind)
-            hi = None if end == ".." else self._literal(end, kind)
+            if not isinstance(other["interval"], list) or len(other["interval"]) != 2:
+                raise InvalidFilter(f"an INTERVAL has a start and an end, got {_show(other)}")
+            start, end = (None if v == ".." else self._value(v, kind) for v in other["interval"])
+            instant = False
         else:
-            lo = hi = self._literal(other, kind)
-        inside = (
-            " AND ".join(c for c in (lo and f"{lhs} >= {lo}", hi and f"{lhs} <= {hi}") if c)
-            or f"{lhs} IS NOT NULL"
-        )
-        strictly_inside = (
-            " AND ".join(c for c in (lo and f"{lhs} > {lo}", hi and f"{lhs} < {hi}") if c)
-            or f"{lhs} IS NOT NULL"
-        )
+            start = end = self._value(other, kind)
+            instant = True
+        # Bound only when the SQL uses it: an unused parameter has no type for PostgreSQL.
+        params: dict[str, str] = {}
+
+        def value(side: str) -> str:
+            side = "start" if instant else side  # an instant is one parameter
+            if side not in params:
+                bound = start if side == "start" else end
+                params[side] = f"{self.where.param(bound)}::{CASTS[kind]}"
+            return params[side]
+
+        def inside(low: str, high: str) -> str:
+            parts = [f"{lhs} {low} {value('start')}"] if start is not None else []
+            parts += [f"{lhs} {high} {value('end')}"] if end is not None else []
+            return " AND ".join(parts) or f"{lhs} IS NOT NULL"
+
         conditions = {
-            "t_after": f"{lhs} > {hi}" if hi else "false",
-            "t_before": f"{lhs} < {lo}" if lo else "false",
-            "t_equals": f"{lhs} = {lo}" if lo is hi else "false",
-            "t_intersects": inside,
-            "t_during": strictly_inside,
-            "t_disjoint": f"NOT ({inside})",
+            "t_after": lambda: f"{lhs} > {value('end')}" if end is not None else "false",
+            "t_before": lambda: f"{lhs} < {value('start')}" if start is not None else "false",
+            "t_equals": lambda: f"{lhs} = {value('start')}" if instant else "false",
+            "t_intersects": lambda: inside(">=", "<="),
+            "t_during": lambda: inside(">", "<"),
+            "t_disjoint": lambda: f"NOT ({inside('>=', '<=')})",
         }
         if op not in conditions:
             raise InvalidFilter(f"{op.upper()} is not supported for instants")
-        return f"({conditions[op]})"
+        return f"({conditions[op]()})"
 
     @staticmethod
     def _expect(kind: str, wanted: str, node: Any) -> None:
@@ -240,10 +289,25 @@ class Translator:
             raise InvalidFilter(f"{_show(node)} is a {kind} property; this needs a {wanted}")
 
 
+def _check_arity(op: str, args: Any) -> None:
+    if not isinstance(args, list):
+        raise InvalidFilter(f"the arguments of {op.upper()} must be a list, got {_show(args)}")
+    wanted = 2 if op.startswith("t_") else ARITY.get(op)
+    if op in ("and", "or"):
+        if len(args) < 2:
+            raise InvalidFilter(f"{op.upper()} needs at least 2 arguments, got {len(args)}")
+    elif wanted is not None and len(args) != wanted:
+        raise InvalidFilter(f"{op.upper()} takes {wanted} argument(s), got {len(args)}")
+
+
 def _is_operand(node: Any) -> bool:
     return isinstance(node, dict) and (
         "property" in node or str(node.get("op", "")).lower() == "casei"
     )
+
+
+def _is_finite_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _instant(node: Any, kind: str) -> dt.date | dt.datetime:

@@ -4,7 +4,7 @@ A statement trigger bumps `data_version` on every write to measures, baselines o
 boundaries; the row replicates like any other, so a replica tells which version it
 has replayed. A body is kept with the version read in the same snapshot as its data
 and served only while the database that answers the request shows that version. The
-cache is bounded in bytes (least recently used out first); see ADR 0007.
+cache is bounded in bytes (least recently used out first); see ADR 0010.
 """
 
 from __future__ import annotations
