@@ -9,7 +9,9 @@ DEMO_SEED ?= 1
 
 VENDOR := app/web/static/vendor/versions.json
 
-.PHONY: run test lint fmt migrate db-start db-stop data bench bench-peers system-deps assets clean
+
+.PHONY: run run-cluster test lint fmt migrate db-start db-stop data bench bench-cluster
+.PHONY: bench-peers system-deps assets clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -50,7 +52,13 @@ data: migrate
 run: data $(VENDOR)
 	$(KW) serve
 
-TEST_TOOLS ?= gdal chromium
+# Primary + streaming replica + API (one worker per core, reading from the replica) +
+# nginx with a tile cache on PORT. Needs the data of `make run` (it loads it if missing).
+run-cluster: data $(VENDOR)
+	@bash scripts/system-deps.sh nginx
+	bash scripts/run-cluster.sh
+
+TEST_TOOLS ?= gdal chromium nginx
 
 # The independent OGC API - Features suite (ogctests) pins an older httpx and pytest than
 # the project's, so it gets a venv of its own; tests/conformance runs it from there.
@@ -79,6 +87,12 @@ bench: $(VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="wrk"
 	$(KW) db start
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The replicated topology: 1 worker vs one per core, replica reads, nginx, import lag.
+bench-cluster: $(VENV)/.installed
+	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="wrk nginx"
+	$(KW) db start --replica
+	$(BIN)/python -m bench.cluster $(BENCH_ARGS)
 
 clean: db-stop
 	rm -rf .data node_modules app/web/static/vendor test-artifacts .ogc-venv .bench-venv

@@ -49,6 +49,23 @@ class Settings(BaseSettings):
     )
     pool_min_size: int = 2
     pool_max_size: int = 10
+    database_replica_urls: str = Field(
+        default="", description="comma-separated postgresql://… of read-only replicas"
+    )
+    replica_max_lag_s: float = Field(
+        default=5.0, description="a replica further behind the primary serves no reads"
+    )
+    response_cache_mb: float = Field(
+        default=64.0, description="bytes of tiles and statistics each process keeps, in MB"
+    )
+    http_max_age_s: int = Field(
+        default=60, description="how long shared caches may keep an anonymous response"
+    )
+
+    @property
+    def replica_urls(self) -> list[str]:
+        """The replica URLs of DATABASE_REPLICA_URLS."""
+        return [u.strip() for u in self.database_replica_urls.split(",") if u.strip()]
 
     @property
     def uses_embedded_cluster(self) -> bool:

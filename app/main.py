@@ -25,9 +25,11 @@ from app.api.deps import KnownMunicipalities
 from app.api.request_id import RequestId
 from app.api.security_headers import SecurityHeaders
 from app.config import Settings, get_settings
+from app.db.routing import ReplicaFallback, open_databases
 from app.db.session import create_pool
 from app.errors import install_error_handlers
 from app.ogc.openapi import install_openapi
+from app.sql.response_cache import ResponseCache
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,9 +39,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.pool = await create_pool(settings)
+        app.state.databases = await open_databases(settings, app.state.pool)
+        app.state.databases.start_watching()
         try:
             yield
         finally:
+            await app.state.databases.close()
             await app.state.pool.close()
 
     app = FastAPI(
@@ -53,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.known_municipalities = KnownMunicipalities()
+    app.state.response_cache = ResponseCache(int(settings.response_cache_mb * 1024 * 1024))
+    app.add_middleware(ReplicaFallback)
     install_error_handlers(app)
     install_openapi(app)
     routers = (

@@ -22,7 +22,6 @@ TABLES = {
     "partners",
     "api_keys",
     "data_version",
-    "response_cache",
     "municipality_baselines",
     "idempotency_keys",
     "measure_statistics",

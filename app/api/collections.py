@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from app.api.deps import PoolDep
 from app.api.html import render, wants_html
+from app.api.http_cache import with_validators
 from app.api.landing import base_url
 from app.api.measure_query import measure_queryables
 from app.api.render import json_response
@@ -48,8 +49,8 @@ async def list_collections(request: Request, pool: PoolDep) -> Response:
         "collections": [described[c] for c in COLLECTIONS],
     }
     if wants_html(request):
-        return render(request, "collections.html", doc)
-    return json_response(doc)
+        return with_validators(request, render(request, "collections.html", doc))
+    return with_validators(request, json_response(doc))
 
 
 @router.get(
@@ -63,8 +64,10 @@ async def get_collection(collection_id: str, request: Request, pool: PoolDep) ->
         raise NotFound(f"there is no collection {collection_id!r}; try {', '.join(COLLECTIONS)}")
     described = await _describe_all(request, pool)
     if wants_html(request):
-        return render(request, "collection.html", described[collection_id])
-    return json_response(described[collection_id])
+        return with_validators(
+            request, render(request, "collection.html", described[collection_id])
+        )
+    return with_validators(request, json_response(described[collection_id]))
 
 
 @router.get(
@@ -75,8 +78,11 @@ async def get_collection(collection_id: str, request: Request, pool: PoolDep) ->
 async def get_measure_queryables(request: Request) -> Response:
     """JSON Schema of the properties `filter`, `sortby` and `properties` may name."""
     schema_id = f"{base_url(request)}/collections/measures/queryables"
-    return json_response(
-        queryables_schema(measure_queryables(), schema_id), media_type="application/schema+json"
+    return with_validators(
+        request,
+        json_response(
+            queryables_schema(measure_queryables(), schema_id), media_type="application/schema+json"
+        ),
     )
 
 
@@ -101,19 +107,22 @@ async def get_measure_sortables(request: Request) -> Response:
 )
 async def get_municipality_queryables(request: Request) -> Response:
     """JSON Schema of the municipality properties."""
-    return json_response(
-        {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": f"{base_url(request)}/collections/municipalities/queryables",
-            "type": "object",
-            "title": "municipalities",
-            "properties": {
-                "ags": {"type": "string", "title": "8-digit AGS"},
-                "name": {"type": "string"},
-                "area_m2": {"type": "number"},
-                "geometry": {"$ref": "https://geojson.org/schema/MultiPolygon.json"},
+    return with_validators(
+        request,
+        json_response(
+            {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "$id": f"{base_url(request)}/collections/municipalities/queryables",
+                "type": "object",
+                "title": "municipalities",
+                "properties": {
+                    "ags": {"type": "string", "title": "8-digit AGS"},
+                    "name": {"type": "string"},
+                    "area_m2": {"type": "number"},
+                    "geometry": {"$ref": "https://geojson.org/schema/MultiPolygon.json"},
+                },
+                "additionalProperties": False,
             },
-            "additionalProperties": False,
-        },
-        media_type="application/schema+json",
+            media_type="application/schema+json",
+        ),
     )

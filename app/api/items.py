@@ -13,6 +13,14 @@ from starlette.responses import Response, StreamingResponse
 
 from app.api.deps import CallerDep, PoolDep
 from app.api.html import render, wants_html
+from app.api.http_cache import (
+    cache_headers,
+    item_etag,
+    matches,
+    not_modified,
+    representation_etag,
+    with_validators,
+)
 from app.api.landing import base_url
 from app.api.measure_query import (
     MEASURE_PARAMETERS,
@@ -31,7 +39,7 @@ from app.ogc.openapi import CSV, GPKG, HTML, NOT_MODIFIED, responses
 from app.ogc.openapi import GEOJSON as GEOJSON_MEDIA
 from app.query.measure import Cursor, MeasureQuery
 from app.services import exporting, measure_changes
-from app.sql import measures, municipalities
+from app.sql import measures, municipalities, response_cache
 
 router = APIRouter(tags=["features"])
 
@@ -114,7 +122,14 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
     export = request.query_params.get("f")
     if export in ("csv", "gpkg"):
         return _export(pool, query, export)
+    html = wants_html(request)
     async with connection(pool) as conn:
+        # Read before the page: the ETag never claims newer data than the body has.
+        version = await response_cache.current_version(conn)
+        etag = representation_etag(version, request, html, query.visibility)
+        headers = cache_headers(request, etag, visibility=query.visibility)
+        if matches(request, etag):
+            return not_modified(headers)
         page = await measures.select_page(conn, query)
     body = feature_collection(
         page.features,
@@ -122,11 +137,12 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
         links=_page_links(request.url, page),
         time_stamp=_now(),
     )
-    if wants_html(request):
-        return _items_page(request, "measures", body, HTML_COLUMNS["measures"])
-    return Response(
-        body, media_type=GEOJSON_MEDIA_TYPE, headers={"Content-Crs": content_crs_header(query.crs)}
-    )
+    if html:
+        response = _items_page(request, "measures", body, HTML_COLUMNS["measures"])
+        response.headers.update(headers)
+        return response
+    headers["Content-Crs"] = content_crs_header(query.crs)
+    return Response(body, media_type=GEOJSON_MEDIA_TYPE, headers=headers)
 
 
 @router.get(
@@ -154,9 +170,11 @@ async def get_measure_item(
         row = await measures.select_feature(conn, key, caller.visibility, output_crs)
     if row is None:
         raise NotFound(f"no measure {measure_id}")
-    etag = f'"{row["version"]}"'
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers={"ETag": etag, "Vary": "Authorization, X-API-Key"})
+    html = wants_html(request)
+    etag = item_etag(row["version"], html=html, crs=output_crs)
+    headers = cache_headers(request, etag, visibility=caller.visibility)
+    if matches(request, etag):
+        return not_modified(headers)
     base = base_url(request)
     links = [
         link(str(request.url), "self", GEOJSON, "this measure"),
@@ -165,17 +183,12 @@ async def get_measure_item(
     # What this caller may do on it now, so that clients need not know the rules.
     allowed = access.actions(caller, measure_changes.facts(row))
     body = feature_with_links(row["feature"], links, {"actions": allowed})
-    if wants_html(request):
-        return _item_page(request, "measures", body)
-    return Response(
-        body,
-        media_type=GEOJSON_MEDIA_TYPE,
-        headers={
-            "ETag": etag,
-            "Content-Crs": content_crs_header(output_crs),
-            "Vary": "Authorization, X-API-Key",
-        },
-    )
+    if html:
+        response = _item_page(request, "measures", body)
+        response.headers.update(headers)
+        return response
+    headers["Content-Crs"] = content_crs_header(output_crs)
+    return Response(body, media_type=GEOJSON_MEDIA_TYPE, headers=headers)
 
 
 @router.get(
@@ -203,7 +216,7 @@ async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
     body = feature_collection(features, matched=matched, links=links, time_stamp=_now())
     if wants_html(request):
         return _items_page(request, "municipalities", body, HTML_COLUMNS["municipalities"])
-    return Response(body, media_type=GEOJSON_MEDIA_TYPE)
+    return with_validators(request, Response(body, media_type=GEOJSON_MEDIA_TYPE))
 
 
 @router.get(
@@ -225,4 +238,4 @@ async def get_municipality_item(ags: str, request: Request, pool: PoolDep) -> Re
     body = feature_with_links(feature, links)
     if wants_html(request):
         return _item_page(request, "municipalities", body)
-    return Response(body, media_type=GEOJSON_MEDIA_TYPE)
+    return with_validators(request, Response(body, media_type=GEOJSON_MEDIA_TYPE))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from app.api.deps import PoolDep
 from app.api.html import render, wants_html
+from app.api.http_cache import with_validators
 from app.api.render import json_response
+from app.db.routing import public_url
 from app.db.session import connection
 from app.ogc.collections import ATTRIBUTION, CONFORMANCE
 from app.ogc.links import GEOJSON, HTML, JSON, link
@@ -48,14 +49,14 @@ async def get_landing(request: Request) -> Response:
         ],
     }
     if wants_html(request):
-        return render(request, "landing.html", doc)
-    return json_response(doc)
+        return with_validators(request, render(request, "landing.html", doc))
+    return with_validators(request, json_response(doc))
 
 
 @router.get("/conformance", summary="Conformance classes", responses=responses())
-async def get_conformance() -> Response:
+async def get_conformance(request: Request) -> Response:
     """The OGC conformance classes this server implements."""
-    return json_response({"conformsTo": CONFORMANCE})
+    return with_validators(request, json_response({"conformsTo": CONFORMANCE}))
 
 
 def _health_responses() -> dict[int | str, dict]:
@@ -67,25 +68,43 @@ def _health_responses() -> dict[int | str, dict]:
 
 
 @router.get("/health", summary="Health check", responses=_health_responses())
-async def get_health(pool: PoolDep) -> Response:
-    """200 when the database answers with PostGIS and boundaries; 503 with details otherwise."""
-    async with connection(pool) as conn:
+async def get_health(request: Request) -> Response:
+    """200 when the primary answers with PostGIS and boundaries (`degraded` when a replica
+    is down or lagging); 503 with details without boundaries or when the primary does not
+    answer. Lists every database."""
+    # The primary, never a replica: health speaks for the database that takes writes.
+    async with connection(request.app.state.pool) as conn:
         row = await conn.fetchrow(
-            "SELECT postgis_lib_version() AS postgis,"
+            "SELECT postgis_lib_version() AS postgis, pg_is_in_recovery() AS standby,"
             " (SELECT count(*) FROM municipalities) AS municipalities"
         )
     problems = []
     if not row["municipalities"]:
         # Without boundaries no measure can be placed or stored: not fit for traffic.
         problems.append("no municipality boundaries loaded (run `klimawerk load boundaries`)")
+    databases = getattr(request.app.state, "databases", None)
+    primary_url = databases.primary_url if databases else public_url(request.app.state.settings.dsn)
+    listed = [
+        {
+            "url": primary_url,
+            "use": "primary",
+            "role": "replica" if row["standby"] else "primary",
+            "state": "ok",
+            "lag_s": 0.0,
+        }
+    ]
+    if databases is not None:  # as the last check (each second) found them
+        listed += databases.describe()
+    degraded = bool(problems) or any(d["state"] != "ok" for d in listed)
     body = {
-        "status": "degraded" if problems else "ok",
+        "status": "degraded" if degraded else "ok",
         "database": "ok",
         "postgis": row["postgis"],
         "municipalities": row["municipalities"],
+        "databases": listed,
     }
     if problems:
         body["problems"] = problems
-    response = json_response(body)
+    response = json_response(body, headers={"Cache-Control": "no-store"})
     response.status_code = 503 if problems else 200
     return response

@@ -14,7 +14,8 @@ from starlette.datastructures import QueryParams
 from starlette.responses import Response
 
 from app.api.body import read_json
-from app.api.deps import CallerDep, KnownMunicipalitiesDep, PoolDep
+from app.api.deps import CallerDep, KnownMunicipalitiesDep, PoolDep, ResponseCacheDep
+from app.api.http_cache import cache_headers, matches, not_modified, representation_etag
 from app.api.measure_query import FILTER_PARAMETERS, doc_parameter, parse_measure_query
 from app.db.session import connection
 from app.domain import access
@@ -57,7 +58,11 @@ def _year(raw: str | None) -> tuple[dt.date, dt.date] | None:
     openapi_extra={"parameters": PARAMETERS},
 )
 async def get_statistics(
-    request: Request, pool: PoolDep, caller: CallerDep, known_municipalities: KnownMunicipalitiesDep
+    request: Request,
+    pool: PoolDep,
+    caller: CallerDep,
+    known_municipalities: KnownMunicipalitiesDep,
+    cache: ResponseCacheDep,
 ) -> Response:
     """Counts, areas and water-balance volumes by type, status, year and municipality;
     disconnected share against 25 % and evaporation change against +10 pp."""
@@ -74,19 +79,22 @@ async def get_statistics(
     if fmt not in ("json", "csv"):
         raise InvalidParameter(f"f must be json or csv, got {fmt!r}")
 
-    async def make(conn: Any) -> bytes:
-        rows = await statistics.select_grouped(conn, query)
-        baselines = await statistics.select_baselines(conn)
-        achieved = await statistics.select_achieved(conn)
-        unpublished = []
-        if not caller.visibility.anonymous:
-            unpublished = await statistics.select_unpublished(conn, caller.visibility)
+    async def make(conn: Any) -> tuple[int, bytes]:
+        # One snapshot: the version kept with the body is the one its data had.
+        async with conn.transaction(isolation="repeatable_read", readonly=True):
+            version = await response_cache.current_version(conn)
+            rows = await statistics.select_grouped(conn, query)
+            baselines = await statistics.select_baselines(conn)
+            achieved = await statistics.select_achieved(conn)
+            unpublished = []
+            if not caller.visibility.anonymous:
+                unpublished = await statistics.select_unpublished(conn, caller.visibility)
         doc = stats.document(
             rows, baselines, achieved, unpublished, query.municipality, load_catalogue()
         )
-        return stats.as_csv(doc).encode() if fmt == "csv" else orjson.dumps(doc)
+        return version, stats.as_csv(doc).encode() if fmt == "csv" else orjson.dumps(doc)
 
-    # Statistics change only when measures or baselines do: cache them like tiles.
+    # Statistics change only when measures or baselines do: kept like tiles.
     key = (
         "statistics/"
         + hashlib.blake2b(
@@ -102,14 +110,19 @@ async def get_statistics(
         ).hexdigest()
     )
     async with connection(pool) as conn:
-        body = await response_cache.cached(conn, key, make)
+        version = await response_cache.current_version(conn)
+        etag = representation_etag(version, request, query.visibility)
+        headers = cache_headers(request, etag, visibility=query.visibility)
+        if matches(request, etag):
+            return not_modified(headers)
+        entry = await cache.get(conn, key, version, make)
+    if entry.version != version:  # a write came between: label the body with its version
+        headers["ETag"] = representation_etag(entry.version, request, query.visibility)
+    body = entry.body
     if fmt == "csv":
-        return Response(
-            body,
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="statistics.csv"'},
-        )
-    return Response(body, media_type="application/json")
+        headers["Content-Disposition"] = 'attachment; filename="statistics.csv"'
+        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.get("/statistics/baselines", summary="Baselines of the municipalities")

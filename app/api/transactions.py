@@ -70,7 +70,8 @@ def _if_match(request: Request, *, required: bool = True) -> int | None:
         if required:
             raise PreconditionRequired("send If-Match with the ETag of the version you changed")
         return None
-    tag = raw.strip().removeprefix("W/").strip('"')
+    # Any representation's ETag names the version it shows: "7", "7-html", "7-25832".
+    tag = raw.strip().removeprefix("W/").strip('"').split("-", 1)[0]
     # Versions are ASCII digits of an int4 (str.isdigit() also takes "²" and "٣").
     if not (tag.isascii() and tag.isdigit() and len(tag) <= 10 and int(tag) < 2**31):
         raise PreconditionFailed(f"If-Match {raw!r} matches no version of this measure")

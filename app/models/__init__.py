@@ -7,7 +7,6 @@ from app.models.measure import (
     measure_history,
     measure_statistics,
     measures,
-    response_cache,
 )
 from app.models.measure_type import measure_types
 from app.models.municipality import municipalities, municipality_parts
@@ -24,5 +23,4 @@ __all__ = [
     "municipality_baselines",
     "municipality_parts",
     "partners",
-    "response_cache",
 ]

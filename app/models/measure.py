@@ -13,7 +13,6 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
-    LargeBinary,
     Numeric,
     String,
     Table,
@@ -117,23 +116,13 @@ measure_history = Table(
     Column("snapshot", JSONB, nullable=False),  # the version as a GeoJSON Feature
 )
 
-# Tiles and statistics are cached in an unlogged table until `data_version` moves on (any write to
-# measures bumps it); see the 0002 migration.
+# Every write to measures, baselines or boundaries bumps `data_version` (statement
+# triggers); each API process keeps tiles and statistics while it has not moved on.
 data_version = Table(
     "data_version",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("version", BigInteger, nullable=False),
-)
-
-response_cache = Table(
-    "response_cache",
-    metadata,
-    Column("key", Text, primary_key=True),
-    Column("version", BigInteger, nullable=False, index=True),
-    Column("body", LargeBinary, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    prefixes=["UNLOGGED"],
 )
 
 # Sums of published, undeleted measures per (municipality, type, status, completion

@@ -13,6 +13,7 @@ from app.domain.rounding import AREA_DECIMALS, IMPACT_DECIMALS
 from app.query.measure import MeasureQuery
 from app.services import impacts
 from app.sql import exports, tiles
+from app.sql.response_cache import ResponseCache
 from tests.factories import insert_measure
 
 IMPACTS = ("runoff_avoided_m3", "extra_evaporation_m3", "extra_infiltration_m3")
@@ -36,7 +37,8 @@ async def test_feature_tile_and_export_round_alike(conn: asyncpg.Connection) -> 
         assert properties[name] == round(stored[name], IMPACT_DECIMALS)
 
     tile = morecantile.tms.get("WebMercatorQuad").tile(*ROOF.centroid.coords[0], 16)
-    data = (await tiles.select_tile(conn, tile.z, tile.x, tile.y, MeasureQuery())).data
+    cache = ResponseCache(1 << 20)
+    data = (await tiles.select_tile(conn, cache, tile.z, tile.x, tile.y, MeasureQuery())).body
     features = mapbox_vector_tile.decode(data)["measures"]["features"]
     (in_tile,) = (f["properties"] for f in features if f["properties"]["id"] == str(row["id"]))
     assert in_tile["area_m2"] == properties["area_m2"]
