@@ -23,6 +23,10 @@ from app.api.deps import KnownMunicipalities
 from app.config import Settings, get_settings
 from app.db.session import create_pool
 from app.errors import install_error_handlers
+from app.guards.deadline import DeadlineMiddleware
+from app.guards.rate_limit import RateLimiter, RateLimitMiddleware
+from app.guards.slots import Slots, SlotsMiddleware
+from app.services.worker_processes import WorkerProcesses
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -35,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            app.state.worker_processes.close()
             await app.state.pool.close()
 
     app = FastAPI(
@@ -48,7 +53,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.known_municipalities = KnownMunicipalities()
+    slots = Slots({"export": settings.export_concurrency, "heavy": settings.heavy_concurrency})
+    app.state.rate_limiter = RateLimiter(settings.rate_limit)
+    app.state.worker_processes = WorkerProcesses(settings.worker_processes)
     install_error_handlers(app)
+    # The last added runs first: a caller over its rate, or heavy work beyond the slots,
+    # costs nothing more.
+    app.add_middleware(DeadlineMiddleware, seconds=settings.request_timeout_s)
+    app.add_middleware(SlotsMiddleware, slots=slots, heavy_page_size=settings.heavy_page_size)
+    app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter)
     routers = (landing, collections, items, transactions, tiles, measure_types, statistics, me, map)
     for module in routers:
         app.include_router(module.router)

@@ -1,0 +1,96 @@
+"""Bounded concurrency for expensive requests: a full kind sheds at once with 503.
+
+Expensive requests are known by their URL alone (`heavy_kind`), so that a request that
+finds every slot taken is answered before routing, parsing or the database: a burst of
+heavy requests costs the worker almost nothing beyond what it can serve.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import Unavailable, problem_response
+from app.sql.tiles import FULL_DETAIL_ZOOM
+
+ITEMS = "/collections/measures/items"
+TILES = "/collections/measures/tiles/WebMercatorQuad/"
+
+
+def heavy_kind(path: str, query_string: bytes, heavy_page_size: int) -> str | None:
+    """`export`, `heavy` (big pages, cluster tiles) or None for ordinary requests."""
+    if path == ITEMS:
+        query = parse_qs(query_string.decode("latin-1"))
+        if query.get("f", [""])[0] in ("csv", "gpkg"):
+            return "export"
+        limit = query.get("limit", [""])[0]
+        return "heavy" if limit.isdigit() and int(limit) > heavy_page_size else None
+    if path.startswith(TILES):
+        zoom = path[len(TILES) :].split("/", 1)[0]
+        # Cluster tiles aggregate every measure under them.
+        return "heavy" if zoom.isdigit() and int(zoom) < FULL_DETAIL_ZOOM else None
+    return None
+
+
+class Slots:
+    """A fixed number of slots per kind of work (per worker process), never a queue.
+
+    Queueing heavy work only makes every caller wait; shedding keeps the database and
+    the worker free for the cheap requests that make up normal traffic.
+    """
+
+    def __init__(self, sizes: dict[str, int]) -> None:
+        self.sizes = dict(sizes)
+        self.busy = dict.fromkeys(sizes, 0)
+
+    def take(self, kind: str) -> bool:
+        """Take a slot of `kind`; False when all are taken."""
+        if self.busy[kind] >= self.sizes[kind]:
+            return False
+        self.busy[kind] += 1
+        return True
+
+    def give_back(self, kind: str) -> None:
+        """Return a slot taken with `take`."""
+        self.busy[kind] -= 1
+
+
+class SlotsMiddleware:
+    """Hold a slot from the start of an expensive request until its response starts.
+
+    What streams after that (an export file) needs no slot: it was prepared before.
+    """
+
+    def __init__(self, app: ASGIApp, slots: Slots, heavy_page_size: int) -> None:
+        self.app = app
+        self.slots = slots
+        self.heavy_page_size = heavy_page_size
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = None
+        if scope["type"] == "http":
+            kind = heavy_kind(scope["path"], scope["query_string"], self.heavy_page_size)
+        if kind is None:
+            await self.app(scope, receive, send)
+            return
+        if not self.slots.take(kind):
+            error = Unavailable(
+                f"too many {kind} requests are being served; retry shortly", retry_after=2
+            )
+            await problem_response(error, scope["path"])(scope, receive, send)
+            return
+        held = True
+
+        async def send_releasing(message: Message) -> None:
+            nonlocal held
+            if held and message["type"] == "http.response.start":
+                held = False
+                self.slots.give_back(kind)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_releasing)
+        finally:
+            if held:
+                self.slots.give_back(kind)
