@@ -9,7 +9,7 @@ DEMO_SEED ?= 1
 
 VENDOR := app/web/static/vendor/versions.json
 
-.PHONY: run test lint fmt migrate db-start db-stop data bench system-deps assets clean
+.PHONY: run test lint fmt migrate db-start db-stop data bench soak system-deps assets clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -70,6 +70,11 @@ bench: $(VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="wrk"
 	$(KW) db start
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Mixed clients for SOAK_SECONDS (default 60) with a database crash midway, on a
+# cluster of its own (.data/soak); fails when an acknowledged write is lost.
+soak: $(VENV)/.installed
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 clean: db-stop
 	rm -rf .data node_modules app/web/static/vendor test-artifacts
