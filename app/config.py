@@ -78,7 +78,13 @@ class Settings(BaseSettings):
         default=2, ge=1, description="exports a worker prepares at once; more get a 503"
     )
     heavy_concurrency: int = Field(
-        default=2, ge=1, description="big pages and low-zoom tiles a worker serves at once"
+        default=2, ge=1, description="pages over HEAVY_PAGE_SIZE a worker serves at once"
+    )
+    tile_concurrency: int = Field(
+        default=4, ge=1, description="cluster tiles (zoom < 12) a worker makes at once"
+    )
+    tile_slot_wait_s: float = Field(
+        default=2, ge=0, description="how long a cluster tile may wait for a slot"
     )
     worker_processes: int = Field(
         default=2, ge=1, description="processes per worker for exports and big HTML pages"

@@ -53,7 +53,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.known_municipalities = KnownMunicipalities()
-    slots = Slots({"export": settings.export_concurrency, "heavy": settings.heavy_concurrency})
+    slots = Slots(
+        {
+            "export": settings.export_concurrency,
+            "heavy": settings.heavy_concurrency,
+            "tile": settings.tile_concurrency,
+        },
+        waits={"tile": settings.tile_slot_wait_s},
+    )
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
     app.state.worker_processes = WorkerProcesses(settings.worker_processes)
     install_error_handlers(app)

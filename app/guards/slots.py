@@ -7,6 +7,7 @@ heavy requests costs the worker almost nothing beyond what it can serve.
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -19,7 +20,7 @@ TILES = "/collections/measures/tiles/WebMercatorQuad/"
 
 
 def heavy_kind(path: str, query_string: bytes, heavy_page_size: int) -> str | None:
-    """`export`, `heavy` (big pages, cluster tiles) or None for ordinary requests."""
+    """`export`, `heavy` (big pages), `tile` (cluster tiles) or None for ordinary requests."""
     if path == ITEMS:
         query = parse_qs(query_string.decode("latin-1"))
         if query.get("f", [""])[0] in ("csv", "gpkg"):
@@ -29,24 +30,33 @@ def heavy_kind(path: str, query_string: bytes, heavy_page_size: int) -> str | No
     if path.startswith(TILES):
         zoom = path[len(TILES) :].split("/", 1)[0]
         # Cluster tiles aggregate every measure under them.
-        return "heavy" if zoom.isdigit() and int(zoom) < FULL_DETAIL_ZOOM else None
+        return "tile" if zoom.isdigit() and int(zoom) < FULL_DETAIL_ZOOM else None
     return None
 
 
 class Slots:
-    """A fixed number of slots per kind of work (per worker process), never a queue.
+    """A fixed number of slots per kind of work (per worker process), no long queue.
 
     Queueing heavy work only makes every caller wait; shedding keeps the database and
-    the worker free for the cheap requests that make up normal traffic.
+    the worker free for the cheap requests that make up normal traffic. A kind may wait
+    a little for a slot (a map asks for a dozen cluster tiles at once), never longer.
     """
 
-    def __init__(self, sizes: dict[str, int]) -> None:
+    def __init__(self, sizes: dict[str, int], waits: dict[str, float] | None = None) -> None:
         self.sizes = dict(sizes)
+        self.waits = dict.fromkeys(sizes, 0.0) | (waits or {})
+        self.free = {kind: asyncio.Semaphore(size) for kind, size in sizes.items()}
         self.busy = dict.fromkeys(sizes, 0)
 
-    def take(self, kind: str) -> bool:
-        """Take a slot of `kind`; False when all are taken."""
-        if self.busy[kind] >= self.sizes[kind]:
+    async def take(self, kind: str) -> bool:
+        """Take a slot of `kind`, waiting at most its wait; False when none came free."""
+        free = self.free[kind]
+        if free.locked() and not self.waits[kind]:
+            return False
+        try:
+            async with asyncio.timeout(self.waits[kind]):
+                await free.acquire()  # at once when a slot is free
+        except TimeoutError:
             return False
         self.busy[kind] += 1
         return True
@@ -54,6 +64,7 @@ class Slots:
     def give_back(self, kind: str) -> None:
         """Return a slot taken with `take`."""
         self.busy[kind] -= 1
+        self.free[kind].release()
 
 
 class SlotsMiddleware:
@@ -74,7 +85,7 @@ class SlotsMiddleware:
         if kind is None:
             await self.app(scope, receive, send)
             return
-        if not self.slots.take(kind):
+        if not await self.slots.take(kind):
             error = Unavailable(
                 f"too many {kind} requests are being served; retry shortly", retry_after=2
             )

@@ -23,7 +23,7 @@ from app.guards.slots import Slots, SlotsMiddleware, heavy_kind
         ("/collections/measures/items", b"limit=1000", None),
         ("/collections/measures/items", b"limit=abc", None),
         ("/collections/measures/items", b"", None),
-        ("/collections/measures/tiles/WebMercatorQuad/8/132/85", b"", "heavy"),
+        ("/collections/measures/tiles/WebMercatorQuad/8/132/85", b"", "tile"),
         ("/collections/measures/tiles/WebMercatorQuad/14/8511/5451", b"", None),
         ("/collections/measures/tiles/WebMercatorQuad/tilejson.json", b"", None),
         ("/statistics", b"limit=99999", None),
@@ -33,12 +33,24 @@ def test_heavy_requests_are_known_by_their_url(path: str, query: bytes, kind: st
     assert heavy_kind(path, query, heavy_page_size=1000) == kind
 
 
-def test_a_full_kind_refuses_until_a_slot_comes_back() -> None:
+async def test_a_full_kind_refuses_until_a_slot_comes_back() -> None:
     slots = Slots({"export": 1, "heavy": 2})
-    assert slots.take("export") and not slots.take("export")
-    assert slots.take("heavy") and slots.take("heavy") and not slots.take("heavy")
+    assert await slots.take("export") and not await slots.take("export")
+    assert await slots.take("heavy") and await slots.take("heavy")
+    assert not await slots.take("heavy")
     slots.give_back("export")
-    assert slots.take("export")
+    assert await slots.take("export")
+    assert slots.busy == {"export": 1, "heavy": 2}
+
+
+async def test_a_kind_with_a_wait_gets_a_slot_freed_meanwhile_or_gives_up() -> None:
+    slots = Slots({"tile": 1}, waits={"tile": 0.3})
+    assert await slots.take("tile")
+    asyncio.get_running_loop().call_later(0.1, slots.give_back, "tile")
+    assert await slots.take("tile")  # freed within the wait
+    started = asyncio.get_running_loop().time()
+    assert not await slots.take("tile")
+    assert 0.25 < asyncio.get_running_loop().time() - started < 1
 
 
 async def slow_export(request: Request) -> Response:
