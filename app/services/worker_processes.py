@@ -11,12 +11,28 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 NICENESS = 10
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
+def _start_worker(parent: int) -> None:
+    # Background work yields the CPU to the process that answers requests.
+    os.nice(NICENESS)
+    # A worker never learns that a killed parent is gone (it holds both ends of its
+    # queue), so it watches for itself instead of living on as an orphan.
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
 
 
 class WorkerProcesses:
@@ -32,9 +48,8 @@ class WorkerProcesses:
             self._executor = ProcessPoolExecutor(
                 self.size,
                 mp_context=multiprocessing.get_context("spawn"),
-                # Background work yields the CPU to the process that answers requests.
-                initializer=os.nice,
-                initargs=(NICENESS,),
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
             )
         return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
 
