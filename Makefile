@@ -9,7 +9,7 @@ DEMO_SEED ?= 1
 
 VENDOR := app/web/static/vendor/versions.json
 
-.PHONY: run test lint fmt migrate db-start db-stop data bench soak system-deps assets clean
+.PHONY: run test lint fmt migrate db-start db-stop data bench bench-peers soak system-deps assets clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -52,7 +52,16 @@ run: data $(VENDOR)
 
 TEST_TOOLS ?= gdal chromium
 
-test: $(VENV)/.installed $(VENDOR)
+# The independent OGC API - Features suite (ogctests) pins an older httpx and pytest than
+# the project's, so it gets a venv of its own; tests/conformance runs it from there.
+OGC_VENV := .ogc-venv
+
+$(OGC_VENV)/.installed:
+	$(PYTHON) -m venv $(OGC_VENV)
+	$(OGC_VENV)/bin/pip install -q ogctests==0.1.15
+	touch $@
+
+test: $(VENV)/.installed $(VENDOR) $(OGC_VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="$(TEST_TOOLS)"
 	$(KW) db start
 	$(BIN)/ruff check app tests migrations geodata bench
@@ -77,4 +86,18 @@ soak: $(VENV)/.installed
 	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 clean: db-stop
-	rm -rf .data node_modules app/web/static/vendor test-artifacts
+	rm -rf .data node_modules app/web/static/vendor test-artifacts .ogc-venv .bench-venv
+
+# The peers run from a throwaway venv, so that their dependencies never meet the project's.
+PEER_VENV := .bench-venv
+PEERS := tipg==1.6.1 pygeoapi==0.21.0 pygeofilter psycopg2-binary sqlalchemy geoalchemy2 uvicorn
+
+$(PEER_VENV)/.installed:
+	$(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install -q $(PEERS)
+	touch $@
+
+bench-peers: $(VENV)/.installed $(PEER_VENV)/.installed
+	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="wrk"
+	$(KW) db start
+	$(BIN)/python -m bench.peers $(BENCH_ARGS)

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-if TYPE_CHECKING:
-    from app.db.cluster import Cluster
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EMBEDDED_PORT = 54320
@@ -97,12 +93,6 @@ class Settings(BaseSettings):
     def uses_embedded_cluster(self) -> bool:
         """True when no DATABASE_URL is set and the project-local cluster is used."""
         return not self.database_url
-
-    def cluster(self) -> Cluster:
-        """The embedded cluster these settings describe."""
-        from app.db.cluster import Cluster
-
-        return Cluster(self.data_dir, self.embedded_port)
 
     def dsn_of(self, database: str) -> str:
         """The configured server's URL with another database name."""

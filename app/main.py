@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.api import (
     collections,
+    impact,
     items,
     landing,
     map,
@@ -19,13 +20,17 @@ from app.api import (
     tiles,
     transactions,
 )
+from app.api.body import BodyLimit
 from app.api.deps import KnownMunicipalities
+from app.api.request_id import RequestId
+from app.api.security_headers import SecurityHeaders
 from app.config import Settings, get_settings
 from app.db.session import create_pool
 from app.errors import install_error_handlers
 from app.guards.deadline import DeadlineMiddleware
 from app.guards.rate_limit import RateLimiter, RateLimitMiddleware
 from app.guards.slots import Slots, SlotsMiddleware
+from app.ogc.openapi import install_openapi
 from app.services.worker_processes import WorkerProcesses
 
 
@@ -65,12 +70,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.worker_processes = WorkerProcesses(settings.worker_processes)
     install_error_handlers(app)
     # The last added runs first: a caller over its rate, or heavy work beyond the slots,
-    # costs nothing more.
+    # costs nothing more. These run inside BodyLimit, RequestId and SecurityHeaders
+    # (added below), so that a 429 or 503 they answer carries the id and the headers.
     app.add_middleware(DeadlineMiddleware, seconds=settings.request_timeout_s)
     app.add_middleware(SlotsMiddleware, slots=slots, heavy_page_size=settings.heavy_page_size)
     app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter)
-    routers = (landing, collections, items, transactions, tiles, measure_types, statistics, me, map)
+    install_openapi(app)
+    routers = (
+        landing,
+        collections,
+        items,
+        transactions,
+        tiles,
+        measure_types,
+        statistics,
+        impact,
+        me,
+        map,
+    )
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=map.STATIC_DIR), name="static")
+    # Outermost last: every response, a 413 or a 500 included, gets an id and the headers.
+    app.add_middleware(BodyLimit)
+    app.add_middleware(RequestId)
+    app.add_middleware(SecurityHeaders, settings=settings)
     return app

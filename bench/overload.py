@@ -81,22 +81,22 @@ async def get_status(base: str, path: str, headers: str = "") -> int:
         writer.close()
 
 
-async def _timed(base: str, path: str, timeout: float, headers: str = "") -> tuple[int, float]:
+async def _timed(base: str, path: str, seconds: float, headers: str = "") -> tuple[int, float]:
     started = time.monotonic()
     try:
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(seconds):
             status = await get_status(base, path, headers)
     except (OSError, TimeoutError, IndexError, ValueError):
         status = 0
     return status, time.monotonic() - started
 
 
-async def _heavy(base: str, n: int, drill: Drill, timeout: float) -> None:
+async def _heavy(base: str, n: int, drill: Drill, seconds: float) -> None:
     # A distinct forwarded address each: a crowd of clients, not one the rate limit stops.
     forwarded = f"X-Forwarded-For: 10.{n // 250}.{n % 250}.1\r\n"
-    status, seconds = await _timed(base, heavy_path(n), timeout, forwarded)
+    status, took = await _timed(base, heavy_path(n), seconds, forwarded)
     drill.burst[status] += 1
-    drill.burst_slowest_s = max(drill.burst_slowest_s, seconds)
+    drill.burst_slowest_s = max(drill.burst_slowest_s, took)
 
 
 async def run(

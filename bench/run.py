@@ -3,7 +3,7 @@
 Creates database `klimawerk_bench` on the configured server (the embedded cluster or
 DATABASE_URL), loads N demo measures (default 1,000,000), serves it with one worker
 and drives each query with wrk. Prints a table; `--json FILE` keeps the figures.
-For the side-by-side comparison with tipg and pygeoapi use the shared peerbench.
+For the side-by-side comparison with tipg and pygeoapi see bench/peers.py.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from app.db.databases import create_database
 from app.services import loading
 
 DATABASE = "klimawerk_bench"
-BBOX = "7.00,51.44,7.02,51.455"  # a neighbourhood in Essen, as in peerbench
+BBOX = "7.00,51.44,7.02,51.455"  # a neighbourhood in Essen, as in bench/peers.py
 QUERIES = {
     "bbox100": "/collections/measures/items?bbox={bbox}&limit=100",
     "bbox100_filter": "/collections/measures/items?bbox={bbox}&limit=100&filter=area_m2%20%3E%2050",

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from app.config import Settings, get_settings
+from app.db.cluster import embedded_cluster
 from app.db.databases import create_database
 from app.db.session import create_pool
 from app.main import create_app
@@ -25,15 +26,15 @@ async def recreate_database(name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def dsn() -> Iterator[str]:
+def dsn() -> str:
     """A fresh, migrated test database with the 17 municipalities loaded."""
     settings = get_settings()
     if settings.uses_embedded_cluster:
-        settings.cluster().start()
+        embedded_cluster(settings).start()
     url = asyncio.run(recreate_database(TEST_DATABASE))
     loading.migrate(url)
     asyncio.run(loading.load_boundaries(url))
-    yield url
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -98,5 +99,5 @@ def use_test_database(dsn: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
 def live_server(dsn: str) -> Iterator[str]:
     """Base URL of the registry served by uvicorn, as a client would reach it."""
     # Rate limits have tests of their own; the suite's many requests come from one address.
-    with served(dsn, {"RATE_LIMIT": ""}) as base:
+    with served(dsn, env={"RATE_LIMIT": ""}) as (base, _):
         yield base

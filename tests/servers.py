@@ -1,4 +1,8 @@
-"""The registry served by uvicorn in a subprocess, as a client would reach it."""
+"""The registry served by uvicorn in a subprocess, as a client would reach it.
+
+The one way tests start a live server: `live_server` in `tests/conftest.py` and the
+tests that need a server of their own (other settings, a process to watch) use it.
+"""
 
 from __future__ import annotations
 
@@ -21,8 +25,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(dsn: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Base URL of a uvicorn serving the app on `dsn`, with `env` on top of ours."""
+def served(
+    dsn: str, *args: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A uvicorn serving the app on `dsn`: its base URL and process.
+
+    `args` go to uvicorn, `env` on top of ours (settings such as `RATE_LIMIT`).
+    """
     port = free_port()
     process = subprocess.Popen(
         [
@@ -37,6 +46,7 @@ def served(dsn: str, env: dict[str, str] | None = None) -> Iterator[str]:
             str(port),
             "--log-level",
             "warning",
+            *args,
         ],
         # No base map: tests never reach another host, and the map must work without one.
         env={**os.environ, "DATABASE_URL": dsn, "BASEMAP_URL": "", **(env or {})},
@@ -55,7 +65,7 @@ def served(dsn: str, env: dict[str, str] | None = None) -> Iterator[str]:
             process.kill()
             output = process.stdout.read().decode() if process.stdout else ""
             raise RuntimeError(f"the server did not start:\n{output}")
-        yield base
+        yield base, process
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -14,6 +14,7 @@ from app.db.session import connection
 from app.errors import NotFound
 from app.ogc.collections import COLLECTIONS, describe_collection
 from app.ogc.links import JSON, link
+from app.ogc.openapi import HTML, SCHEMA_JSON, responses
 from app.ogc.queryables import queryables_schema
 from app.sql import measures, municipalities
 
@@ -37,7 +38,7 @@ async def _describe_all(request: Request, pool: PoolDep) -> dict[str, dict]:
     }
 
 
-@router.get("/collections", summary="The collections")
+@router.get("/collections", summary="The collections", responses=responses(200, JSON, HTML))
 async def list_collections(request: Request, pool: PoolDep) -> Response:
     """Both collections with their extents."""
     described = await _describe_all(request, pool)
@@ -51,7 +52,11 @@ async def list_collections(request: Request, pool: PoolDep) -> Response:
     return json_response(doc)
 
 
-@router.get("/collections/{collection_id}", summary="One collection")
+@router.get(
+    "/collections/{collection_id}",
+    summary="One collection",
+    responses=responses(200, JSON, HTML, problems=(404,)),
+)
 async def get_collection(collection_id: str, request: Request, pool: PoolDep) -> Response:
     """The description of `measures` or `municipalities`."""
     if collection_id not in COLLECTIONS:
@@ -62,7 +67,11 @@ async def get_collection(collection_id: str, request: Request, pool: PoolDep) ->
     return json_response(described[collection_id])
 
 
-@router.get("/collections/measures/queryables", summary="Queryables of measures")
+@router.get(
+    "/collections/measures/queryables",
+    summary="Queryables of measures",
+    responses=responses(200, SCHEMA_JSON),
+)
 async def get_measure_queryables(request: Request) -> Response:
     """JSON Schema of the properties `filter`, `sortby` and `properties` may name."""
     schema_id = f"{base_url(request)}/collections/measures/queryables"
@@ -71,7 +80,25 @@ async def get_measure_queryables(request: Request) -> Response:
     )
 
 
-@router.get("/collections/municipalities/queryables", summary="Queryables of municipalities")
+@router.get(
+    "/collections/measures/sortables",
+    summary="Sortables of measures",
+    responses=responses(200, SCHEMA_JSON),
+)
+async def get_measure_sortables(request: Request) -> Response:
+    """JSON Schema of the properties `sortby` may name (OGC API - Features Part 5)."""
+    schema_id = f"{base_url(request)}/collections/measures/sortables"
+    sortable = {n: q for n, q in measure_queryables().items() if q.sortable}
+    return json_response(
+        queryables_schema(sortable, schema_id), media_type="application/schema+json"
+    )
+
+
+@router.get(
+    "/collections/municipalities/queryables",
+    summary="Queryables of municipalities",
+    responses=responses(200, SCHEMA_JSON),
+)
 async def get_municipality_queryables(request: Request) -> Response:
     """JSON Schema of the municipality properties."""
     return json_response(

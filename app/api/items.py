@@ -21,12 +21,16 @@ from app.api.measure_query import (
 )
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_collection, feature_with_links
 from app.db.session import connection
+from app.domain import access
 from app.errors import NotFound
 from app.guards.deadline import extend_deadline
 from app.ogc import params
 from app.ogc.crs import content_crs_header, parse_crs
 from app.ogc.links import GEOJSON, JSON, link, with_query
-from app.services import export_files
+from app.ogc.openapi import CSV, GPKG, HTML, NOT_MODIFIED, responses
+from app.ogc.openapi import GEOJSON as GEOJSON_MEDIA
+from app.query.measure import Cursor, MeasureQuery
+from app.services import export_files, measure_changes
 from app.sql import measures, municipalities
 
 router = APIRouter(tags=["features"])
@@ -67,7 +71,7 @@ EXPORT_MEDIA_TYPES = {
 }
 
 
-async def _export(request: Request, query: measures.MeasureQuery, fmt: str) -> Response:
+async def _export(request: Request, query: MeasureQuery, fmt: str) -> Response:
     """Every matching measure (paging does not apply), prepared in full, then streamed."""
     settings = request.app.state.settings
     extend_deadline(request.scope, settings.export_timeout_s)
@@ -88,10 +92,10 @@ def _now() -> str:
 def _page_links(url: URL, page: measures.Page) -> list[dict[str, Any]]:
     links = [link(str(url), "self", GEOJSON, "this page")]
     if page.has_next and page.last_key:
-        token = params.Cursor(True, page.last_key).encode()
+        token = Cursor(True, page.last_key).encode()
         links.append(link(with_query(url, cursor=token), "next", GEOJSON, "next page"))
     if page.has_prev and page.first_key:
-        token = params.Cursor(False, page.first_key).encode()
+        token = Cursor(False, page.first_key).encode()
         links.append(link(with_query(url, cursor=token), "prev", GEOJSON, "previous page"))
     return links
 
@@ -99,6 +103,7 @@ def _page_links(url: URL, page: measures.Page) -> list[dict[str, Any]]:
 @router.get(
     "/collections/measures/items",
     summary="Measures",
+    responses=responses(200, GEOJSON_MEDIA, HTML, CSV, GPKG, problems=(400, 401)),
     openapi_extra={"parameters": MEASURE_PARAMETERS},
 )
 async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQueryDep) -> Response:
@@ -125,12 +130,18 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
 @router.get(
     "/collections/measures/items/{measure_id}",
     summary="One measure",
+    responses=responses(200, GEOJSON_MEDIA, HTML, problems=(400, 401, 404), also=NOT_MODIFIED),
     openapi_extra={"parameters": ITEM_PARAMETERS},
 )
 async def get_measure_item(
     measure_id: str, request: Request, pool: PoolDep, caller: CallerDep
 ) -> Response:
-    """One measure as a GeoJSON Feature, with its version as ETag."""
+    """One measure as a GeoJSON Feature, with its version as ETag.
+
+    The Feature carries a top-level member `actions`: what this caller may do on the
+    measure now, a subset of `["update", "delete", "publish", "reject"]` (`[]` for
+    anonymous callers). A measure the caller may not see answers 404.
+    """
     query = request.query_params
     if query:
         params.check_unknown(dict(query), frozenset({"f", "crs"}))
@@ -143,25 +154,32 @@ async def get_measure_item(
         raise NotFound(f"no measure {measure_id}")
     etag = f'"{row["version"]}"'
     if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers={"ETag": etag})
+        return Response(status_code=304, headers={"ETag": etag, "Vary": "Authorization, X-API-Key"})
     base = base_url(request)
     links = [
         link(str(request.url), "self", GEOJSON, "this measure"),
         link(f"{base}/collections/measures", "collection", JSON, "the measures collection"),
     ]
-    body = feature_with_links(row["feature"], links)
+    # What this caller may do on it now, so that clients need not know the rules.
+    allowed = access.actions(caller, measure_changes.facts(row))
+    body = feature_with_links(row["feature"], links, {"actions": allowed})
     if wants_html(request):
         return _item_page(request, "measures", body)
     return Response(
         body,
         media_type=GEOJSON_MEDIA_TYPE,
-        headers={"ETag": etag, "Content-Crs": content_crs_header(output_crs)},
+        headers={
+            "ETag": etag,
+            "Content-Crs": content_crs_header(output_crs),
+            "Vary": "Authorization, X-API-Key",
+        },
     )
 
 
 @router.get(
     "/collections/municipalities/items",
     summary="Municipalities",
+    responses=responses(200, GEOJSON_MEDIA, HTML, problems=(400,)),
     openapi_extra={"parameters": MUNICIPALITY_PARAMETERS},
 )
 async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
@@ -171,14 +189,14 @@ async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
     check_format(query.get("f"))
     box, srid = parse_bbox(query.get("bbox"), query.get("bbox-crs"))
     size = params.parse_limit(query.get("limit"))
-    position = params.Cursor.decode(query.get("cursor"))
+    position = Cursor.decode(query.get("cursor"))
     after = str(position.key[0]) if position else None
     async with connection(pool) as conn:
         features, matched, keys = await municipalities.select_features(conn, box, srid, after, size)
     links = [link(str(request.url), "self", GEOJSON, "this page")]
     if len(features) > size:
         features = features[:size]
-        token = params.Cursor(True, [keys[size - 1]]).encode()
+        token = Cursor(True, [keys[size - 1]]).encode()
         links.append(link(with_query(request.url, cursor=token), "next", GEOJSON, "next page"))
     body = feature_collection(features, matched=matched, links=links, time_stamp=_now())
     if wants_html(request):
@@ -186,7 +204,11 @@ async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
     return Response(body, media_type=GEOJSON_MEDIA_TYPE)
 
 
-@router.get("/collections/municipalities/items/{ags}", summary="One municipality")
+@router.get(
+    "/collections/municipalities/items/{ags}",
+    summary="One municipality",
+    responses=responses(200, GEOJSON_MEDIA, HTML, problems=(404,)),
+)
 async def get_municipality_item(ags: str, request: Request, pool: PoolDep) -> Response:
     """One municipality boundary as a GeoJSON Feature."""
     async with connection(pool) as conn:

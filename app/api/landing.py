@@ -11,6 +11,7 @@ from app.api.render import json_response
 from app.db.session import connection
 from app.ogc.collections import ATTRIBUTION, CONFORMANCE
 from app.ogc.links import GEOJSON, HTML, JSON, link
+from app.ogc.openapi import responses
 
 router = APIRouter(tags=["service"])
 
@@ -20,7 +21,7 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@router.get("/", summary="Landing page")
+@router.get("/", summary="Landing page", responses=responses(200, JSON, HTML))
 async def get_landing(request: Request) -> Response:
     """Links to the API definition, conformance, collections and the map."""
     base = base_url(request)
@@ -51,25 +52,40 @@ async def get_landing(request: Request) -> Response:
     return json_response(doc)
 
 
-@router.get("/conformance", summary="Conformance classes")
+@router.get("/conformance", summary="Conformance classes", responses=responses())
 async def get_conformance() -> Response:
     """The OGC conformance classes this server implements."""
     return json_response({"conformsTo": CONFORMANCE})
 
 
-@router.get("/health", summary="Health check")
+def _health_responses() -> dict[int | str, dict]:
+    declared = responses(problems=(503,))
+    # Degraded is the health document itself (JSON); no database at all is a problem.
+    declared[503]["description"] = "degraded (the body says what is missing) or no database"
+    declared[503]["content"][JSON] = {}
+    return declared
+
+
+@router.get("/health", summary="Health check", responses=_health_responses())
 async def get_health(pool: PoolDep) -> Response:
-    """200 when the database answers with PostGIS and boundaries; 503 otherwise."""
+    """200 when the database answers with PostGIS and boundaries; 503 with details otherwise."""
     async with connection(pool) as conn:
         row = await conn.fetchrow(
             "SELECT postgis_lib_version() AS postgis,"
             " (SELECT count(*) FROM municipalities) AS municipalities"
         )
-    return json_response(
-        {
-            "status": "ok",
-            "database": "ok",
-            "postgis": row["postgis"],
-            "municipalities": row["municipalities"],
-        }
-    )
+    problems = []
+    if not row["municipalities"]:
+        # Without boundaries no measure can be placed or stored: not fit for traffic.
+        problems.append("no municipality boundaries loaded (run `klimawerk load boundaries`)")
+    body = {
+        "status": "degraded" if problems else "ok",
+        "database": "ok",
+        "postgis": row["postgis"],
+        "municipalities": row["municipalities"],
+    }
+    if problems:
+        body["problems"] = problems
+    response = json_response(body)
+    response.status_code = 503 if problems else 200
+    return response

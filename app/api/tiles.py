@@ -14,15 +14,18 @@ from app.api.landing import base_url
 from app.api.measure_query import FILTER_PARAMETERS, measure_query
 from app.api.render import json_response
 from app.db.session import connection
+from app.domain.region import REGION
+from app.domain.tiling import CLUSTERS_LAYER, MAX_ZOOM, MEASURES_LAYER, MIN_ZOOM
 from app.errors import InvalidParameter, NotFound
 from app.ogc.links import JSON, link
-from app.sql import measures, tiles
+from app.ogc.openapi import NOT_MODIFIED, responses
+from app.query.measure import MeasureQuery
+from app.sql import tiles
 
 router = APIRouter(tags=["tiles"])
 
 MVT = "application/vnd.mapbox-vector-tile"
 TMS_ID = "WebMercatorQuad"
-MIN_ZOOM, MAX_ZOOM = 0, 22
 TILE_TEMPLATE = "/collections/measures/tiles/WebMercatorQuad/{z}/{x}/{y}"
 # Tiles change when measures do; a minute of caching spares the database while a map
 # pans, and the ETag lets caches revalidate cheaply after that.
@@ -34,8 +37,8 @@ def _tms() -> morecantile.TileMatrixSet:
 
 
 async def tile_query(
-    query: Annotated[measures.MeasureQuery, Depends(measure_query)],
-) -> measures.MeasureQuery:
+    query: Annotated[MeasureQuery, Depends(measure_query)],
+) -> MeasureQuery:
     """The items query, used as the tile filter (paging and output options do not apply)."""
     if query.bbox or query.sortby or query.drop_properties or not query.crs.is_default:
         raise InvalidParameter("tiles take filters only (no bbox, crs, sortby or properties)")
@@ -47,7 +50,9 @@ async def tile_query(
     summary="A vector tile of measures",
     openapi_extra={"parameters": FILTER_PARAMETERS},
     response_class=Response,
-    responses={200: {"content": {MVT: {}}}, 204: {}},
+    responses=responses(
+        200, MVT, problems=(400, 401, 404), also={204: "No measure in this tile", **NOT_MODIFIED}
+    ),
 )
 async def get_measure_tile(
     z: int,
@@ -55,7 +60,7 @@ async def get_measure_tile(
     y: int,
     request: Request,
     pool: PoolDep,
-    query: Annotated[measures.MeasureQuery, Depends(tile_query)],
+    query: Annotated[MeasureQuery, Depends(tile_query)],
 ) -> Response:
     """Mapbox Vector Tile; layer `measures` from zoom 12, `clusters` below; 204 when empty."""
     if not MIN_ZOOM <= z <= MAX_ZOOM:
@@ -106,17 +111,17 @@ def _tileset(base: str) -> dict:
         ],
         "layers": [
             {
-                "id": "measures",
+                "id": MEASURES_LAYER.id,
                 "dataType": "vector",
-                "minTileMatrix": "12",
-                "maxTileMatrix": str(MAX_ZOOM),
+                "minTileMatrix": str(MEASURES_LAYER.min_zoom),
+                "maxTileMatrix": str(MEASURES_LAYER.max_zoom),
                 "geometryType": "geometry",
             },
             {
-                "id": "clusters",
+                "id": CLUSTERS_LAYER.id,
                 "dataType": "vector",
-                "minTileMatrix": "0",
-                "maxTileMatrix": "11",
+                "minTileMatrix": str(CLUSTERS_LAYER.min_zoom),
+                "maxTileMatrix": str(CLUSTERS_LAYER.max_zoom),
                 "geometryType": "points",
             },
         ],
@@ -153,12 +158,12 @@ async def get_measure_tilejson(request: Request) -> Response:
             "tiles": [f"{base}{TILE_TEMPLATE}" + (f"?{query}" if query else "")],
             "minzoom": MIN_ZOOM,
             "maxzoom": MAX_ZOOM,
-            "bounds": [6.6, 51.3, 7.8, 51.8],
+            "bounds": list(REGION.bounds),
             "vector_layers": [
                 {
-                    "id": "measures",
-                    "minzoom": tiles.FULL_DETAIL_ZOOM,
-                    "maxzoom": MAX_ZOOM,
+                    "id": MEASURES_LAYER.id,
+                    "minzoom": MEASURES_LAYER.min_zoom,
+                    "maxzoom": MEASURES_LAYER.max_zoom,
                     "fields": {
                         "id": "String",
                         "type": "String",
@@ -171,9 +176,9 @@ async def get_measure_tilejson(request: Request) -> Response:
                     },
                 },
                 {
-                    "id": "clusters",
-                    "minzoom": MIN_ZOOM,
-                    "maxzoom": tiles.FULL_DETAIL_ZOOM - 1,
+                    "id": CLUSTERS_LAYER.id,
+                    "minzoom": CLUSTERS_LAYER.min_zoom,
+                    "maxzoom": CLUSTERS_LAYER.max_zoom,
                     "fields": {"count": "Number", "type": "String"},
                 },
             ],

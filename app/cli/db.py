@@ -9,14 +9,14 @@ import typer
 
 from app.cli.output import console, expected_errors, fail
 from app.config import get_settings
-from app.db.cluster import Cluster, ClusterError
+from app.db.cluster import Cluster, ClusterError, embedded_cluster
 from app.services.loading import migrate as run_migrations
 
 app = typer.Typer(help="Start, stop and migrate the database.", no_args_is_help=True)
 
 
 def _cluster() -> Cluster:
-    return get_settings().cluster()
+    return embedded_cluster(get_settings())
 
 
 @app.command()

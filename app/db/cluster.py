@@ -9,7 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.config import EMBEDDED_DATABASE, EMBEDDED_PORT, embedded_url
+from app.config import EMBEDDED_DATABASE, EMBEDDED_PORT, Settings, embedded_url
 
 
 class ClusterError(RuntimeError):
@@ -191,3 +191,8 @@ class Cluster:
         if not exists:
             self.psql("postgres", f'create database "{name}"')
         self.psql(name, "create extension if not exists postgis")
+
+
+def embedded_cluster(settings: Settings) -> Cluster:
+    """The embedded cluster the settings describe (its data directory and port)."""
+    return Cluster(settings.data_dir, settings.embedded_port)

@@ -7,6 +7,7 @@ import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.request_id import request_id_of
 from app.errors import Unavailable, problem_response
 
 log = logging.getLogger("klimawerk")
@@ -52,7 +53,13 @@ class DeadlineMiddleware:
         except TimeoutError:
             if not timeout.expired():
                 raise
-        log.warning("deadline of %s s passed on %s", self.seconds, scope.get("path"))
+        request_id = request_id_of(scope)
+        log.warning(
+            "503 on %s: deadline of %s s passed (request %s)",
+            scope.get("path"),
+            self.seconds,
+            request_id,
+        )
         if not started:
             error = Unavailable("the request took too long and was stopped", retry_after=5)
-            await problem_response(error, scope.get("path"))(scope, receive, send)
+            await problem_response(error, scope.get("path"), request_id)(scope, receive, send)

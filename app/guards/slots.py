@@ -8,15 +8,27 @@ heavy requests costs the worker almost nothing beyond what it can serve.
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.request_id import request_id_of
+from app.domain.tiling import FULL_DETAIL_ZOOM
 from app.errors import Unavailable, problem_response
-from app.sql.tiles import FULL_DETAIL_ZOOM
+
+log = logging.getLogger("klimawerk")
 
 ITEMS = "/collections/measures/items"
 TILES = "/collections/measures/tiles/WebMercatorQuad/"
+# Only plain, short numbers are compared: `int()` refuses 5,000 digits and `²` (which
+# `str.isdigit` accepts); a value this does not match is refused later as a 400 anyway.
+PLAIN_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def _number(text: str) -> int | None:
+    return int(text) if PLAIN_NUMBER.fullmatch(text) else None
 
 
 def heavy_kind(path: str, query_string: bytes, heavy_page_size: int) -> str | None:
@@ -25,12 +37,12 @@ def heavy_kind(path: str, query_string: bytes, heavy_page_size: int) -> str | No
         query = parse_qs(query_string.decode("latin-1"))
         if query.get("f", [""])[0] in ("csv", "gpkg"):
             return "export"
-        limit = query.get("limit", [""])[0]
-        return "heavy" if limit.isdigit() and int(limit) > heavy_page_size else None
+        limit = _number(query.get("limit", [""])[0])
+        return "heavy" if limit is not None and limit > heavy_page_size else None
     if path.startswith(TILES):
-        zoom = path[len(TILES) :].split("/", 1)[0]
+        zoom = _number(path[len(TILES) :].split("/", 1)[0])
         # Cluster tiles aggregate every measure under them.
-        return "tile" if zoom.isdigit() and int(zoom) < FULL_DETAIL_ZOOM else None
+        return "tile" if zoom is not None and zoom < FULL_DETAIL_ZOOM else None
     return None
 
 
@@ -86,10 +98,12 @@ class SlotsMiddleware:
             await self.app(scope, receive, send)
             return
         if not await self.slots.take(kind):
+            request_id = request_id_of(scope)
+            log.warning("503 on %s: no %s slot free (request %s)", scope["path"], kind, request_id)
             error = Unavailable(
                 f"too many {kind} requests are being served; retry shortly", retry_after=2
             )
-            await problem_response(error, scope["path"])(scope, receive, send)
+            await problem_response(error, scope["path"], request_id)(scope, receive, send)
             return
         held = True
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import IO
 
 from app.db.session import single_connection
+from app.query.measure import MeasureQuery
 from app.services import exporting
 from app.services.worker_processes import WorkerProcesses
-from app.sql.measures import MeasureQuery
 
 READ_CHUNK = 1 << 16
 

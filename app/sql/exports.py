@@ -6,7 +6,10 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 
-from app.sql.measures import MeasureQuery, measure_where
+from app.domain.rounding import AREA_DECIMALS, IMPACT_DECIMALS
+from app.domain.water_balance import PARAMETERS
+from app.query.measure import MeasureQuery
+from app.sql.measures import measure_where
 
 # Columns of a flat export, in the order of the Feature's properties.
 COLUMNS = (
@@ -24,6 +27,7 @@ COLUMNS = (
     "cost_eur",
     "funding",
     "completed_on",
+    *PARAMETERS,
     "runoff_avoided_m3",
     "extra_evaporation_m3",
     "extra_infiltration_m3",
@@ -36,15 +40,15 @@ COLUMNS = (
 
 ROWS = """
 SELECT id::text, type, title, description, status, review_state, review_note, municipality,
-       round(area_m2::numeric, 2)::float8 AS area_m2, disconnected_area_m2, retention_volume_m3,
-       cost_eur, funding, completed_on, round(runoff_avoided_m3::numeric, 1)::float8 AS
-       runoff_avoided_m3, round(extra_evaporation_m3::numeric, 1)::float8 AS extra_evaporation_m3,
-       round(extra_infiltration_m3::numeric, 1)::float8 AS extra_infiltration_m3, partner, source, created_at, updated_at, version,
+       round(area_m2::numeric, {area})::float8 AS area_m2, disconnected_area_m2, retention_volume_m3,
+       cost_eur, funding, completed_on, {parameters}, round(runoff_avoided_m3::numeric, {impact})::float8 AS
+       runoff_avoided_m3, round(extra_evaporation_m3::numeric, {impact})::float8 AS extra_evaporation_m3,
+       round(extra_infiltration_m3::numeric, {impact})::float8 AS extra_infiltration_m3, partner, source, created_at, updated_at, version,
        ST_AsText(geom, 7) AS wkt, ST_X(ST_PointOnSurface(geom)) AS lon,
        ST_Y(ST_PointOnSurface(geom)) AS lat, ST_AsBinary(geom) AS wkb,
        convert_to(feature, 'UTF8') AS feature
   FROM measures WHERE {where} ORDER BY id
-"""
+""".replace("{parameters}", ", ".join(PARAMETERS))
 
 
 async def stream_rows(
@@ -53,6 +57,7 @@ async def stream_rows(
     """Batches of matching rows; memory stays flat however many there are."""
     where = measure_where(query)
     async with conn.transaction():
-        cursor = await conn.cursor(ROWS.format(where=where.sql()), *where.values)
+        sql = ROWS.format(area=AREA_DECIMALS, impact=IMPACT_DECIMALS, where=where.sql())
+        cursor = await conn.cursor(sql, *where.values)
         while rows := await cursor.fetch(batch):
             yield rows

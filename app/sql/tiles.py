@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from app.domain.rounding import AREA_DECIMALS
+from app.domain.tiling import FULL_DETAIL_ZOOM
+from app.query.measure import MeasureQuery
 from app.sql import response_cache
-from app.sql.measures import MeasureQuery, measure_where
+from app.sql.measures import measure_where
 
 EXTENT = 4096
 BUFFER = 64
-# Below this zoom a tile would carry tens of thousands of tiny shapes: it carries
-# clusters (one point per occupied cell, with a count) instead.
-FULL_DETAIL_ZOOM = 12
 CLUSTER_CELL_PX = 16  # of a 256 px display tile
 WORLD_M = 40075016.685578488
 
@@ -25,7 +25,7 @@ WITH tile AS (
 ), rows AS MATERIALIZED (  -- ST_AsMVTGeom once per row, not again in the filter
   SELECT ST_AsMVTGeom(m.geom_3857, tile.env, {extent}, {buffer}, true) AS geom,
          m.id::text AS id, m.type, m.status, m.title, m.municipality,
-         round(m.area_m2::numeric, 1)::float8 AS area_m2, m.completed_on::text AS completed_on,
+         round(m.area_m2::numeric, {area_decimals})::float8 AS area_m2, m.completed_on::text AS completed_on,
          m.review_state
     FROM measures m, tile
    WHERE m.geom_3857 && tile.search AND {where}
@@ -89,6 +89,7 @@ def _tile_sql(z: int, x: int, y: int, query: MeasureQuery) -> tuple[str, list[ob
             margin=BUFFER / EXTENT,
             extent=EXTENT,
             buffer=BUFFER,
+            area_decimals=AREA_DECIMALS,
             where=where.sql(),
         )
     else:

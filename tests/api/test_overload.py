@@ -31,7 +31,7 @@ def server(dsn: str) -> Iterator[str]:
     loading.migrate(url)
     asyncio.run(loading.load_boundaries(url))
     asyncio.run(loading.load_demo(url, MEASURES, 1))
-    with served(url) as base:
+    with served(url) as (base, _):
         yield base
 
 

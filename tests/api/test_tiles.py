@@ -137,7 +137,26 @@ async def test_a_write_invalidates_cached_tiles(
     tile = busiest_tile(15)
     url = tile_url(tile.z, tile.x, tile.y)
     before = await client.get(url)
-    assert (await client.get(url)).content == before.content  # served from the cache
+    # Mark the cache's copy of the tile: the next answer carries the mark, so it came
+    # from the cache and not from ST_AsMVT.
+    keys = f"{tile.z}/{tile.x}/{tile.y}/%"
+    mark = b"|from the cache"
+    marked = await pool.execute(
+        "UPDATE response_cache SET body = body || $3 WHERE key LIKE $1 AND body = $2",
+        keys,
+        before.content,
+        mark,
+    )
+    assert marked != "UPDATE 0"
+    try:
+        assert (await client.get(url)).content == before.content + mark
+    finally:
+        await pool.execute(
+            "UPDATE response_cache SET body = $2 WHERE key LIKE $1 AND body = $3",
+            keys,
+            before.content,
+            before.content + mark,
+        )
     bounds = TMS.bounds(tile)
     centre = Point((bounds.left + bounds.right) / 2, (bounds.bottom + bounds.top) / 2)
     async with pool.acquire() as conn:

@@ -22,6 +22,11 @@ from app.guards.slots import Slots, SlotsMiddleware, heavy_kind
         ("/collections/measures/items", b"limit=10000&f=html", "heavy"),
         ("/collections/measures/items", b"limit=1000", None),
         ("/collections/measures/items", b"limit=abc", None),
+        # Not numbers `int()` can take: refused later as 400s, never a 500 here.
+        ("/collections/measures/items", b"limit=" + b"9" * 5000, None),
+        ("/collections/measures/items", b"limit=%C2%B2", None),  # ²
+        ("/collections/measures/tiles/WebMercatorQuad/²/0/0", b"", None),
+        ("/collections/measures/tiles/WebMercatorQuad/" + "1" * 5000 + "/0/0", b"", None),
         ("/collections/measures/items", b"", None),
         ("/collections/measures/tiles/WebMercatorQuad/8/132/85", b"", "tile"),
         ("/collections/measures/tiles/WebMercatorQuad/14/8511/5451", b"", None),
