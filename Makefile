@@ -11,7 +11,7 @@ VENDOR := app/web/static/vendor/versions.json
 
 
 .PHONY: run run-cluster test lint fmt migrate db-start db-stop data bench bench-cluster
-.PHONY: bench-peers system-deps assets clean
+.PHONY: bench-peers soak system-deps assets clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -93,6 +93,11 @@ bench-cluster: $(VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="wrk nginx"
 	$(KW) db start --replica
 	$(BIN)/python -m bench.cluster $(BENCH_ARGS)
+
+# Mixed clients for SOAK_SECONDS (default 60) with a database crash midway, on a
+# cluster of its own (.data/soak); fails when an acknowledged write is lost.
+soak: $(VENV)/.installed
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 clean: db-stop
 	rm -rf .data node_modules app/web/static/vendor test-artifacts .ogc-venv .bench-venv

@@ -62,6 +62,46 @@ class Settings(BaseSettings):
         default=60, description="how long shared caches may keep an anonymous response"
     )
 
+    # Limits that keep the service up under load and abuse (README, "Limits").
+    statement_timeout_s: float = Field(
+        default=10, gt=0, description="longest database statement of a request"
+    )
+    export_statement_timeout_s: float = Field(
+        default=300, gt=0, description="longest database statement of an export"
+    )
+    pool_acquire_timeout_s: float = Field(
+        default=2, gt=0, description="wait for a free database connection before a 503"
+    )
+    request_timeout_s: float = Field(
+        default=30, gt=0, description="deadline of a request until its response starts"
+    )
+    export_timeout_s: float = Field(
+        default=600, gt=0, description="deadline of an export until its download starts"
+    )
+    rate_limit: str = Field(
+        default="50/second;2000/minute",
+        description="requests per API key, or per address without one (limits syntax); "
+        "empty: no limit; admins are never limited",
+    )
+    export_concurrency: int = Field(
+        default=2, ge=1, description="exports a worker prepares at once; more get a 503"
+    )
+    heavy_concurrency: int = Field(
+        default=2, ge=1, description="pages over HEAVY_PAGE_SIZE a worker serves at once"
+    )
+    tile_concurrency: int = Field(
+        default=4, ge=1, description="cluster tiles (zoom < 12) a worker makes at once"
+    )
+    tile_slot_wait_s: float = Field(
+        default=2, ge=0, description="how long a cluster tile may wait for a slot"
+    )
+    worker_processes: int = Field(
+        default=2, ge=1, description="processes per worker for exports and big HTML pages"
+    )
+    heavy_page_size: int = Field(
+        default=1000, ge=1, description="a page with a larger limit counts as heavy"
+    )
+
     @property
     def replica_urls(self) -> list[str]:
         """The replica URLs of DATABASE_REPLICA_URLS."""

@@ -23,11 +23,21 @@ class AppError(Exception):
     status = 500
     slug = "internal-error"
     title = "Internal server error"
+    # Seconds after which a retry may succeed (the `Retry-After` header); None: no header.
+    retry_after: int | None = None
 
-    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        if retry_after is not None:
+            self.retry_after = retry_after
 
     def problem(self, instance: str | None = None, request_id: str | None = None) -> dict[str, Any]:
         """The RFC 9457 body of this error (server errors name their request id)."""
@@ -125,22 +135,34 @@ class NotAcceptable(AppError):
     title = "Not acceptable"
 
 
+class TooManyRequests(AppError):
+    """The caller sent more requests than its rate limit allows."""
+
+    status = 429
+    slug = "too-many-requests"
+    title = "Too many requests"
+    retry_after = 1
+
+
 class Unavailable(AppError):
-    """A dependency (the database) is not reachable."""
+    """A dependency (the database) is not reachable, or the service is at capacity."""
 
     status = 503
     slug = "unavailable"
     title = "Service unavailable"
+    retry_after = 1
 
 
 def problem_response(
     error: AppError, instance: str | None = None, request_id: str | None = None
 ) -> Response:
     """Render an AppError as application/problem+json."""
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
     return Response(
         orjson.dumps(error.problem(instance, request_id)),
         status_code=error.status,
         media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
     )
 
 

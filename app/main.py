@@ -28,7 +28,11 @@ from app.config import Settings, get_settings
 from app.db.routing import ReplicaFallback, open_databases
 from app.db.session import create_pool
 from app.errors import install_error_handlers
+from app.guards.deadline import DeadlineMiddleware
+from app.guards.rate_limit import RateLimiter, RateLimitMiddleware
+from app.guards.slots import Slots, SlotsMiddleware
 from app.ogc.openapi import install_openapi
+from app.services.worker_processes import WorkerProcesses
 from app.sql.response_cache import ResponseCache
 
 
@@ -44,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            app.state.worker_processes.close()
             await app.state.databases.close()
             await app.state.pool.close()
 
@@ -60,7 +65,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.known_municipalities = KnownMunicipalities()
     app.state.response_cache = ResponseCache(int(settings.response_cache_mb * 1024 * 1024))
     app.add_middleware(ReplicaFallback)
+    slots = Slots(
+        {
+            "export": settings.export_concurrency,
+            "heavy": settings.heavy_concurrency,
+            "tile": settings.tile_concurrency,
+        },
+        waits={"tile": settings.tile_slot_wait_s},
+    )
+    app.state.rate_limiter = RateLimiter(settings.rate_limit)
+    app.state.worker_processes = WorkerProcesses(settings.worker_processes)
     install_error_handlers(app)
+    # The last added runs first: a caller over its rate, or heavy work beyond the slots,
+    # costs nothing more. These run inside BodyLimit, RequestId and SecurityHeaders
+    # (added below), so that a 429 or 503 they answer carries the id and the headers.
+    app.add_middleware(DeadlineMiddleware, seconds=settings.request_timeout_s)
+    app.add_middleware(SlotsMiddleware, slots=slots, heavy_page_size=settings.heavy_page_size)
+    app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter)
     install_openapi(app)
     routers = (
         landing,

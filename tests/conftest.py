@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 
 import asyncpg
 import httpx
@@ -21,6 +15,7 @@ from app.db.databases import create_database
 from app.db.session import create_pool
 from app.main import create_app
 from app.services import loading
+from tests.servers import served
 
 TEST_DATABASE = "klimawerk_test"
 
@@ -73,7 +68,8 @@ async def clean(pool: asyncpg.Pool) -> AsyncIterator[None]:
 @pytest.fixture(scope="session")
 async def client(dsn: str, pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the app in-process (the pool is the session's)."""
-    app = create_app(Settings(database_url=dsn))
+    # Rate limits have tests of their own; the suite's many requests come from one address.
+    app = create_app(Settings(database_url=dsn, rate_limit=""))
     app.state.pool = pool
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
@@ -99,56 +95,9 @@ def use_test_database(dsn: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
     get_settings.cache_clear()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def served(dsn: str, *args: str) -> Iterator[tuple[str, subprocess.Popen]]:
-    """The registry served by uvicorn in a process of its own: its base URL and process."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            *args,
-        ],
-        # No base map: tests never reach another host, and the map must work without one.
-        env={**os.environ, "DATABASE_URL": dsn, "BASEMAP_URL": ""},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            process.kill()
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise RuntimeError(f"the server did not start:\n{output}")
-        yield base, process
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def live_server(dsn: str) -> Iterator[str]:
     """Base URL of the registry served by uvicorn, as a client would reach it."""
-    with served(dsn) as (base, _):
+    # Rate limits have tests of their own; the suite's many requests come from one address.
+    with served(dsn, env={"RATE_LIMIT": ""}) as (base, _):
         yield base

@@ -47,10 +47,12 @@ async def get_caller(request: Request, pool: PoolDep) -> Caller:
     )
     if secret is None:
         return Caller()
+    digest = hash_key(secret)
     async with connection(pool) as conn:
-        row = await keys.select_caller(conn, hash_key(secret))
+        row = await keys.select_caller(conn, digest)
     if row is None:
         raise Unauthorized("the API key is not valid (unknown or revoked)")
+    request.app.state.rate_limiter.remember_key(digest, row["role"])
     return Caller(
         partner=row["partner"],
         role=row["role"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +11,7 @@ from starlette.datastructures import URL
 from starlette.responses import Response, StreamingResponse
 
 from app.api.deps import CallerDep, PoolDep
-from app.api.html import render, wants_html
+from app.api.html import render, render_in_worker, wants_html
 from app.api.http_cache import (
     cache_headers,
     item_etag,
@@ -32,13 +31,14 @@ from app.api.render import GEOJSON_MEDIA_TYPE, feature_collection, feature_with_
 from app.db.session import connection
 from app.domain import access
 from app.errors import NotFound
+from app.guards.deadline import extend_deadline
 from app.ogc import params
 from app.ogc.crs import content_crs_header, parse_crs
 from app.ogc.links import GEOJSON, JSON, link, with_query
 from app.ogc.openapi import CSV, GPKG, HTML, NOT_MODIFIED, responses
 from app.ogc.openapi import GEOJSON as GEOJSON_MEDIA
 from app.query.measure import Cursor, MeasureQuery
-from app.services import exporting, measure_changes
+from app.services import export_files, measure_changes
 from app.sql import measures, municipalities, response_cache
 
 router = APIRouter(tags=["features"])
@@ -55,16 +55,15 @@ HTML_COLUMNS = {
 }
 
 
-def _items_page(request: Request, collection_id: str, body: bytes, columns: list[str]) -> Response:
+async def _items_page(
+    request: Request, collection_id: str, body: bytes, columns: list[str], *, big: bool = False
+) -> Response:
     href = f"{base_url(request)}/collections/{collection_id}"
-    return render(
-        request,
-        "items.html",
-        orjson.loads(body),
-        columns=columns,
-        collection_id=collection_id,
-        collection_href=href,
-    )
+    extra = {"columns": columns, "collection_id": collection_id, "collection_href": href}
+    if big:
+        workers = request.app.state.worker_processes
+        return await render_in_worker(workers, request, "items.html", body, **extra)
+    return render(request, "items.html", orjson.loads(body), **extra)
 
 
 def _item_page(request: Request, collection_id: str, body: bytes) -> Response:
@@ -74,24 +73,22 @@ def _item_page(request: Request, collection_id: str, body: bytes) -> Response:
     )
 
 
-EXPORT_TYPES = {
-    "csv": ("text/csv; charset=utf-8", exporting.csv_chunks),
-    "gpkg": ("application/geopackage+sqlite3", exporting.gpkg_chunks),
+EXPORT_MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "gpkg": "application/geopackage+sqlite3",
 }
 
 
-def _export(pool: Any, query: MeasureQuery, fmt: str) -> Response:
-    """Every matching measure (paging does not apply), streamed."""
-    media_type, chunks = EXPORT_TYPES[fmt]
-
-    async def body() -> AsyncIterator[bytes]:
-        async with connection(pool) as conn:
-            async for chunk in chunks(conn, query):
-                yield chunk
-
+async def _export(request: Request, query: MeasureQuery, fmt: str) -> Response:
+    """Every matching measure (paging does not apply), prepared in full, then streamed."""
+    settings = request.app.state.settings
+    extend_deadline(request.scope, settings.export_timeout_s)
+    workers = request.app.state.worker_processes
+    timeout_s = settings.export_statement_timeout_s
+    handle = await export_files.prepare(workers, settings.dsn, query, fmt, timeout_s)
     return StreamingResponse(
-        body(),
-        media_type=media_type,
+        export_files.file_chunks(handle),
+        media_type=EXPORT_MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="measures.{fmt}"'},
     )
 
@@ -121,7 +118,7 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
     """A page of measures as a GeoJSON FeatureCollection; `f=csv|gpkg` exports every match."""
     export = request.query_params.get("f")
     if export in ("csv", "gpkg"):
-        return _export(pool, query, export)
+        return await _export(request, query, export)
     html = wants_html(request)
     async with connection(pool) as conn:
         # Read before the page: the ETag never claims newer data than the body has.
@@ -138,7 +135,8 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
         time_stamp=_now(),
     )
     if html:
-        response = _items_page(request, "measures", body, HTML_COLUMNS["measures"])
+        big = query.limit > request.app.state.settings.heavy_page_size
+        response = await _items_page(request, "measures", body, HTML_COLUMNS["measures"], big=big)
         response.headers.update(headers)
         return response
     headers["Content-Crs"] = content_crs_header(query.crs)
@@ -215,7 +213,7 @@ async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
         links.append(link(with_query(request.url, cursor=token), "next", GEOJSON, "next page"))
     body = feature_collection(features, matched=matched, links=links, time_stamp=_now())
     if wants_html(request):
-        return _items_page(request, "municipalities", body, HTML_COLUMNS["municipalities"])
+        return await _items_page(request, "municipalities", body, HTML_COLUMNS["municipalities"])
     return with_validators(request, Response(body, media_type=GEOJSON_MEDIA_TYPE))
 
 

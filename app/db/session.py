@@ -25,22 +25,71 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
     """
 
 
-async def create_pool(settings: Settings) -> asyncpg.Pool:
-    """Open the pool; a database that is not reachable becomes an `Unavailable`."""
+class Pool(asyncpg.Pool):
+    """asyncpg's pool that also knows how long a request may wait for a connection."""
+
+    __slots__ = ("acquire_timeout",)
+
+
+def _milliseconds(seconds: float) -> str:
+    return str(max(1, round(seconds * 1000)))
+
+
+def _server_settings(statement_timeout_s: float) -> dict[str, str]:
+    # A fixed search path and UTC make the cached statements and dates deterministic;
+    # the statement timeout stops one expensive query from holding a connection.
+    return {
+        "search_path": "public",
+        "TimeZone": "UTC",
+        "jit": "off",
+        "statement_timeout": _milliseconds(statement_timeout_s),
+    }
+
+
+@asynccontextmanager
+async def single_connection(
+    dsn: str, statement_timeout_s: float
+) -> AsyncIterator[asyncpg.Connection]:
+    """One connection outside the pool (for a worker process), set up like the pool's."""
     try:
-        pool = await asyncpg.create_pool(
-            settings.dsn,
-            min_size=settings.pool_min_size,
-            max_size=settings.pool_max_size,
-            init=_init_connection,
-            reset=_keep_session,
-            # A fixed search path and UTC make the cached statements and dates deterministic.
-            server_settings={"search_path": "public", "TimeZone": "UTC", "jit": "off"},
-        )
+        conn = await asyncpg.connect(dsn, server_settings=_server_settings(statement_timeout_s))
+        try:
+            await _init_connection(conn)
+            yield conn
+        finally:
+            await conn.close()
+    except asyncpg.PostgresError as exc:
+        raise translate(exc) from None
+    except (OSError, asyncpg.InterfaceError) as exc:
+        raise Unavailable(f"the database is not available: {exc}") from None
+
+
+async def create_pool(settings: Settings, dsn: str | None = None) -> Pool:
+    """Open a pool (on `dsn`, else the primary); an unreachable database is `Unavailable`."""
+    pool = Pool(
+        dsn or settings.dsn,
+        min_size=settings.pool_min_size,
+        max_size=settings.pool_max_size,
+        max_queries=50_000,
+        max_inactive_connection_lifetime=300.0,
+        loop=None,
+        connection_class=asyncpg.Connection,
+        record_class=asyncpg.Record,
+        init=_init_connection,
+        reset=_keep_session,
+        server_settings=_server_settings(settings.statement_timeout_s),
+    )
+    pool.acquire_timeout = settings.pool_acquire_timeout_s
+    try:
+        await pool
     except (OSError, asyncpg.PostgresError) as exc:
         raise Unavailable(f"cannot connect to the database: {exc}") from exc
-    assert pool is not None
     return pool
+
+
+async def set_statement_timeout(conn: asyncpg.Connection, seconds: float) -> None:
+    """Another statement timeout until the end of the current transaction."""
+    await conn.execute("SELECT set_config('statement_timeout', $1, true)", _milliseconds(seconds))
 
 
 def translate(exc: asyncpg.PostgresError) -> AppError:
@@ -63,10 +112,20 @@ def translate(exc: asyncpg.PostgresError) -> AppError:
 
 @asynccontextmanager
 async def connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
-    """A pooled connection; database errors leave as AppErrors."""
+    """A pooled connection; database errors leave as AppErrors.
+
+    Waiting for a free connection is bounded (the pool's `acquire_timeout`): a busy
+    service answers 503 with Retry-After at once instead of queueing requests for minutes.
+    """
     try:
-        async with pool.acquire() as conn:
+        try:
+            conn = await pool.acquire(timeout=getattr(pool, "acquire_timeout", None))
+        except TimeoutError:  # caught here: it is an OSError too
+            raise Unavailable("all database connections are busy; retry shortly") from None
+        try:
             yield conn
+        finally:
+            await pool.release(conn)
     except asyncpg.PostgresError as exc:
         raise translate(exc) from exc
     except (OSError, asyncpg.InterfaceError) as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -96,13 +95,3 @@ async def write_gpkg(conn: asyncpg.Connection, query: MeasureQuery, path: Path) 
         )
         written += len(rows)
     return written
-
-
-async def gpkg_chunks(conn: asyncpg.Connection, query: MeasureQuery) -> AsyncIterator[bytes]:
-    """A GeoPackage, written to a temporary file and streamed from it."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "measures.gpkg"
-        await write_gpkg(conn, query, path)
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                yield chunk

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.conftest import served
+from tests.servers import served
 
 DEEP_FILTERS = {
     "2,000 nested parentheses": "(" * 2000 + "version = 1" + ")" * 2000,

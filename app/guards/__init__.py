@@ -1,0 +1,1 @@
+"""Limits that keep the service up: request deadline, rate limit, slots for heavy work."""
