@@ -216,27 +216,28 @@ class ReplicaPool:
         self.replica = replica
         self.databases = databases
 
-    def acquire(self) -> _ReplicaAcquire:
-        return _ReplicaAcquire(self)
+    def acquire(self, *, timeout: float | None = None) -> _ReplicaAcquire:
+        return _ReplicaAcquire(self, timeout)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.replica.pool, name)
 
 
 class _ReplicaAcquire:
-    def __init__(self, owner: ReplicaPool) -> None:
+    def __init__(self, owner: ReplicaPool, timeout: float | None) -> None:
         self.owner = owner
+        self.timeout = timeout
         self.context: Any = None
         self.on_replica = True
 
     async def __aenter__(self) -> asyncpg.Connection:
-        self.context = self.owner.replica.pool.acquire()
+        self.context = self.owner.replica.pool.acquire(timeout=self.timeout)
         try:
             return await self.context.__aenter__()
         except LOST as exc:
             self.owner.databases.take_out(self.owner.replica, f"{type(exc).__name__}: {exc}")
         self.on_replica = False
-        self.context = self.owner.databases.primary.acquire()
+        self.context = self.owner.databases.primary.acquire(timeout=self.timeout)
         return await self.context.__aenter__()
 
     async def __aexit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:

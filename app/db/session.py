@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -118,14 +119,15 @@ async def connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
     service answers 503 with Retry-After at once instead of queueing requests for minutes.
     """
     try:
-        try:
-            conn = await pool.acquire(timeout=getattr(pool, "acquire_timeout", None))
-        except TimeoutError:  # caught here: it is an OSError too
-            raise Unavailable("all database connections are busy; retry shortly") from None
-        try:
+        # The pool's own context manager (not acquire/release) so that a routing pool
+        # sees how the work on the connection ended (a replica lost mid-query).
+        async with contextlib.AsyncExitStack() as stack:
+            acquiring = pool.acquire(timeout=getattr(pool, "acquire_timeout", None))
+            try:
+                conn = await stack.enter_async_context(acquiring)
+            except TimeoutError:  # caught here: it is an OSError too
+                raise Unavailable("all database connections are busy; retry shortly") from None
             yield conn
-        finally:
-            await pool.release(conn)
     except asyncpg.PostgresError as exc:
         raise translate(exc) from exc
     except (OSError, asyncpg.InterfaceError) as exc:
