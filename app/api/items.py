@@ -62,15 +62,18 @@ def _item_page(request: Request, collection_id: str, body: bytes) -> Response:
     )
 
 
+# `f` values that download every match as a file (`geojson-file`: the whole selection
+# as one GeoJSON file, where `f=geojson` stays a page).
 EXPORT_TYPES = {
-    "csv": ("text/csv; charset=utf-8", exporting.csv_chunks),
-    "gpkg": ("application/geopackage+sqlite3", exporting.gpkg_chunks),
+    "csv": ("text/csv; charset=utf-8", "csv", exporting.csv_chunks),
+    "gpkg": ("application/geopackage+sqlite3", "gpkg", exporting.gpkg_chunks),
+    "geojson-file": (GEOJSON_MEDIA_TYPE, "geojson", exporting.geojson_chunks),
 }
 
 
 def _export(pool: Any, query: measures.MeasureQuery, fmt: str) -> Response:
     """Every matching measure (paging does not apply), streamed."""
-    media_type, chunks = EXPORT_TYPES[fmt]
+    media_type, suffix, chunks = EXPORT_TYPES[fmt]
 
     async def body() -> AsyncIterator[bytes]:
         async with connection(pool) as conn:
@@ -80,7 +83,10 @@ def _export(pool: Any, query: measures.MeasureQuery, fmt: str) -> Response:
     return StreamingResponse(
         body(),
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="measures.{fmt}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="measures.{suffix}"',
+            "Content-Crs": content_crs_header(query.crs),
+        },
     )
 
 
@@ -105,9 +111,9 @@ def _page_links(url: URL, page: measures.Page) -> list[dict[str, Any]]:
     openapi_extra={"parameters": MEASURE_PARAMETERS},
 )
 async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQueryDep) -> Response:
-    """A page of measures as a GeoJSON FeatureCollection; `f=csv|gpkg` exports every match."""
+    """A page of measures as GeoJSON; `f=csv|gpkg|geojson-file` exports every match."""
     export = request.query_params.get("f")
-    if export in ("csv", "gpkg"):
+    if export in EXPORT_TYPES:
         return _export(pool, query, export)
     async with connection(pool) as conn:
         page = await measures.select_page(conn, query)

@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 
-from app.sql.measures import MeasureQuery, measure_where
+from app.ogc.crs import Crs
+from app.sql.measures import MeasureQuery, feature_sql, measure_where
 
 # Columns of a flat export, in the order of the Feature's properties.
 COLUMNS = (
@@ -40,11 +41,20 @@ SELECT id::text, type, title, description, status, review_state, review_note, mu
        cost_eur, funding, completed_on, round(runoff_avoided_m3::numeric, 1)::float8 AS
        runoff_avoided_m3, round(extra_evaporation_m3::numeric, 1)::float8 AS extra_evaporation_m3,
        round(extra_infiltration_m3::numeric, 1)::float8 AS extra_infiltration_m3, partner, source, created_at, updated_at, version,
-       ST_AsText(geom, 7) AS wkt, ST_X(ST_PointOnSurface(geom)) AS lon,
-       ST_Y(ST_PointOnSurface(geom)) AS lat, ST_AsBinary(geom) AS wkb,
-       convert_to(feature, 'UTF8') AS feature
+       ST_AsText({geom}, {precision}) AS wkt, ST_X(ST_PointOnSurface({geom})) AS x,
+       ST_Y(ST_PointOnSurface({geom})) AS y, ST_AsBinary({geom}) AS wkb,
+       {feature} AS feature
   FROM measures WHERE {where} ORDER BY id
 """
+
+
+def export_geometry(crs: Crs) -> str:
+    """The stored geometry in the export's CRS, x/y (easting/northing or lon/lat) order."""
+    if crs.srid == 3857:
+        return "geom_3857"
+    if crs.srid != 4326:
+        return f"ST_Transform(geom, {int(crs.srid)})"
+    return "geom"
 
 
 async def stream_rows(
@@ -52,7 +62,15 @@ async def stream_rows(
 ) -> AsyncIterator[list[asyncpg.Record]]:
     """Batches of matching rows; memory stays flat however many there are."""
     where = measure_where(query)
+    # Every format of an export takes its geometry from these columns, so `crs` holds
+    # for all of them (GeoJSON through the same reshaping as items pages).
+    sql = ROWS.format(
+        geom=export_geometry(query.crs),
+        precision=int(query.crs.precision),
+        feature=feature_sql(query.crs, [], where),
+        where=where.sql(),
+    )
     async with conn.transaction():
-        cursor = await conn.cursor(ROWS.format(where=where.sql()), *where.values)
+        cursor = await conn.cursor(sql, *where.values)
         while rows := await cursor.fetch(batch):
             yield rows
