@@ -92,11 +92,28 @@ export function measureLayer(types, state) {
     vectorTileLayerStyles: styleOf(types),
     fetchOptions: fetchOptions(false),
   });
+  layer.on("tileload", ({ coords }) => locatePoints(layer, coords));
   layer.refresh = (nextState, fresh = false) => {
     layer.options.fetchOptions = fetchOptions(fresh);
     layer.setUrl(tileUrl(nextState), false);
   };
   return layer;
+}
+
+/**
+ * Gives the point symbols of a loaded tile their position. VectorGrid knows a point only
+ * in tile pixels; Leaflet treats a circle of radius <= 10 as a marker and asks it for its
+ * latlng on a click, which failed ("reading 'lat'") and left point measures unopenable.
+ */
+function locatePoints(layer, coords) {
+  const renderer = layer._vectorTiles[layer._tileCoordsToKey(coords)];
+  if (!renderer || !layer._map) return;
+  const origin = coords.scaleBy(layer.getTileSize());
+  for (const symbol of Object.values(renderer._layers ?? {})) {
+    if (symbol._point && !symbol._latlng) {
+      symbol._latlng = layer._map.unproject(origin.add(symbol._point), coords.z);
+    }
+  }
 }
 
 function fetchOptions(fresh) {
