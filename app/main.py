@@ -15,6 +15,7 @@ from app.api import (
     map,
     me,
     measure_types,
+    pages,
     statistics,
     tiles,
     transactions,
@@ -42,14 +43,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="Sponge-city measures of the Emscher-Lippe region as OGC API - Features.",
         openapi_url="/api",
-        docs_url="/docs",
+        # /docs is our own page (app/api/pages.py): Swagger UI from the app's static
+        # files, where FastAPI's would load it from a CDN.
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.known_municipalities = KnownMunicipalities()
     install_error_handlers(app)
-    routers = (landing, collections, items, transactions, tiles, measure_types, statistics, me, map)
+    routers = (landing, collections, items, transactions, tiles, measure_types, statistics, me, map, pages)
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=map.STATIC_DIR), name="static")

@@ -24,11 +24,28 @@ def wants_html(request: Request) -> bool:
     return accept.startswith("text/html")
 
 
-def render(request: Request, template: str, doc: dict[str, Any], **extra: Any) -> Response:
+def page_lang(request: Request) -> str:
+    """German unless `lang=en` or the browser prefers English (Accept-Language)."""
+    chosen = request.query_params.get("lang")
+    if chosen in ("de", "en"):
+        return chosen
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in ("de", "en"):
+            return code
+    return "de"
+
+
+def render(
+    request: Request, template: str, doc: dict[str, Any], status_code: int = 200, **extra: Any
+) -> Response:
     """Render `doc` (the JSON document of the same URL) with a page template."""
     json_href = str(request.url.include_query_params(f="json"))
-    return TEMPLATES.TemplateResponse(
-        request,
-        template,
-        {"doc": doc, "json_href": json_href, "attribution": ATTRIBUTION, **extra},
-    )
+    context = {
+        "doc": doc,
+        "json_href": json_href,
+        "attribution": ATTRIBUTION,
+        "lang": page_lang(request),
+        **extra,
+    }
+    return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)

@@ -12,7 +12,8 @@ from starlette.datastructures import URL
 from starlette.responses import Response, StreamingResponse
 
 from app.api.deps import CallerDep, PoolDep
-from app.api.html import render, wants_html
+from app.api.html import page_lang, render, wants_html
+from app.api.pages import not_found_page
 from app.api.landing import base_url
 from app.api.measure_query import (
     MEASURE_PARAMETERS,
@@ -141,13 +142,20 @@ async def get_measure_item(
     """One measure as a GeoJSON Feature, with its version as ETag."""
     query = request.query_params
     if query:
-        params.check_unknown(dict(query), frozenset({"f", "crs"}))
+        # `lang` chooses the language of the HTML page (German by default).
+        params.check_unknown(dict(query), frozenset({"f", "crs", "lang"}))
         check_format(query.get("f"))
     key = params.parse_uuid(measure_id)
     output_crs = parse_crs(query.get("crs"))
     async with connection(pool) as conn:
         row = await measures.select_feature(conn, key, caller.visibility, output_crs)
     if row is None:
+        if wants_html(request):
+            # A person gets a page, not JSON; its script shows the measure after all when
+            # the browser holds a key that may see it (keys never travel in a link).
+            return not_found_page(
+                request, page_lang(request), f"Keine Maßnahme {measure_id}.", measure_id
+            )
         raise NotFound(f"no measure {measure_id}")
     etag = f'"{row["version"]}"'
     if request.headers.get("if-none-match") == etag:

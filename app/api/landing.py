@@ -11,6 +11,7 @@ from app.api.render import json_response
 from app.db.session import connection
 from app.ogc.collections import ATTRIBUTION, CONFORMANCE
 from app.ogc.links import GEOJSON, HTML, JSON, link
+from app.sql import municipalities
 
 router = APIRouter(tags=["service"])
 
@@ -44,10 +45,13 @@ async def get_landing(request: Request) -> Response:
             link(f"{base}/collections", "data", JSON, "the collections"),
             link(f"{base}/collections/measures/items", "items", GEOJSON, "the measures"),
             link(f"{base}/measure-types", "describedby", JSON, "the measure-type catalogue"),
+            link(f"{base}/map", "alternate", HTML, "the map of measures"),
         ],
     }
     if wants_html(request):
-        return render(request, "landing.html", doc)
+        async with connection(request.app.state.pool) as conn:
+            cities = await municipalities.select_areas(conn)
+        return render(request, "landing.html", doc, cities=cities)
     return json_response(doc)
 
 

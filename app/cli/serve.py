@@ -40,7 +40,8 @@ def announce_when_ready(base: str, timeout_s: float = READY_TIMEOUT_S) -> None:
         try:
             with urllib.request.urlopen(f"{base}/health", timeout=2) as answer:
                 if answer.status == 200:
-                    console.print(ready_message(base), highlight=False)
+                    # Plain print: rich would wrap long URLs at the terminal's width.
+                    print(ready_message(base), flush=True)
                     return
         except (urllib.error.URLError, OSError):
             pass

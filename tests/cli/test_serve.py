@@ -26,7 +26,7 @@ def test_serve_prints_the_urls_when_ready(dsn: str) -> None:
     port = _free_port()
     process = subprocess.Popen(
         [str(KLIMAWERK), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env={**os.environ, "DATABASE_URL": dsn, "COLUMNS": "200"},
+        env={**os.environ, "DATABASE_URL": dsn},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
