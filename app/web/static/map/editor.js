@@ -46,6 +46,8 @@ export class Editor {
       this.save();
     });
     this.el("kw-cancel").addEventListener("click", () => this.close());
+    // Figures such as the disconnected area change the water-balance preview.
+    this.form.addEventListener("change", () => this.preview());
     this.el("kw-m-type").addEventListener("change", () => {
       this.describeGeometry();
       this.preview();
@@ -206,7 +208,10 @@ export class Editor {
     }
     const ticket = (this.previewTicket = (this.previewTicket ?? 0) + 1);
     try {
-      const { data } = await request("/impact", { method: "POST", body: this.feature() });
+      // The preview judges the shape and the figures; a title is not needed for that yet.
+      const feature = this.feature();
+      feature.properties.title ||= t("newMeasure");
+      const { data } = await request("/impact", { method: "POST", body: feature });
       if (ticket !== this.previewTicket) return;
       const rows = [
         [t("runoffAvoided"), data.runoff_avoided_m3],

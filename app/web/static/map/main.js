@@ -200,7 +200,7 @@ async function main() {
     zoom.remove();
     map.addControl(L.control.zoom({ zoomInTitle: t("zoomIn"), zoomOutTitle: t("zoomOut") }));
     download.update();
-    reviewQueue.render();
+    reviewQueue.render({ relabel: true });
     addLayerControl();
     editor.relabel();
     // The tiles carry no language: only the address and the statistics panel change.

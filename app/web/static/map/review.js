@@ -14,6 +14,8 @@ export class ReviewQueue {
     this.context = context;
     this.items = [];
     this.visible = false;
+    // One element per measure, kept across reloads: a note being typed survives them.
+    this.nodes = new Map();
   }
 
   /** Loads the queue for the caller; hidden unless /me grants review somewhere. */
@@ -39,11 +41,19 @@ export class ReviewQueue {
     this.render();
   }
 
-  render() {
+  render({ relabel = false } = {}) {
     if (!this.visible) return;
+    if (relabel) this.nodes.clear();
     const list = el("kw-review-list");
     el("kw-review-empty").hidden = this.items.length > 0;
-    list.replaceChildren(...this.items.map((feature) => this.entry(feature)));
+    const ids = new Set(this.items.map((feature) => feature.id));
+    for (const id of this.nodes.keys()) if (!ids.has(id)) this.nodes.delete(id);
+    list.replaceChildren(
+      ...this.items.map((feature) => {
+        if (!this.nodes.has(feature.id)) this.nodes.set(feature.id, this.entry(feature));
+        return this.nodes.get(feature.id);
+      }),
+    );
   }
 
   entry(feature) {
