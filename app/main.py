@@ -52,7 +52,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.known_municipalities = KnownMunicipalities()
     install_error_handlers(app)
-    routers = (landing, collections, items, transactions, tiles, measure_types, statistics, me, map, pages)
+    routers = (
+        landing,
+        collections,
+        items,
+        transactions,
+        tiles,
+        measure_types,
+        statistics,
+        me,
+        map,
+        pages,
+    )
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=map.STATIC_DIR), name="static")

@@ -13,7 +13,6 @@ from starlette.responses import Response, StreamingResponse
 
 from app.api.deps import CallerDep, PoolDep
 from app.api.html import page_lang, render, wants_html
-from app.api.pages import not_found_page
 from app.api.landing import base_url
 from app.api.measure_query import (
     MEASURE_PARAMETERS,
@@ -21,6 +20,7 @@ from app.api.measure_query import (
     check_format,
     parse_bbox,
 )
+from app.api.pages import not_found_page
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_collection, feature_with_links
 from app.db.session import connection
 from app.errors import NotFound

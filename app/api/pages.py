@@ -61,6 +61,3 @@ def not_found_page(
         {"lang": lang, "detail": detail, "attribution": ATTRIBUTION, "measure_id": measure_id},
         status_code=404,
     )
-
-
-

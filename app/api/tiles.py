@@ -159,16 +159,8 @@ async def get_measure_tilejson(request: Request) -> Response:
                     "id": "measures",
                     "minzoom": tiles.FULL_DETAIL_ZOOM,
                     "maxzoom": MAX_ZOOM,
-                    "fields": {
-                        "id": "String",
-                        "type": "String",
-                        "status": "String",
-                        "title": "String",
-                        "municipality": "String",
-                        "area_m2": "Number",
-                        "completed_on": "String",
-                        "review_state": "String",
-                    },
+                    # id: the UUID's 16 bytes as base64url (22 characters).
+                    "fields": {"id": "String", "type": "String", "review_state": "String"},
                 },
                 {
                     "id": "clusters",

@@ -30,7 +30,9 @@ async def test_ogc_clients_keep_the_json_landing_page(
 ) -> None:
     answer = await client.get("/", params=params, headers=headers)
     assert answer.headers["content-type"].startswith("application/json")
-    assert {"service-desc", "conformance", "data"} <= {l["rel"] for l in answer.json()["links"]}
+    assert {"service-desc", "conformance", "data"} <= {
+        link["rel"] for link in answer.json()["links"]
+    }
 
 
 async def test_docs_load_swagger_ui_from_the_apps_own_files(client: httpx.AsyncClient) -> None:

@@ -3,6 +3,8 @@
 const TEXTS = {
   de: {
     linkHome: "Start",
+    choroplethNone: "keine",
+    noBaselineShort: "kein Ausgangswert",
     stillMissing: "noch fehlend",
     percentPoints: "Prozentpunkte",
     baseline: "Ausgangswert",
@@ -83,7 +85,7 @@ const TEXTS = {
     save: "Speichern",
     cancel: "Abbrechen",
     legend: "Legende",
-    clusterHint: "Kreise zeigen die Anzahl der Maßnahmen; zum Anzeigen einzelner Maßnahmen hineinzoomen.",
+    clusterHint: "Kreise zeigen die Anzahl der Maßnahmen; ein Klick zoomt hinein, bis einzelne Maßnahmen erscheinen.",
     boundaries: "Kommunengrenzen",
     measures: "Maßnahmen",
     basemap: "Hintergrundkarte",
@@ -145,6 +147,8 @@ const TEXTS = {
   },
   en: {
     linkHome: "Home",
+    choroplethNone: "none",
+    noBaselineShort: "no baseline",
     stillMissing: "still missing",
     percentPoints: "percentage points",
     baseline: "Baseline",

@@ -48,30 +48,64 @@ export async function boundaryLayer() {
   return { layer, features: data.features };
 }
 
+/** The radius of a cluster circle: its count must fit, and it grows with the count. */
+export function clusterRadius(count) {
+  return Math.min(22, 10 + 3 * Math.log10(Math.max(count, 1)));
+}
+
 function styleOf(types) {
   const colour = (type) => types.get(type)?.color ?? FALLBACK_COLOUR;
   return {
-    // Not yet published (only a key's holder sees these): dashed; rejected: faint.
-    measures: (props) => ({
-      color: colour(props.type),
+    // Areas keep a dark outline (visible on any fill); small ones come as points from the
+    // tiles and get the same symbol size as point measures. Not yet published (only a
+    // key's holder sees these): dashed; rejected: faint.
+    measures: (props, zoom) => ({
+      color: props.review_state === "published" ? "#263238" : colour(props.type),
       fillColor: colour(props.type),
-      weight: props.review_state === "published" ? 2 : 3,
+      weight: props.review_state === "published" ? 1.5 : 3,
       dashArray: props.review_state === "published" ? null : "5 4",
-      opacity: props.review_state === "rejected" ? 0.4 : 0.95,
+      opacity: props.review_state === "rejected" ? 0.4 : 0.9,
       fill: true,
-      fillOpacity: props.review_state === "rejected" ? 0.15 : 0.55,
-      radius: 6,
+      fillOpacity: props.review_state === "rejected" ? 0.15 : 0.75,
+      radius: zoom >= 16 ? 6 : zoom >= 14 ? 5 : 4,
     }),
-    // Clusters below zoom 12: one circle per occupied cell, sized by how many it holds.
+    // Clusters below the measure zoom: one circle per occupied cell with its count on it.
     clusters: (props) => ({
       color: "#ffffff",
-      weight: 1,
-      fillColor: colour(props.type),
+      weight: 1.5,
+      fillColor: "#1b5e20",
       fill: true,
       fillOpacity: 0.85,
-      radius: Math.min(14, 3 + 1.2 * Math.sqrt(props.count || 1)),
+      radius: clusterRadius(props.count || 1),
     }),
   };
+}
+
+/** The UUID of a tile's compact id (22 characters of base64url of its 16 bytes). */
+export function uuidOf(short) {
+  if (!short || short.length !== 22) return short;
+  const bytes = atob(short.replaceAll("-", "+").replaceAll("_", "/") + "==");
+  const hex = [...bytes].map((c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Draws a cluster's count on its circle (VectorGrid draws circles only). */
+function withCount(symbol) {
+  const drawCircle = symbol._updatePath;
+  symbol._updatePath = function () {
+    drawCircle.call(this);
+    const ctx = this._renderer?._ctx;
+    if (!ctx || this._empty()) return;
+    const count = this.properties.count;
+    ctx.save();
+    ctx.fillStyle = "#ffffff";
+    ctx.font = `bold ${count >= 1000 ? 10 : 11}px system-ui, sans-serif`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText(count >= 10000 ? `${Math.round(count / 1000)}k` : String(count), this._point.x, this._point.y);
+    ctx.restore();
+  };
+  symbol._updatePath();
 }
 
 /**
@@ -88,6 +122,7 @@ export function measureLayer(types, state) {
     interactive: true,
     maxNativeZoom: 22,
     maxZoom: 22,
+    // Also makes VectorGrid keep each tile's renderer, where locatePoints finds them.
     getFeatureId: (feature) => feature.properties.id,
     vectorTileLayerStyles: styleOf(types),
     fetchOptions: fetchOptions(false),
@@ -113,6 +148,8 @@ function locatePoints(layer, coords) {
     if (symbol._point && !symbol._latlng) {
       symbol._latlng = layer._map.unproject(origin.add(symbol._point), coords.z);
     }
+    if (symbol.properties?.count !== undefined) withCount(symbol);
+    else if (symbol.properties?.id) symbol.properties.id = uuidOf(symbol.properties.id);
   }
 }
 

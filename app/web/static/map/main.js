@@ -6,6 +6,7 @@ import { Editor } from "./editor.js";
 import { currentLang, setLang, t, term, typeLabel } from "./i18n.js";
 import { basemapLayer, boundaryLayer, legendControl, measureLayer, municipalityAt } from "./layers.js";
 import { setUpDownload } from "./download.js";
+import { Overview, measureZoom } from "./overview.js";
 import { showMeasure } from "./popup.js";
 import { ReviewQueue } from "./review.js";
 import { featureFilter, readState, selectsNothing, writeState } from "./state.js";
@@ -31,7 +32,8 @@ async function main() {
   const zoom = L.control.zoom({ zoomInTitle: t("zoomIn"), zoomOutTitle: t("zoomOut") }).addTo(map);
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   map.attributionControl.addAttribution(config.dataAttribution);
-  map.createPane("boundaries").style.zIndex = 350;
+  // Boundaries above the measures and the shading: lines stay visible over clusters.
+  map.createPane("boundaries").style.zIndex = 450;
   map.createPane("measures").style.zIndex = 420;
   map.pm.setLang(state.lang);
 
@@ -41,6 +43,7 @@ async function main() {
   const { layer: boundaries, features } = await boundaryLayer();
   boundaries.addTo(map);
   const municipalityNames = new Map(features.map((f) => [f.properties.ags, f.properties.name]));
+  const overview = new Overview(map, features, boundaries, await measureZoom());
 
   const boundaryOf = (ags) => boundaries.getLayers().find((b) => b.feature.properties.ags === ags);
   const fitTo = (ags) => {
@@ -59,6 +62,7 @@ async function main() {
   const measures = measureLayer(types, state);
   if (!selectsNothing(state)) measures.addTo(map);
   const legend = legendControl(types).addTo(map);
+  overview.renderLegend(legend.getContainer());
 
   let layerControl = null;
   const addLayerControl = () => {
@@ -149,6 +153,8 @@ async function main() {
       color: feature.properties.ags === state.municipality ? "#0d47a1" : "#1b5e20",
     }));
     refreshStatistics();
+    overview.refresh(state, state.shade);
+    overview.declutter(state.municipality);
   }
 
   function select(ags, { zoom = false } = {}) {
@@ -197,6 +203,7 @@ async function main() {
     el("kw-lang").textContent = state.lang === "de" ? "EN" : "DE";
     filters.relabel();
     legend.render();
+    overview.renderLegend(legend.getContainer());
     zoom.remove();
     map.addControl(L.control.zoom({ zoomInTitle: t("zoomIn"), zoomOutTitle: t("zoomOut") }));
     download.update();
@@ -227,9 +234,9 @@ async function main() {
     // The measures on the loaded tiles (the canvas has no elements to look at).
     drawnMeasures: () =>
       Object.values(measures._vectorTiles).flatMap((tile) =>
-        Object.values(tile._features ?? {})
-          .map((entry) => entry.feature.properties)
-          .filter((props) => props.id),
+        Object.values(tile._layers ?? {})
+          .map((symbol) => symbol.properties)
+          .filter((props) => props?.id),
       ),
     // Every shape on the loaded tiles, clusters included.
     drawnShapes: () =>
@@ -244,6 +251,12 @@ async function main() {
 function setUpFilters(types, municipalityNames, statuses, apply, zoomTo) {
   const municipality = el("kw-f-municipality");
   const status = el("kw-f-status");
+  const shade = el("kw-f-shade");
+  shade.value = state.shade;
+  shade.addEventListener("change", () => {
+    state.shade = shade.value;
+    apply();
+  });
   const yearFrom = el("kw-f-year-from");
   const yearTo = el("kw-f-year-to");
   const typeBox = el("kw-f-types");

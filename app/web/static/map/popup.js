@@ -30,7 +30,8 @@ function content(measure, { types, municipalityNames, actions }, full) {
   const type = types.get(measure.type);
   const heading = document.createElement("h3");
   heading.className = "kw-popup-title";
-  heading.textContent = measure.title;
+  // Tiles carry no title: it comes with the full measure a moment later.
+  heading.textContent = measure.title ?? t("loading");
   const kind = document.createElement("p");
   kind.className = "kw-popup-type";
   const swatch = document.createElement("span");
