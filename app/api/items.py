@@ -46,6 +46,17 @@ HTML_COLUMNS = {
 
 def _items_page(request: Request, collection_id: str, body: bytes, columns: list[str]) -> Response:
     href = f"{base_url(request)}/collections/{collection_id}"
+    # The table's own filters as downloads (paging does not apply to exports).
+    exports = (
+        {
+            name: str(
+                request.url.remove_query_params(["cursor", "limit"]).include_query_params(f=f)
+            )
+            for name, f in (("CSV", "csv"), ("GeoPackage", "gpkg"), ("GeoJSON", "geojson-file"))
+        }
+        if collection_id == "measures"
+        else {}
+    )
     return render(
         request,
         "items.html",
@@ -53,6 +64,7 @@ def _items_page(request: Request, collection_id: str, body: bytes, columns: list
         columns=columns,
         collection_id=collection_id,
         collection_href=href,
+        exports=exports,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import httpx
@@ -61,3 +62,13 @@ async def test_a_missing_measure_is_a_page_for_browsers_and_a_problem_for_client
     problem = await client.get(path)
     assert problem.status_code == 404
     assert problem.headers["content-type"] == "application/problem+json"
+
+
+async def test_the_table_offers_its_selection_as_downloads(client: httpx.AsyncClient) -> None:
+    page = await client.get(
+        "/collections/measures/items", params={"f": "html", "type": "cistern", "limit": 5}
+    )
+    hrefs = re.findall(r'href="([^"]*f=(?:csv|gpkg|geojson-file)[^"]*)"', page.text)
+    assert len(hrefs) == 3
+    for href in hrefs:
+        assert "type=cistern" in href and "limit=" not in href

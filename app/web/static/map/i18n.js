@@ -3,6 +3,8 @@
 const TEXTS = {
   de: {
     linkHome: "Start",
+    layers: "Ebenen",
+    exportAs: "Auswahl herunterladen als",
     choroplethNone: "keine",
     noBaselineShort: "kein Ausgangswert",
     stillMissing: "noch fehlend",
@@ -147,6 +149,8 @@ const TEXTS = {
   },
   en: {
     linkHome: "Home",
+    layers: "Layers",
+    exportAs: "Download the selection as",
     choroplethNone: "none",
     noBaselineShort: "no baseline",
     stillMissing: "still missing",

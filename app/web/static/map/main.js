@@ -70,6 +70,10 @@ async function main() {
     const overlays = { [t("boundaries")]: boundaries, [t("measures")]: measures };
     const bases = basemap ? { [t("basemap")]: basemap } : {};
     layerControl = L.control.layers(bases, overlays, { collapsed: true }).addTo(map);
+    // Leaflet names its toggle "Layers" in English only.
+    const toggle = layerControl.getContainer().querySelector(".leaflet-control-layers-toggle");
+    toggle.title = t("layers");
+    toggle.setAttribute("aria-label", t("layers"));
   };
   addLayerControl();
   L.control.scale({ imperial: false }).addTo(map);
