@@ -37,6 +37,10 @@ async function main() {
   map.createPane("measures").style.zIndex = 420;
   map.pm.setLang(state.lang);
 
+  // Before the first view is fitted: on a phone the panel closes, and the fit must see
+  // the map's full size.
+  setUpPanelToggle(map);
+
   const basemap = basemapLayer(config);
   basemap?.addTo(map);
 
@@ -219,7 +223,6 @@ async function main() {
     refreshStatistics();
   });
   el("kw-lang").textContent = state.lang === "de" ? "EN" : "DE";
-  setUpPanelToggle(map);
   el("kw-data-attribution").innerHTML = config.dataAttribution;
 
   apply();
