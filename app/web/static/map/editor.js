@@ -91,6 +91,14 @@ export class Editor {
     this.describeGeometry();
   }
 
+  /** Where the key may create, when not everywhere (/me capabilities.create_in). */
+  whereAllowed() {
+    const names = this.municipalityNames;
+    const createIn = this.createIn ?? [];
+    if (!names || !createIn.length || createIn.length >= names.size) return "";
+    return createIn.map((ags) => names.get(ags) ?? ags).join(", ");
+  }
+
   /** Checks a stored key at start-up; a revoked one is forgotten. */
   async resume() {
     const key = storedKey();
@@ -107,6 +115,7 @@ export class Editor {
       // Drawing is offered only where /me says the key may create.
       this.el("kw-new").hidden = !data.capabilities?.create;
       if (!data.capabilities?.create) this.message(t("readOnlyRole"));
+      this.createIn = data.capabilities?.create_in ?? [];
     } catch (error) {
       storeKey(null);
       this.me = null;
@@ -136,8 +145,10 @@ export class Editor {
     this.el("kw-draw").hidden = true;
     const type = this.types.get(this.el("kw-new-type").value);
     if (!type) return;
+    const where = this.whereAllowed();
     this.el("kw-new-geometry").textContent =
-      `${t("allowedGeometries")}: ${type.geometry_types.map((g) => t(g)).join(", ")}`;
+      `${t("allowedGeometries")}: ${type.geometry_types.map((g) => t(g)).join(", ")}` +
+      (where ? ` · ${t("createIn")}: ${where}` : "");
     for (const geometry of type.geometry_types) {
       const button = document.createElement("button");
       button.type = "button";

@@ -3,6 +3,7 @@
 const TEXTS = {
   de: {
     linkHome: "Start",
+    createIn: "melden in",
     layers: "Ebenen",
     exportAs: "Auswahl herunterladen als",
     choroplethNone: "keine",
@@ -149,6 +150,7 @@ const TEXTS = {
   },
   en: {
     linkHome: "Home",
+    createIn: "may submit in",
     layers: "Layers",
     exportAs: "Download the selection as",
     choroplethNone: "none",

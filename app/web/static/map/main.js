@@ -190,6 +190,7 @@ async function main() {
     editor.loadOwn();
   }, boundaries.getBounds());
   editor.show = (id) => goToMeasure(id);
+  editor.municipalityNames = municipalityNames;
 
   // Back/forward and edited links change only the hash: follow them.
   window.addEventListener("hashchange", () => {
