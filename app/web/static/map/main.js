@@ -104,8 +104,8 @@ async function main() {
     measureClick = event.originalEvent;
     const props = event.layer.properties;
     if (props.count !== undefined) {
-      // A cluster: zoom towards it until single measures show.
-      map.setView(event.latlng, Math.min(map.getZoom() + 2, 12));
+      // A cluster: zoom towards it until single measures show (the tiles' measure zoom).
+      map.setView(event.latlng, Math.min(map.getZoom() + 2, overview.fromZoom));
       return;
     }
     openMeasure(event.latlng, props);
@@ -165,8 +165,7 @@ async function main() {
     overview.declutter(state.municipality);
   }
 
-  function select(ags, { zoom = false } = {}) {
-    if (zoom) fitTo(ags);
+  function select(ags) {
     if (state.municipality === ags) return;
     state.municipality = ags;
     el("kw-f-municipality").value = state.municipality;
