@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
 import urllib.error
@@ -18,9 +19,13 @@ READY_TIMEOUT_S = 120.0
 
 def public_base(host: str, port: int) -> str:
     """The URL a person on this machine opens (a wildcard address is not one)."""
-    shown = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(host, host)
-    if ":" in shown and not shown.startswith("["):
-        shown = f"[{shown}]"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:  # a name such as localhost
+        return f"http://{host}:{port}"
+    if address.is_unspecified:
+        address = ipaddress.ip_address("::1" if address.version == 6 else "127.0.0.1")
+    shown = f"[{address}]" if address.version == 6 else str(address)
     return f"http://{shown}:{port}"
 
 

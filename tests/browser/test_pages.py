@@ -165,19 +165,18 @@ async def test_a_reviewer_works_through_the_review_queue(
     """Needs /me capabilities (the queue follows capabilities.review_in)."""
     page, base = watched.page, watched.base
     anchor = first_feature(base, municipality=GELSENKIRCHEN, type="cistern")
-    ids = []
-    for title in ("Warteschlange eins", "Warteschlange zwei"):
-        ids.append(
-            httpx.post(
-                f"{base}/collections/measures/items",
-                json={
-                    "type": "Feature",
-                    "geometry": anchor["geometry"],
-                    "properties": {"type": "cistern", "title": title},
-                },
-                headers=partner_key.headers,
-            ).json()["id"]
-        )
+    ids = [
+        httpx.post(
+            f"{base}/collections/measures/items",
+            json={
+                "type": "Feature",
+                "geometry": anchor["geometry"],
+                "properties": {"type": "cistern", "title": title},
+            },
+            headers=partner_key.headers,
+        ).json()["id"]
+        for title in ("Warteschlange eins", "Warteschlange zwei")
+    ]
     await open_map(page, base)
     await page.get_by_label("API-Schlüssel").fill(reviewer_key.secret)
     await page.get_by_role("button", name="Anmelden", exact=True).click()
@@ -200,3 +199,35 @@ async def test_a_reviewer_works_through_the_review_queue(
     await second.get_by_role("button", name="Ablehnen").click()
     await expect(second).to_have_count(0)
     await watched.screenshot("review-queue")
+
+
+async def test_drawing_warns_outside_the_region_and_previews_the_water_balance(
+    watched: Watched, partner_key: PartnerKey
+) -> None:
+    """Needs /me capabilities (draw controls) and POST /impact (the preview)."""
+    page, base = watched.page, watched.base
+    # West of Duisburg, outside every Klima.Werk municipality.
+    await open_map(page, base, "#15/51.4300/6.5000")
+    await page.get_by_label("API-Schlüssel").fill(partner_key.secret)
+    await page.get_by_role("button", name="Anmelden", exact=True).click()
+    await page.locator("#kw-new-type").select_option("unsealing")
+    await page.get_by_role("button", name="Fläche: Auf der Karte zeichnen").click()
+    box = await page.locator("#kw-map").bounding_box()
+    assert box is not None
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    await page.mouse.move(cx, cy, steps=3)
+    await page.mouse.click(cx, cy)
+    await expect(page.locator("#kw-outside")).to_contain_text("außerhalb")
+    await page.keyboard.press("Escape")
+    await expect(page.locator("#kw-outside")).to_be_hidden()
+
+    await open_map(page, base, view_of(first_feature(base, municipality=GELSENKIRCHEN), 18))
+    await page.locator("#kw-new-type").select_option("unsealing")
+    await page.get_by_role("button", name="Fläche: Auf der Karte zeichnen").click()
+    corners = ((-40, -40), (40, -40), (40, 40), (-40, 40), (-40, -40))
+    for dx, dy in corners:
+        await page.mouse.move(cx + dx, cy + dy, steps=3)
+        await page.mouse.click(cx + dx, cy + dy)
+    await expect(page.locator("#kw-measure")).to_be_visible()
+    await expect(page.locator("#kw-impact")).to_contain_text("Vermiedener Abfluss")
+    await expect(page.locator("#kw-outside")).to_be_hidden()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import subprocess
 import sys
@@ -17,9 +18,11 @@ KLIMAWERK = Path(sys.executable).with_name("klimawerk")
 
 
 def test_a_wildcard_address_is_shown_as_loopback() -> None:
-    assert public_base("0.0.0.0", 8000) == "http://127.0.0.1:8000"
-    assert public_base("::1", 8000) == "http://[::1]:8000"
+    wildcard = str(ipaddress.IPv4Address(0))  # what HOST=0.0.0.0 binds
+    assert public_base(wildcard, 8000) == "http://127.0.0.1:8000"
+    assert public_base("::", 8000) == "http://[::1]:8000"
     assert public_base("10.1.2.3", 80) == "http://10.1.2.3:80"
+    assert public_base("localhost", 80) == "http://localhost:80"
 
 
 def test_serve_prints_the_urls_when_ready(dsn: str) -> None:
