@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import uuid
-
 import asyncpg
 import httpx
-import mapbox_vector_tile
 import morecantile
 import numpy as np
 import pytest
 from shapely import wkt
 from shapely.geometry import box, shape
+
+from tests.tile_ids import decode_tile
 
 pytestmark = pytest.mark.usefixtures("demo")
 TMS = morecantile.tms.get("WebMercatorQuad")
@@ -45,12 +43,7 @@ def flatten(coordinates: list) -> list[float]:
 
 
 def decode(content: bytes) -> dict:
-    """The tile's layers, with measure ids back in their UUID text form."""
-    layers = mapbox_vector_tile.decode(content)
-    for feature in layers.get("measures", {}).get("features", []):
-        short = feature["properties"]["id"]
-        feature["properties"]["id"] = str(uuid.UUID(bytes=base64.urlsafe_b64decode(short + "==")))
-    return layers
+    return decode_tile(content)
 
 
 async def test_z14_tile_holds_exactly_the_intersecting_measures(
