@@ -63,7 +63,7 @@ async def drag(page: Page) -> list[float]:
 
 
 async def settle(page: Page) -> None:
-    await page.wait_for_function("!document.querySelector('.leaflet-tile-loading')")
+    await page.wait_for_function("() => !document.querySelector('.leaflet-tile-loading')")
 
 
 async def measure(page: Page, base: str, fragment: str) -> dict[str, float]:

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 
-from app.ogc.crs import Crs
 from app.sql.measures import MeasureQuery, feature_sql, measure_where
 
 # Columns of a flat export, in the order of the Feature's properties.
@@ -48,12 +47,12 @@ SELECT id::text, type, title, description, status, review_state, review_note, mu
 """
 
 
-def export_geometry(crs: Crs) -> str:
-    """The stored geometry in the export's CRS, x/y (easting/northing or lon/lat) order."""
-    if crs.srid == 3857:
+def export_geometry(srid: int) -> str:
+    """The stored geometry in the export's CRS (by SRID), x/y order (lon/lat or E/N)."""
+    if srid == 3857:
         return "geom_3857"
-    if crs.srid != 4326:
-        return f"ST_Transform(geom, {int(crs.srid)})"
+    if srid != 4326:
+        return f"ST_Transform(geom, {int(srid)})"
     return "geom"
 
 
@@ -65,7 +64,7 @@ async def stream_rows(
     # Every format of an export takes its geometry from these columns, so `crs` holds
     # for all of them (GeoJSON through the same reshaping as items pages).
     sql = ROWS.format(
-        geom=export_geometry(query.crs),
+        geom=export_geometry(query.crs.srid),
         precision=int(query.crs.precision),
         feature=feature_sql(query.crs, [], where),
         where=where.sql(),

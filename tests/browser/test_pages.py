@@ -66,7 +66,7 @@ async def test_the_municipality_page_shows_progress_charts_measures_and_map(
     assert await types_table.locator("tbody tr").count() == len(stats["by_type"])
     assert await page.locator("#kw-latest li").count() == 10
     await expect(page.locator("#kw-progress")).to_contain_text("versiegelten Fläche")
-    await page.wait_for_function("!document.querySelector('.leaflet-tile-loading')")
+    await page.wait_for_function("() => !document.querySelector('.leaflet-tile-loading')")
     await watched.screenshot("municipality-gelsenkirchen")
     assert await axe_violations(page) == []
     # Printable: the print stylesheet hides the navigation.
@@ -130,7 +130,7 @@ async def test_axe_finds_nothing_serious_on_the_map_idle_and_with_a_popup(
     await expect(page.locator(".kw-popup dl")).to_contain_text("Partner")
     # Leaflet fades a popup in; axe would measure the contrast of the half-faded text.
     await page.wait_for_function(
-        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+        "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
     )
     violations = await axe_violations(page)
     assert violations == [], summary(violations)

@@ -10,6 +10,8 @@ import { problemText } from "./problems.js";
 const DRAW_SHAPES = { Point: "CircleMarker", LineString: "Line", Polygon: "Polygon" };
 const NUMBER_FIELDS = ["disconnected_area_m2", "retention_volume_m3", "cost_eur"];
 const TEXT_FIELDS = ["title", "description", "status", "completed_on", "funding", "source"];
+// The form's fields that feed the water-balance preview (POST /impact).
+const PREVIEW_FIELDS = ["disconnected_area_m2", "retention_volume_m3"];
 const DRAW_STYLE = { color: "#d81b60", weight: 3, fillOpacity: 0.3 };
 
 export class Editor {
@@ -220,10 +222,16 @@ export class Editor {
     }
     const ticket = (this.previewTicket = (this.previewTicket ?? 0) + 1);
     try {
-      // The preview judges the shape and the figures; a title is not needed for that yet.
-      const feature = this.feature();
-      feature.properties.title ||= t("newMeasure");
-      const { data } = await request("/impact", { method: "POST", body: feature });
+      // Only what the water balance depends on: the shape, the type and the volumes. A
+      // half-filled form (a status without its date, a title not yet typed) is no reason
+      // to withhold the preview.
+      const { geometry, properties } = this.feature();
+      const figures = { type: properties.type, title: properties.title || t("newMeasure") };
+      for (const name of PREVIEW_FIELDS) {
+        if (properties[name] != null) figures[name] = properties[name];
+      }
+      const body = { type: "Feature", geometry, properties: figures };
+      const { data } = await request("/impact", { method: "POST", body });
       if (ticket !== this.previewTicket) return;
       const rows = [
         [t("runoffAvoided"), data.runoff_avoided_m3],
