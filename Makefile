@@ -9,7 +9,9 @@ DEMO_SEED ?= 1
 
 VENDOR := app/web/static/vendor/versions.json
 
-.PHONY: run test lint fmt migrate db-start db-stop data bench system-deps assets clean
+
+.PHONY: run run-cluster test lint fmt migrate db-start db-stop data bench bench-cluster
+.PHONY: bench-peers system-deps assets clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -50,9 +52,24 @@ data: migrate
 run: data $(VENDOR)
 	$(KW) serve
 
-TEST_TOOLS ?= gdal chromium
+# Primary + streaming replica + API (one worker per core, reading from the replica) +
+# nginx with a tile cache on PORT. Needs the data of `make run` (it loads it if missing).
+run-cluster: data $(VENDOR)
+	@bash scripts/system-deps.sh nginx
+	bash scripts/run-cluster.sh
 
-test: $(VENV)/.installed $(VENDOR)
+TEST_TOOLS ?= gdal chromium nginx
+
+# The independent OGC API - Features suite (ogctests) pins an older httpx and pytest than
+# the project's, so it gets a venv of its own; tests/conformance runs it from there.
+OGC_VENV := .ogc-venv
+
+$(OGC_VENV)/.installed:
+	$(PYTHON) -m venv $(OGC_VENV)
+	$(OGC_VENV)/bin/pip install -q ogctests==0.1.15
+	touch $@
+
+test: $(VENV)/.installed $(VENDOR) $(OGC_VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="$(TEST_TOOLS)"
 	$(KW) db start
 	$(BIN)/ruff check app tests migrations geodata bench
@@ -73,5 +90,25 @@ bench: $(VENV)/.installed
 	$(KW) db start
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+# The replicated topology: 1 worker vs one per core, replica reads, nginx, import lag.
+bench-cluster: $(VENV)/.installed
+	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="wrk nginx"
+	$(KW) db start --replica
+	$(BIN)/python -m bench.cluster $(BENCH_ARGS)
+
 clean: db-stop
-	rm -rf .data node_modules app/web/static/vendor test-artifacts
+	rm -rf .data node_modules app/web/static/vendor test-artifacts .ogc-venv .bench-venv
+
+# The peers run from a throwaway venv, so that their dependencies never meet the project's.
+PEER_VENV := .bench-venv
+PEERS := tipg==1.6.1 pygeoapi==0.21.0 pygeofilter psycopg2-binary sqlalchemy geoalchemy2 uvicorn
+
+$(PEER_VENV)/.installed:
+	$(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install -q $(PEERS)
+	touch $@
+
+bench-peers: $(VENV)/.installed $(PEER_VENV)/.installed
+	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="wrk"
+	$(KW) db start
+	$(BIN)/python -m bench.peers $(BENCH_ARGS)

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-if TYPE_CHECKING:
-    from app.db.cluster import Cluster
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EMBEDDED_PORT = 54320
@@ -53,17 +49,28 @@ class Settings(BaseSettings):
     )
     pool_min_size: int = 2
     pool_max_size: int = 10
+    database_replica_urls: str = Field(
+        default="", description="comma-separated postgresql://… of read-only replicas"
+    )
+    replica_max_lag_s: float = Field(
+        default=5.0, description="a replica further behind the primary serves no reads"
+    )
+    response_cache_mb: float = Field(
+        default=64.0, description="bytes of tiles and statistics each process keeps, in MB"
+    )
+    http_max_age_s: int = Field(
+        default=60, description="how long shared caches may keep an anonymous response"
+    )
+
+    @property
+    def replica_urls(self) -> list[str]:
+        """The replica URLs of DATABASE_REPLICA_URLS."""
+        return [u.strip() for u in self.database_replica_urls.split(",") if u.strip()]
 
     @property
     def uses_embedded_cluster(self) -> bool:
         """True when no DATABASE_URL is set and the project-local cluster is used."""
         return not self.database_url
-
-    def cluster(self) -> Cluster:
-        """The embedded cluster these settings describe."""
-        from app.db.cluster import Cluster
-
-        return Cluster(self.data_dir, self.embedded_port)
 
     def dsn_of(self, database: str) -> str:
         """The configured server's URL with another database name."""

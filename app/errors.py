@@ -29,8 +29,8 @@ class AppError(Exception):
         self.detail = detail
         self.errors = errors or []
 
-    def problem(self, instance: str | None = None) -> dict[str, Any]:
-        """The RFC 9457 body of this error."""
+    def problem(self, instance: str | None = None, request_id: str | None = None) -> dict[str, Any]:
+        """The RFC 9457 body of this error (server errors name their request id)."""
         body: dict[str, Any] = {
             "type": PROBLEM_BASE + self.slug,
             "title": self.title,
@@ -41,6 +41,8 @@ class AppError(Exception):
             body["instance"] = instance
         if self.errors:
             body["errors"] = self.errors
+        if request_id and self.status >= 500:
+            body["request_id"] = request_id
         return body
 
 
@@ -131,10 +133,12 @@ class Unavailable(AppError):
     title = "Service unavailable"
 
 
-def problem_response(error: AppError, instance: str | None = None) -> Response:
+def problem_response(
+    error: AppError, instance: str | None = None, request_id: str | None = None
+) -> Response:
     """Render an AppError as application/problem+json."""
     return Response(
-        orjson.dumps(error.problem(instance)),
+        orjson.dumps(error.problem(instance, request_id)),
         status_code=error.status,
         media_type=PROBLEM_MEDIA_TYPE,
     )
@@ -149,11 +153,27 @@ def _request_validation_errors(exc: RequestValidationError) -> list[dict[str, An
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Route every exception through the one problem+json renderer."""
+    """Route every exception through the one problem+json renderer.
+
+    Exceptions no handler knows are answered by `app.api.request_id.RequestId`, which
+    logs them under the request id.
+    """
 
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
-        response = problem_response(exc, request.url.path)
+        request_id = getattr(request.state, "request_id", None)
+        if exc.status >= 500:
+            # With the cause (the database's own error) that the caller is not shown.
+            log.error(
+                "%s on %s %s (request %s): %s",
+                exc.status,
+                request.method,
+                request.url.path,
+                request_id,
+                exc.detail,
+                exc_info=exc.__cause__ or exc,
+            )
+        response = problem_response(exc, request.url.path, request_id)
         if exc.status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="klimawerk"'
         return response
@@ -175,10 +195,3 @@ def install_error_handlers(app: FastAPI) -> None:
             exc.status_code, "HTTP error"
         )
         return problem_response(error, request.url.path)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s", request.url.path)
-        return problem_response(
-            AppError("An unexpected error occurred; it has been logged."), request.url.path
-        )

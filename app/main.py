@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.api import (
     collections,
+    impact,
     items,
     landing,
     map,
@@ -20,10 +21,16 @@ from app.api import (
     tiles,
     transactions,
 )
+from app.api.body import BodyLimit
 from app.api.deps import KnownMunicipalities
+from app.api.request_id import RequestId
+from app.api.security_headers import SecurityHeaders
 from app.config import Settings, get_settings
+from app.db.routing import ReplicaFallback, open_databases
 from app.db.session import create_pool
 from app.errors import install_error_handlers
+from app.ogc.openapi import install_openapi
+from app.sql.response_cache import ResponseCache
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -33,9 +40,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.pool = await create_pool(settings)
+        app.state.databases = await open_databases(settings, app.state.pool)
+        app.state.databases.start_watching()
         try:
             yield
         finally:
+            await app.state.databases.close()
             await app.state.pool.close()
 
     app = FastAPI(
@@ -51,7 +61,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.known_municipalities = KnownMunicipalities()
+    app.state.response_cache = ResponseCache(int(settings.response_cache_mb * 1024 * 1024))
+    app.add_middleware(ReplicaFallback)
     install_error_handlers(app)
+    install_openapi(app)
     routers = (
         landing,
         collections,
@@ -60,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tiles,
         measure_types,
         statistics,
+        impact,
         me,
         map,
         pages,
@@ -67,4 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=map.STATIC_DIR), name="static")
+    # Outermost last: every response, a 413 or a 500 included, gets an id and the headers.
+    app.add_middleware(BodyLimit)
+    app.add_middleware(RequestId)
+    app.add_middleware(SecurityHeaders, settings=settings)
     return app

@@ -3,7 +3,7 @@
 Creates database `klimawerk_bench` on the configured server (the embedded cluster or
 DATABASE_URL), loads N demo measures (default 1,000,000), serves it with one worker
 and drives each query with wrk. Prints a table; `--json FILE` keeps the figures.
-For the side-by-side comparison with tipg and pygeoapi use the shared peerbench.
+For the side-by-side comparison with tipg and pygeoapi see bench/peers.py.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from app.db.databases import create_database
 from app.services import loading
 
 DATABASE = "klimawerk_bench"
-BBOX = "7.00,51.44,7.02,51.455"  # a neighbourhood in Essen, as in peerbench
+BBOX = "7.00,51.44,7.02,51.455"  # a neighbourhood in Essen, as in bench/peers.py
 QUERIES = {
     "bbox100": "/collections/measures/items?bbox={bbox}&limit=100",
     "bbox100_filter": "/collections/measures/items?bbox={bbox}&limit=100&filter=area_m2%20%3E%2050",
@@ -38,7 +38,7 @@ QUERIES = {
     "statistics": "/statistics",
     "statistics_city": "/statistics?municipality=05513000&f=csv",
 }
-# Statistics as the first request after a write sees them: the response cache emptied
+# Statistics as the first request after a write sees them: the data version bumped
 # before every request, so each one computes its answer.
 UNCACHED = {
     "stats_region_uncached": "/statistics",
@@ -54,7 +54,7 @@ async def settle(url: str) -> None:
     conn = await asyncpg.connect(url)
     try:
         await conn.execute("VACUUM (ANALYZE) measures")
-        await conn.execute("TRUNCATE response_cache")
+        await conn.execute("UPDATE data_version SET version = version + 1")
     finally:
         await conn.close()
 
@@ -85,7 +85,8 @@ async def uncached(base: str, url: str, path: str, repeats: int) -> dict[str, fl
     try:
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             for _ in range(repeats + 2):
-                await conn.execute("TRUNCATE response_cache")
+                # A new data version: every process's kept bodies are stale.
+                await conn.execute("UPDATE data_version SET version = version + 1")
                 started = time.perf_counter()
                 response = await client.get(path)
                 times.append((time.perf_counter() - started) * 1000)

@@ -5,9 +5,9 @@ import asyncio
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
+import app.models  # noqa: F401  (registers every table on the metadata)
 from app.config import get_settings
-from app.db.meta import metadata
-from app.models import measures  # noqa: F401  (registers every table on the metadata)
+from app.db.meta import is_ours, metadata
 
 
 def _url() -> str:
@@ -16,7 +16,14 @@ def _url() -> str:
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
-    context.configure(connection=connection, target_metadata=metadata, compare_type=True)
+    # The metadata's naming convention names the constraints the revisions create, and
+    # autogenerate compares app/models with the database (PostGIS's tables left out).
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        compare_type=True,
+        include_object=is_ours,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

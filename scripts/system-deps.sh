@@ -16,6 +16,7 @@ for tool in "$@"; do
     chromium) command -v chromium >/dev/null 2>&1 || need+=(chromium) ;;
     node) command -v npm >/dev/null 2>&1 || need+=(nodejs npm) ;;
     wrk) command -v wrk >/dev/null 2>&1 || need+=(wrk) ;;
+    nginx) [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx-light) ;;
   esac
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -9,12 +9,14 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
 import asyncpg
 import httpx
 import pytest
 
 from app.config import Settings, get_settings
+from app.db.cluster import embedded_cluster
 from app.db.databases import create_database
 from app.db.session import create_pool
 from app.main import create_app
@@ -29,15 +31,15 @@ async def recreate_database(name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def dsn() -> Iterator[str]:
+def dsn() -> str:
     """A fresh, migrated test database with the 17 municipalities loaded."""
     settings = get_settings()
     if settings.uses_embedded_cluster:
-        settings.cluster().start()
+        embedded_cluster(settings).start()
     url = asyncio.run(recreate_database(TEST_DATABASE))
     loading.migrate(url)
     asyncio.run(loading.load_boundaries(url))
-    yield url
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -103,9 +105,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(dsn: str) -> Iterator[str]:
-    """Base URL of the registry served by uvicorn, as a client would reach it."""
+@contextmanager
+def served(dsn: str, *args: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The registry served by uvicorn in a process of its own: its base URL and process."""
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -120,6 +122,7 @@ def live_server(dsn: str) -> Iterator[str]:
             str(port),
             "--log-level",
             "warning",
+            *args,
         ],
         # No base map: tests never reach another host, and the map must work without one.
         env={**os.environ, "DATABASE_URL": dsn, "BASEMAP_URL": ""},
@@ -138,7 +141,14 @@ def live_server(dsn: str) -> Iterator[str]:
             process.kill()
             output = process.stdout.read().decode() if process.stdout else ""
             raise RuntimeError(f"the server did not start:\n{output}")
-        yield base
+        yield base, process
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(dsn: str) -> Iterator[str]:
+    """Base URL of the registry served by uvicorn, as a client would reach it."""
+    with served(dsn) as (base, _):
+        yield base

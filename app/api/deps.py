@@ -14,13 +14,27 @@ from app.auth.keys import hash_key, key_from_headers
 from app.db.session import connection
 from app.errors import Unauthorized
 from app.sql import keys, municipalities
+from app.sql.response_cache import ResponseCache
 
 
 # Dependencies are `async def`: FastAPI runs plain `def` ones in a thread pool, and that
 # hop cost more than a whole page query.
 async def get_pool(request: Request) -> asyncpg.Pool:
-    """The app's connection pool, opened at start-up."""
-    return request.app.state.pool
+    """The pool that answers this request: a replica for anonymous reads, else the primary.
+
+    Every request with a key reads from the primary, so a partner always reads its own
+    writes, whichever worker or instance answers (ADR 0010).
+    """
+    databases = getattr(request.app.state, "databases", None)
+    if (
+        databases is None
+        or request.method not in ("GET", "HEAD")
+        or "authorization" in request.headers
+        or "x-api-key" in request.headers
+        or getattr(request.state, "primary_only", False)
+    ):
+        return request.app.state.pool
+    return databases.read_pool()  # type: ignore[return-value]
 
 
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
@@ -70,3 +84,11 @@ async def get_known_municipalities(request: Request, pool: PoolDep) -> frozenset
 
 
 KnownMunicipalitiesDep = Annotated[frozenset[str], Depends(get_known_municipalities)]
+
+
+async def get_response_cache(request: Request) -> ResponseCache:
+    """This process's cache of tiles and statistics."""
+    return request.app.state.response_cache
+
+
+ResponseCacheDep = Annotated[ResponseCache, Depends(get_response_cache)]

@@ -24,6 +24,17 @@ def wants_html(request: Request) -> bool:
     return accept.startswith("text/html")
 
 
+DEFAULT_LANG = "de"
+# `lang` of the pages, for `/api`: an unknown value is German, like no value at all.
+LANG_PARAMETER = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "language of the HTML page (default: the browser's, else German)",
+    "schema": {"type": "string", "enum": ["de", "en"]},
+}
+
+
 def page_lang(request: Request) -> str:
     """German unless `lang=en` or the browser prefers English (Accept-Language)."""
     chosen = request.query_params.get("lang")
@@ -33,7 +44,7 @@ def page_lang(request: Request) -> str:
         code = part.split(";")[0].strip().lower()[:2]
         if code in ("de", "en"):
             return code
-    return "de"
+    return DEFAULT_LANG
 
 
 def render(
@@ -48,4 +59,7 @@ def render(
         "lang": page_lang(request),
         **extra,
     }
-    return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+    response = TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+    # Caches must tell the languages apart (`with_validators` adds Accept-Language to Vary).
+    response.headers["Content-Language"] = context["lang"]
+    return response

@@ -12,7 +12,15 @@ from starlette.datastructures import URL
 from starlette.responses import Response, StreamingResponse
 
 from app.api.deps import CallerDep, PoolDep
-from app.api.html import page_lang, render, wants_html
+from app.api.html import LANG_PARAMETER, page_lang, render, wants_html
+from app.api.http_cache import (
+    cache_headers,
+    item_etag,
+    matches,
+    not_modified,
+    representation_etag,
+    with_validators,
+)
 from app.api.landing import base_url
 from app.api.measure_query import (
     MEASURE_PARAMETERS,
@@ -23,12 +31,16 @@ from app.api.measure_query import (
 from app.api.pages import not_found_page
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_collection, feature_with_links
 from app.db.session import connection
+from app.domain import access
 from app.errors import NotFound
 from app.ogc import params
 from app.ogc.crs import content_crs_header, parse_crs
 from app.ogc.links import GEOJSON, JSON, link, with_query
-from app.services import exporting
-from app.sql import measures, municipalities
+from app.ogc.openapi import CSV, GPKG, HTML, NOT_MODIFIED, responses
+from app.ogc.openapi import GEOJSON as GEOJSON_MEDIA
+from app.query.measure import Cursor, MeasureQuery
+from app.services import exporting, measure_changes
+from app.sql import measures, municipalities, response_cache
 
 router = APIRouter(tags=["features"])
 
@@ -84,7 +96,7 @@ EXPORT_TYPES = {
 }
 
 
-def _export(pool: Any, query: measures.MeasureQuery, fmt: str) -> Response:
+def _export(pool: Any, query: MeasureQuery, fmt: str) -> Response:
     """Every matching measure (paging does not apply), streamed."""
     media_type, suffix, chunks = EXPORT_TYPES[fmt]
 
@@ -110,10 +122,10 @@ def _now() -> str:
 def _page_links(url: URL, page: measures.Page) -> list[dict[str, Any]]:
     links = [link(str(url), "self", GEOJSON, "this page")]
     if page.has_next and page.last_key:
-        token = params.Cursor(True, page.last_key).encode()
+        token = Cursor(True, page.last_key).encode()
         links.append(link(with_query(url, cursor=token), "next", GEOJSON, "next page"))
     if page.has_prev and page.first_key:
-        token = params.Cursor(False, page.first_key).encode()
+        token = Cursor(False, page.first_key).encode()
         links.append(link(with_query(url, cursor=token), "prev", GEOJSON, "previous page"))
     return links
 
@@ -121,6 +133,7 @@ def _page_links(url: URL, page: measures.Page) -> list[dict[str, Any]]:
 @router.get(
     "/collections/measures/items",
     summary="Measures",
+    responses=responses(200, GEOJSON_MEDIA, HTML, CSV, GPKG, problems=(400, 401)),
     openapi_extra={"parameters": MEASURE_PARAMETERS},
 )
 async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQueryDep) -> Response:
@@ -128,7 +141,15 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
     export = request.query_params.get("f")
     if export in EXPORT_TYPES:
         return _export(pool, query, export)
+    html = wants_html(request)
     async with connection(pool) as conn:
+        # Read before the page: the ETag never claims newer data than the body has.
+        version = await response_cache.current_version(conn)
+        lang = page_lang(request) if html else None
+        etag = representation_etag(version, request, lang, query.visibility)
+        headers = cache_headers(request, etag, visibility=query.visibility, languages=html)
+        if matches(request, etag):
+            return not_modified(headers)
         page = await measures.select_page(conn, query)
     body = feature_collection(
         page.features,
@@ -136,22 +157,36 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
         links=_page_links(request.url, page),
         time_stamp=_now(),
     )
-    if wants_html(request):
-        return _items_page(request, "measures", body, HTML_COLUMNS["measures"])
-    return Response(
-        body, media_type=GEOJSON_MEDIA_TYPE, headers={"Content-Crs": content_crs_header(query.crs)}
-    )
+    if html:
+        response = _items_page(request, "measures", body, HTML_COLUMNS["measures"])
+        response.headers.update(headers)
+        return response
+    headers["Content-Crs"] = content_crs_header(query.crs)
+    return Response(body, media_type=GEOJSON_MEDIA_TYPE, headers=headers)
+
+
+def _item_responses() -> dict[int | str, dict]:
+    declared = responses(200, GEOJSON_MEDIA, HTML, problems=(400, 401, 404), also=NOT_MODIFIED)
+    # A browser gets a page for a measure it may not see (or that is gone), not JSON.
+    declared[404]["content"][HTML] = {}
+    return declared
 
 
 @router.get(
     "/collections/measures/items/{measure_id}",
     summary="One measure",
-    openapi_extra={"parameters": ITEM_PARAMETERS},
+    responses=_item_responses(),
+    openapi_extra={"parameters": [*ITEM_PARAMETERS, LANG_PARAMETER]},
 )
 async def get_measure_item(
     measure_id: str, request: Request, pool: PoolDep, caller: CallerDep
 ) -> Response:
-    """One measure as a GeoJSON Feature, with its version as ETag."""
+    """One measure as a GeoJSON Feature, with its version as ETag.
+
+    The Feature carries a top-level member `actions`: what this caller may do on the
+    measure now, a subset of `["update", "delete", "publish", "reject"]` (`[]` for
+    anonymous callers). A measure the caller may not see answers 404.
+    """
     query = request.query_params
     if query:
         # `lang` chooses the language of the HTML page (German by default).
@@ -169,27 +204,31 @@ async def get_measure_item(
                 request, page_lang(request), f"Keine Maßnahme {measure_id}.", measure_id
             )
         raise NotFound(f"no measure {measure_id}")
-    etag = f'"{row["version"]}"'
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers={"ETag": etag})
+    html = wants_html(request)
+    etag = item_etag(row["version"], html=html, crs=output_crs, lang=page_lang(request))
+    headers = cache_headers(request, etag, visibility=caller.visibility, languages=html)
+    if matches(request, etag):
+        return not_modified(headers)
     base = base_url(request)
     links = [
         link(str(request.url), "self", GEOJSON, "this measure"),
         link(f"{base}/collections/measures", "collection", JSON, "the measures collection"),
     ]
-    body = feature_with_links(row["feature"], links)
-    if wants_html(request):
-        return _item_page(request, "measures", body)
-    return Response(
-        body,
-        media_type=GEOJSON_MEDIA_TYPE,
-        headers={"ETag": etag, "Content-Crs": content_crs_header(output_crs)},
-    )
+    # What this caller may do on it now, so that clients need not know the rules.
+    allowed = access.actions(caller, measure_changes.facts(row))
+    body = feature_with_links(row["feature"], links, {"actions": allowed})
+    if html:
+        response = _item_page(request, "measures", body)
+        response.headers.update(headers)
+        return response
+    headers["Content-Crs"] = content_crs_header(output_crs)
+    return Response(body, media_type=GEOJSON_MEDIA_TYPE, headers=headers)
 
 
 @router.get(
     "/collections/municipalities/items",
     summary="Municipalities",
+    responses=responses(200, GEOJSON_MEDIA, HTML, problems=(400,)),
     openapi_extra={"parameters": MUNICIPALITY_PARAMETERS},
 )
 async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
@@ -199,22 +238,26 @@ async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
     check_format(query.get("f"))
     box, srid = parse_bbox(query.get("bbox"), query.get("bbox-crs"))
     size = params.parse_limit(query.get("limit"))
-    position = params.Cursor.decode(query.get("cursor"))
+    position = Cursor.decode(query.get("cursor"))
     after = str(position.key[0]) if position else None
     async with connection(pool) as conn:
         features, matched, keys = await municipalities.select_features(conn, box, srid, after, size)
     links = [link(str(request.url), "self", GEOJSON, "this page")]
     if len(features) > size:
         features = features[:size]
-        token = params.Cursor(True, [keys[size - 1]]).encode()
+        token = Cursor(True, [keys[size - 1]]).encode()
         links.append(link(with_query(request.url, cursor=token), "next", GEOJSON, "next page"))
     body = feature_collection(features, matched=matched, links=links, time_stamp=_now())
     if wants_html(request):
         return _items_page(request, "municipalities", body, HTML_COLUMNS["municipalities"])
-    return Response(body, media_type=GEOJSON_MEDIA_TYPE)
+    return with_validators(request, Response(body, media_type=GEOJSON_MEDIA_TYPE))
 
 
-@router.get("/collections/municipalities/items/{ags}", summary="One municipality")
+@router.get(
+    "/collections/municipalities/items/{ags}",
+    summary="One municipality",
+    responses=responses(200, GEOJSON_MEDIA, HTML, problems=(404,)),
+)
 async def get_municipality_item(ags: str, request: Request, pool: PoolDep) -> Response:
     """One municipality boundary as a GeoJSON Feature."""
     async with connection(pool) as conn:
@@ -229,4 +272,4 @@ async def get_municipality_item(ags: str, request: Request, pool: PoolDep) -> Re
     body = feature_with_links(feature, links)
     if wants_html(request):
         return _item_page(request, "municipalities", body)
-    return Response(body, media_type=GEOJSON_MEDIA_TYPE)
+    return with_validators(request, Response(body, media_type=GEOJSON_MEDIA_TYPE))

@@ -7,10 +7,13 @@ from starlette.responses import Response
 
 from app.api.deps import PoolDep
 from app.api.html import render, wants_html
+from app.api.http_cache import with_validators
 from app.api.render import json_response
+from app.db.routing import public_url
 from app.db.session import connection
 from app.ogc.collections import ATTRIBUTION, CONFORMANCE
 from app.ogc.links import GEOJSON, HTML, JSON, link
+from app.ogc.openapi import responses
 from app.sql import municipalities
 
 router = APIRouter(tags=["service"])
@@ -21,8 +24,8 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@router.get("/", summary="Landing page")
-async def get_landing(request: Request) -> Response:
+@router.get("/", summary="Landing page", responses=responses(200, JSON, HTML))
+async def get_landing(request: Request, pool: PoolDep) -> Response:
     """Links to the API definition, conformance, collections and the map."""
     base = base_url(request)
     doc = {
@@ -49,31 +52,64 @@ async def get_landing(request: Request) -> Response:
         ],
     }
     if wants_html(request):
-        async with connection(request.app.state.pool) as conn:
+        async with connection(pool) as conn:
             cities = await municipalities.select_areas(conn)
-        return render(request, "landing.html", doc, cities=cities)
-    return json_response(doc)
+        return with_validators(request, render(request, "landing.html", doc, cities=cities))
+    return with_validators(request, json_response(doc))
 
 
-@router.get("/conformance", summary="Conformance classes")
-async def get_conformance() -> Response:
+@router.get("/conformance", summary="Conformance classes", responses=responses())
+async def get_conformance(request: Request) -> Response:
     """The OGC conformance classes this server implements."""
-    return json_response({"conformsTo": CONFORMANCE})
+    return with_validators(request, json_response({"conformsTo": CONFORMANCE}))
 
 
-@router.get("/health", summary="Health check")
-async def get_health(pool: PoolDep) -> Response:
-    """200 when the database answers with PostGIS and boundaries; 503 otherwise."""
-    async with connection(pool) as conn:
+def _health_responses() -> dict[int | str, dict]:
+    declared = responses(problems=(503,))
+    # Degraded is the health document itself (JSON); no database at all is a problem.
+    declared[503]["description"] = "degraded (the body says what is missing) or no database"
+    declared[503]["content"][JSON] = {}
+    return declared
+
+
+@router.get("/health", summary="Health check", responses=_health_responses())
+async def get_health(request: Request) -> Response:
+    """200 when the primary answers with PostGIS and boundaries (`degraded` when a replica
+    is down or lagging); 503 with details without boundaries or when the primary does not
+    answer. Lists every database."""
+    # The primary, never a replica: health speaks for the database that takes writes.
+    async with connection(request.app.state.pool) as conn:
         row = await conn.fetchrow(
-            "SELECT postgis_lib_version() AS postgis,"
+            "SELECT postgis_lib_version() AS postgis, pg_is_in_recovery() AS standby,"
             " (SELECT count(*) FROM municipalities) AS municipalities"
         )
-    return json_response(
+    problems = []
+    if not row["municipalities"]:
+        # Without boundaries no measure can be placed or stored: not fit for traffic.
+        problems.append("no municipality boundaries loaded (run `klimawerk load boundaries`)")
+    databases = getattr(request.app.state, "databases", None)
+    primary_url = databases.primary_url if databases else public_url(request.app.state.settings.dsn)
+    listed = [
         {
-            "status": "ok",
-            "database": "ok",
-            "postgis": row["postgis"],
-            "municipalities": row["municipalities"],
+            "url": primary_url,
+            "use": "primary",
+            "role": "replica" if row["standby"] else "primary",
+            "state": "ok",
+            "lag_s": 0.0,
         }
-    )
+    ]
+    if databases is not None:  # as the last check (each second) found them
+        listed += databases.describe()
+    degraded = bool(problems) or any(d["state"] != "ok" for d in listed)
+    body = {
+        "status": "degraded" if degraded else "ok",
+        "database": "ok",
+        "postgis": row["postgis"],
+        "municipalities": row["municipalities"],
+        "databases": listed,
+    }
+    if problems:
+        body["problems"] = problems
+    response = json_response(body, headers={"Cache-Control": "no-store"})
+    response.status_code = 503 if problems else 200
+    return response

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from app.api.html import TEMPLATES
 from app.config import Settings
 from app.errors import Unavailable
+from app.ogc.openapi import HTML, responses
 
 router = APIRouter(tags=["map"])
 
@@ -34,7 +35,12 @@ def map_config(settings: Settings) -> dict[str, str | None]:
     }
 
 
-@router.get("/map", summary="The map of measures", response_class=Response)
+@router.get(
+    "/map",
+    summary="The map of measures",
+    response_class=Response,
+    responses=responses(200, HTML),
+)
 async def get_map(request: Request) -> Response:
     """The interactive map: boundaries, measures, filters, statistics and submission."""
     if not VENDOR_MARKER.is_file():

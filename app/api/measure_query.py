@@ -17,24 +17,37 @@ from app.api.deps import CallerDep, KnownMunicipalitiesDep
 from app.domain.catalogue import load_catalogue
 from app.errors import InvalidParameter
 from app.ogc import cql2, params, queryables
-from app.ogc.crs import bbox_to_storage, parse_crs
+from app.ogc.crs import SUPPORTED, bbox_to_storage, check_in_extent, parse_crs
 from app.ogc.queryables import Queryable
-from app.sql import measures
-from app.sql.where import Where
+from app.query.measure import Cursor, MeasureQuery, SortKey, Visibility
+from app.query.where import Where
 
 FORMATS = frozenset({"json", "geojson", "html", "csv", "gpkg", "geojson-file"})
 
 
-def doc_parameter(name: str, description: str, **schema: Any) -> dict[str, Any]:
+def doc_parameter(
+    name: str, description: str, schema: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
+    """An optional query parameter for `/api` (a string unless `schema` says otherwise)."""
     return {
         "name": name,
         "in": "query",
         "required": False,
         "description": description,
-        "schema": {"type": "string", **schema},
+        "schema": schema or {"type": "string"},
+        **extra,
     }
 
 
+def crs_parameter(name: str, description: str) -> dict[str, Any]:
+    """A CRS parameter: one of the URIs of `SUPPORTED`."""
+    return doc_parameter(
+        name, description, {"type": "string", "format": "uri", "enum": [c.uri for c in SUPPORTED]}
+    )
+
+
+# As OGC API - Features Part 1 (bbox, limit, datetime), Part 2 (crs, bbox-crs) and
+# Part 3 (filter, filter-lang, filter-crs) define them.
 FILTER_PARAMETERS = [
     doc_parameter("municipality", "8-digit AGS; comma-separated for several"),
     doc_parameter("type", "measure type id(s) from /measure-types; comma-separated"),
@@ -42,25 +55,59 @@ FILTER_PARAMETERS = [
     doc_parameter(
         "review_state", "submitted, published, rejected (what the key may see); comma-separated"
     ),
-    doc_parameter("datetime", "completion date: an instant or an interval start/end (.. for open)"),
+    doc_parameter(
+        "datetime",
+        "completion date: an instant or an interval start/end (.. for open)",
+        style="form",
+        explode=False,
+    ),
     doc_parameter("filter", "CQL2 filter expression (see the queryables)"),
     doc_parameter(
-        "filter-lang", "cql2-text (default) or cql2-json", enum=["cql2-text", "cql2-json"]
+        "filter-lang",
+        "cql2-text (default) or cql2-json",
+        {"type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"},
     ),
-    doc_parameter("filter-crs", "CRS of geometry literals in filter (URI; default CRS84)"),
+    crs_parameter("filter-crs", "CRS of geometry literals in filter (default CRS84)"),
 ]
 MEASURE_PARAMETERS = [
-    doc_parameter("bbox", "minx,miny,maxx,maxy in bbox-crs (default CRS84 lon/lat)"),
-    doc_parameter("bbox-crs", "CRS of bbox (URI)"),
-    doc_parameter("crs", "CRS of the returned geometries (URI; default CRS84)"),
-    doc_parameter("limit", "features per page, 1..10000 (default 100)"),
+    doc_parameter(
+        "bbox",
+        "minx,miny,maxx,maxy in bbox-crs (default CRS84 lon/lat); 6 numbers for 3D",
+        {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
+        style="form",
+        explode=False,
+    ),
+    crs_parameter("bbox-crs", "CRS of bbox (default CRS84)"),
+    crs_parameter("crs", "CRS of the returned geometries (default CRS84)"),
+    doc_parameter(
+        "limit",
+        f"features per page, 1..{params.MAX_LIMIT} (default {params.DEFAULT_LIMIT})",
+        {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": params.MAX_LIMIT,
+            "default": params.DEFAULT_LIMIT,
+        },
+        style="form",
+        explode=False,
+    ),
     doc_parameter("cursor", "paging position, from a next/prev link"),
     doc_parameter(
-        "sortby", "comma-separated properties, '-' for descending, e.g. -completed_on,title"
+        "sortby",
+        "comma-separated properties, '-' for descending, e.g. -completed_on,title",
+        {"type": "array", "items": {"type": "string", "pattern": "^[+-]?[A-Za-z_0-9]+$"}},
+        style="form",
+        explode=False,
     ),
-    doc_parameter("properties", "comma-separated properties to return"),
+    doc_parameter(
+        "properties",
+        "comma-separated properties to return",
+        {"type": "array", "items": {"type": "string"}},
+        style="form",
+        explode=False,
+    ),
     *FILTER_PARAMETERS,
-    doc_parameter("f", "output format", enum=sorted(FORMATS)),
+    doc_parameter("f", "output format", {"type": "string", "enum": sorted(FORMATS)}),
 ]
 ITEM_PARAMETERS = frozenset(p["name"] for p in MEASURE_PARAMETERS)
 
@@ -89,15 +136,17 @@ def parse_bbox(raw: str | None, bbox_crs: str | None) -> tuple[tuple[float, ...]
     if crs.srid == 4326:
         box = bbox_to_storage(box, crs)
         params.check_bbox_in_wgs84(box)
+    else:
+        check_in_extent(box, crs.srid, "bbox")
     return box, crs.srid
 
 
 def parse_measure_query(
     query: QueryParams,
-    visibility: measures.Visibility,
+    visibility: Visibility,
     known_municipalities: frozenset[str],
     allowed: frozenset[str] = ITEM_PARAMETERS,
-) -> measures.MeasureQuery:
+) -> MeasureQuery:
     """Check every parameter of a measures request and build its query."""
     params.check_unknown(dict(query), allowed)
     get = query.get
@@ -114,16 +163,16 @@ def parse_measure_query(
         raise InvalidParameter("filter-lang and filter-crs need a filter")
     sortable = {n for n, q in fields.items() if q.sortable}
     sort_keys = [
-        measures.SortKey(fields[name].column, fields[name].kind, desc)
+        SortKey(fields[name].column, fields[name].kind, desc)
         for name, desc in params.parse_sortby(get("sortby"), sortable)
     ]
     property_names = {n for n in fields if n not in ("id", "geometry")}
     selected = params.parse_properties(get("properties"), property_names)
-    return measures.MeasureQuery(
+    return MeasureQuery(
         bbox=box,
         bbox_srid=box_srid,
         limit=params.parse_limit(get("limit")),
-        cursor=params.Cursor.decode(get("cursor")),
+        cursor=Cursor.decode(get("cursor")),
         municipality=params.parse_choices(
             "municipality", get("municipality"), known_municipalities
         ),
@@ -143,9 +192,9 @@ def parse_measure_query(
 
 async def measure_query(
     request: Request, caller: CallerDep, known_municipalities: KnownMunicipalitiesDep
-) -> measures.MeasureQuery:
+) -> MeasureQuery:
     """The measures query of this request."""
     return parse_measure_query(request.query_params, caller.visibility, known_municipalities)
 
 
-MeasureQueryDep = Annotated[measures.MeasureQuery, Depends(measure_query)]
+MeasureQueryDep = Annotated[MeasureQuery, Depends(measure_query)]

@@ -11,20 +11,24 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app.api.deps import PoolDep
-from app.api.html import TEMPLATES, page_lang
+from app.api.html import LANG_PARAMETER, TEMPLATES, page_lang
 from app.db.session import connection
 from app.ogc.collections import ATTRIBUTION
+from app.ogc.openapi import HTML, responses
 from app.sql import municipalities
 
 router = APIRouter(tags=["pages"])
-HTML_RESPONSE = {200: {"content": {"text/html": {}}, "description": "an HTML page"}}
+# A page for people: an unknown municipality is a page too, not a problem document.
+NOT_FOUND_PAGE = {404: {"description": "No such page", "content": {HTML: {}}}}
+PAGE_PARAMETERS = {"parameters": [LANG_PARAMETER]}
 
 
 @router.get(
     "/docs",
     summary="API documentation (Swagger UI)",
     response_class=Response,
-    responses=HTML_RESPONSE,
+    responses=responses(200, HTML),
+    openapi_extra=PAGE_PARAMETERS,
 )
 async def get_docs(request: Request) -> Response:
     """Swagger UI on /api, from the app's own static files (works offline)."""
@@ -35,7 +39,8 @@ async def get_docs(request: Request) -> Response:
     "/kommunen/{ags}",
     summary="A municipality's page: progress, charts, latest measures, map",
     response_class=Response,
-    responses={**HTML_RESPONSE, 404: {"content": {"text/html": {}}, "description": "unknown"}},
+    responses={**responses(200, HTML), **NOT_FOUND_PAGE},
+    openapi_extra=PAGE_PARAMETERS,
 )
 async def get_municipality_page(ags: str, request: Request, pool: PoolDep) -> Response:
     """The printable page of one municipality (German first; English with `lang=en`)."""

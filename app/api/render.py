@@ -34,6 +34,11 @@ def feature_collection(
     return b"".join((head[:-1], b',"features":[', b",".join(features), b"]}"))
 
 
-def feature_with_links(feature: bytes, links: list[dict[str, Any]]) -> bytes:
-    """A Feature (UTF-8 JSON bytes) with a `links` member appended."""
-    return feature[:-1] + b',"links":' + orjson.dumps(links) + b"}"
+def feature_with_links(
+    feature: bytes, links: list[dict[str, Any]], members: dict[str, Any] | None = None
+) -> bytes:
+    """A Feature (UTF-8 JSON bytes) with a `links` member (and any `members`) appended."""
+    extra = b"".join(
+        b',"' + k.encode() + b'":' + orjson.dumps(v) for k, v in (members or {}).items()
+    )
+    return feature[:-1] + b',"links":' + orjson.dumps(links) + extra + b"}"

@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated
 
 import morecantile
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from app.api.deps import PoolDep
+from app.api.deps import PoolDep, ResponseCacheDep
+from app.api.http_cache import cache_headers, matches, not_modified, with_validators
 from app.api.landing import base_url
 from app.api.measure_query import FILTER_PARAMETERS, measure_query
 from app.api.render import json_response
 from app.db.session import connection
+from app.domain.region import REGION
+from app.domain.tiling import CLUSTERS_LAYER, MAX_ZOOM, MEASURES_LAYER, MIN_ZOOM
 from app.errors import InvalidParameter, NotFound
 from app.ogc.links import JSON, link
-from app.sql import measures, tiles
+from app.ogc.openapi import NOT_MODIFIED, responses
+from app.query.measure import MeasureQuery
+from app.sql import tiles
 
 router = APIRouter(tags=["tiles"])
 
 MVT = "application/vnd.mapbox-vector-tile"
 TMS_ID = "WebMercatorQuad"
-MIN_ZOOM, MAX_ZOOM = 0, 22
 TILE_TEMPLATE = "/collections/measures/tiles/WebMercatorQuad/{z}/{x}/{y}"
-# Tiles change when measures do; a minute of caching spares the database while a map
-# pans, and the ETag lets caches revalidate cheaply after that.
-CACHE_CONTROL = "public, max-age=60"
 
 
 def _tms() -> morecantile.TileMatrixSet:
@@ -34,8 +34,8 @@ def _tms() -> morecantile.TileMatrixSet:
 
 
 async def tile_query(
-    query: Annotated[measures.MeasureQuery, Depends(measure_query)],
-) -> measures.MeasureQuery:
+    query: Annotated[MeasureQuery, Depends(measure_query)],
+) -> MeasureQuery:
     """The items query, used as the tile filter (paging and output options do not apply)."""
     if query.bbox or query.sortby or query.drop_properties or not query.crs.is_default:
         raise InvalidParameter("tiles take filters only (no bbox, crs, sortby or properties)")
@@ -47,7 +47,9 @@ async def tile_query(
     summary="A vector tile of measures",
     openapi_extra={"parameters": FILTER_PARAMETERS},
     response_class=Response,
-    responses={200: {"content": {MVT: {}}}, 204: {}},
+    responses=responses(
+        200, MVT, problems=(400, 401, 404), also={204: "No measure in this tile", **NOT_MODIFIED}
+    ),
 )
 async def get_measure_tile(
     z: int,
@@ -55,7 +57,8 @@ async def get_measure_tile(
     y: int,
     request: Request,
     pool: PoolDep,
-    query: Annotated[measures.MeasureQuery, Depends(tile_query)],
+    cache: ResponseCacheDep,
+    query: Annotated[MeasureQuery, Depends(tile_query)],
 ) -> Response:
     """Mapbox Vector Tile; layer `measures` from zoom 12, `clusters` below; 204 when empty."""
     if not MIN_ZOOM <= z <= MAX_ZOOM:
@@ -63,20 +66,15 @@ async def get_measure_tile(
     if not (0 <= x < 1 << z and 0 <= y < 1 << z):
         raise NotFound(f"tile {z}/{x}/{y} does not exist in WebMercatorQuad")
     async with connection(pool) as conn:
-        tile = await tiles.select_tile(conn, z, x, y, query)
-    visibility = "public" if query.visibility.anonymous else "private"
-    # The same URL answers differently with a key: caches must keep them apart.
-    headers = {
-        "Cache-Control": CACHE_CONTROL.replace("public", visibility),
-        "Vary": "Authorization, X-API-Key",
-    }
-    if not tile.data:
+        tile = await tiles.select_tile(conn, cache, z, x, y, query)
+    # The ETag hashes the tile's bytes: it changes exactly when the tile does, so a
+    # cache revalidating after max-age gets a 304 for every tile a write did not touch.
+    headers = cache_headers(request, tile.etag, visibility=query.visibility, negotiated=False)
+    if matches(request, tile.etag):
+        return not_modified(headers)
+    if not tile.body:
         return Response(status_code=204, headers=headers)
-    etag = '"' + hashlib.blake2b(tile.data, digest_size=12).hexdigest() + '"'
-    headers["ETag"] = etag
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    return Response(tile.data, media_type=MVT, headers=headers)
+    return Response(tile.body, media_type=MVT, headers=headers)
 
 
 def _tileset(base: str) -> dict:
@@ -106,17 +104,17 @@ def _tileset(base: str) -> dict:
         ],
         "layers": [
             {
-                "id": "measures",
+                "id": MEASURES_LAYER.id,
                 "dataType": "vector",
-                "minTileMatrix": "12",
-                "maxTileMatrix": str(MAX_ZOOM),
+                "minTileMatrix": str(MEASURES_LAYER.min_zoom),
+                "maxTileMatrix": str(MEASURES_LAYER.max_zoom),
                 "geometryType": "geometry",
             },
             {
-                "id": "clusters",
+                "id": CLUSTERS_LAYER.id,
                 "dataType": "vector",
-                "minTileMatrix": "0",
-                "maxTileMatrix": "11",
+                "minTileMatrix": str(CLUSTERS_LAYER.min_zoom),
+                "maxTileMatrix": str(CLUSTERS_LAYER.max_zoom),
                 "geometryType": "points",
             },
         ],
@@ -127,18 +125,17 @@ def _tileset(base: str) -> dict:
 async def list_measure_tilesets(request: Request) -> Response:
     """The tilesets of the measures collection (one: WebMercatorQuad)."""
     base = base_url(request)
-    return json_response(
-        {
-            "links": [link(f"{base}/collections/measures/tiles", "self", JSON)],
-            "tilesets": [_tileset(base)],
-        }
-    )
+    doc = {
+        "links": [link(f"{base}/collections/measures/tiles", "self", JSON)],
+        "tilesets": [_tileset(base)],
+    }
+    return with_validators(request, json_response(doc))
 
 
 @router.get("/collections/measures/tiles/WebMercatorQuad", summary="Tileset metadata")
 async def get_measure_tileset(request: Request) -> Response:
     """OGC tileset metadata of the WebMercatorQuad vector tiles."""
-    return json_response(_tileset(base_url(request)))
+    return with_validators(request, json_response(_tileset(base_url(request))))
 
 
 @router.get("/collections/measures/tiles/WebMercatorQuad/tilejson.json", summary="TileJSON")
@@ -146,34 +143,34 @@ async def get_measure_tilejson(request: Request) -> Response:
     """TileJSON 3.0 for map clients (MapLibre, Leaflet.VectorGrid)."""
     base = base_url(request)
     query = request.url.query
-    return json_response(
-        {
-            "tilejson": "3.0.0",
-            "name": "Klima.Werk measures",
-            "tiles": [f"{base}{TILE_TEMPLATE}" + (f"?{query}" if query else "")],
-            "minzoom": MIN_ZOOM,
-            "maxzoom": MAX_ZOOM,
-            "bounds": [6.6, 51.3, 7.8, 51.8],
-            "vector_layers": [
-                {
-                    "id": "measures",
-                    "minzoom": tiles.FULL_DETAIL_ZOOM,
-                    "maxzoom": MAX_ZOOM,
-                    # id: the UUID's 16 bytes as base64url (22 characters).
-                    "fields": {"id": "String", "type": "String", "review_state": "String"},
-                },
-                {
-                    "id": "clusters",
-                    "minzoom": MIN_ZOOM,
-                    "maxzoom": tiles.FULL_DETAIL_ZOOM - 1,
-                    "fields": {"count": "Number", "type": "String"},
-                },
-            ],
-        }
-    )
+    doc = {
+        "tilejson": "3.0.0",
+        "name": "Klima.Werk measures",
+        "tiles": [f"{base}{TILE_TEMPLATE}" + (f"?{query}" if query else "")],
+        "minzoom": MIN_ZOOM,
+        "maxzoom": MAX_ZOOM,
+        "bounds": list(REGION.bounds),
+        "vector_layers": [
+            {
+                "id": MEASURES_LAYER.id,
+                "minzoom": MEASURES_LAYER.min_zoom,
+                "maxzoom": MEASURES_LAYER.max_zoom,
+                # id: the UUID's 16 bytes as base64url (22 characters).
+                "fields": {"id": "String", "type": "String", "review_state": "String"},
+            },
+            {
+                "id": CLUSTERS_LAYER.id,
+                "minzoom": CLUSTERS_LAYER.min_zoom,
+                "maxzoom": CLUSTERS_LAYER.max_zoom,
+                "fields": {"count": "Number", "type": "String"},
+            },
+        ],
+    }
+    return with_validators(request, json_response(doc))
 
 
 @router.get("/tileMatrixSets/WebMercatorQuad", summary="The WebMercatorQuad tile matrix set")
-async def get_tile_matrix_set() -> Response:
+async def get_tile_matrix_set(request: Request) -> Response:
     """The tile matrix set definition (from morecantile)."""
-    return Response(_tms().model_dump_json(exclude_none=True, by_alias=True), media_type=JSON)
+    body = _tms().model_dump_json(exclude_none=True, by_alias=True)
+    return with_validators(request, Response(body, media_type=JSON))

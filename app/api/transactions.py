@@ -7,79 +7,61 @@ import hashlib
 from typing import Any
 
 import asyncpg
-import numpy as np
 import orjson
-import shapely
 from fastapi import APIRouter, Request
-from pyproj import Transformer
 from starlette.responses import Response
 
+from app.api.body import read_json
 from app.api.deps import CallerDep, PoolDep
 from app.api.landing import base_url
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_with_links, json_response
 from app.auth.caller import Caller
 from app.db.session import connection
-from app.domain.review import diff
+from app.domain import access
+from app.domain.review import history
 from app.errors import (
     InvalidMeasure,
     InvalidParameter,
     NotFound,
-    PayloadTooLarge,
     PreconditionFailed,
     PreconditionRequired,
     Unauthorized,
 )
 from app.ogc import params
-from app.ogc.crs import parse_crs
+from app.ogc.crs import content_crs_transform
 from app.ogc.links import GEOJSON, JSON, link
+from app.ogc.openapi import GEOJSON as GEOJSON_MEDIA
+from app.ogc.openapi import feature_body, responses
 from app.services import measure_changes
 from app.sql import measure_writes, measures
 
 router = APIRouter(tags=["transactions"])
 
-MAX_BODY_BYTES = 5 * 1024 * 1024
 ITEM = "/collections/measures/items/{measure_id}"
-_FROM_UTM = Transformer.from_crs(25832, 4326, always_xy=True)
+MEDIA_TYPES_IN = ("application/geo+json", "application/json")
+CHANGE_PROBLEMS = (400, 401, 403, 404, 412, 413, 422, 428)
 
 
 def _writer(caller: Caller) -> Caller:
-    if caller.role == "anonymous":
+    if not access.identified(caller):
         raise Unauthorized("creating and changing measures needs an API key")
     return caller
 
 
-async def _body(request: Request) -> Any:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(
-            f"the body is {declared} bytes; at most {MAX_BODY_BYTES} are accepted"
-        )
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise PayloadTooLarge(f"the body exceeds {MAX_BODY_BYTES} bytes")
-        chunks.append(chunk)
-    try:
-        return orjson.loads(b"".join(chunks))
-    except orjson.JSONDecodeError as exc:
-        raise InvalidMeasure(
-            f"the body is not JSON: {exc}", errors=[{"where": "", "problem": "not JSON"}]
-        ) from None
+# The key is a primary-key column: a longer one would not fit the index (a 500).
+MAX_IDEMPOTENCY_KEY = 255
 
 
-def _input_transform(request: Request):  # type: ignore[no-untyped-def]
-    """How to bring the body's coordinates to lon/lat (Content-Crs; default CRS84)."""
-    crs = parse_crs(request.headers.get("content-crs"), "Content-Crs")
-    if crs.srid == 3857:
-        raise InvalidParameter("Content-Crs must be CRS84, EPSG:4326 or EPSG:25832")
-    if crs.lat_lon:
-        return lambda g: shapely.transform(g, lambda c: c[:, ::-1])
-    if crs.srid == 25832:
-        return lambda g: shapely.transform(
-            g, lambda c: np.column_stack(_FROM_UTM.transform(c[:, 0], c[:, 1]))
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is not None and not (
+        0 < len(key) <= MAX_IDEMPOTENCY_KEY and key.isascii() and key.isprintable()
+    ):
+        raise InvalidParameter(
+            f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} printable ASCII characters "
+            "(a UUID is a good choice)"
         )
-    return None
+    return key
 
 
 def _if_match(request: Request, *, required: bool = True) -> int | None:
@@ -88,8 +70,10 @@ def _if_match(request: Request, *, required: bool = True) -> int | None:
         if required:
             raise PreconditionRequired("send If-Match with the ETag of the version you changed")
         return None
-    tag = raw.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
+    # Any representation's ETag names the version it shows: "7", "7-html", "7-25832".
+    tag = raw.strip().removeprefix("W/").strip('"').split("-", 1)[0]
+    # Versions are ASCII digits of an int4 (str.isdigit() also takes "²" and "٣").
+    if not (tag.isascii() and tag.isdigit() and len(tag) <= 10 and int(tag) < 2**31):
         raise PreconditionFailed(f"If-Match {raw!r} matches no version of this measure")
     return int(tag)
 
@@ -142,13 +126,19 @@ async def _create_collection(
     return stored
 
 
-@router.post("/collections/measures/items", status_code=201, summary="Create measures")
+@router.post(
+    "/collections/measures/items",
+    status_code=201,
+    summary="Create measures",
+    responses=responses(201, GEOJSON_MEDIA, problems=(400, 401, 403, 413, 422)),
+    openapi_extra=feature_body(MEDIA_TYPES_IN),
+)
 async def create_measure(request: Request, pool: PoolDep, caller: CallerDep) -> Response:
     """Create a measure (a Feature) or several at once (a FeatureCollection, all or none)."""
     _writer(caller)
-    doc = await _body(request)
-    transform = _input_transform(request)
-    key = request.headers.get("idempotency-key")
+    doc = await read_json(request)
+    transform = content_crs_transform(request.headers.get("content-crs"))
+    key = _idempotency_key(request)
     request_hash = hashlib.sha256(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)).hexdigest()
     async with connection(pool) as conn:
         if key:
@@ -214,8 +204,8 @@ async def _change(
     _writer(caller)
     key = params.parse_uuid(measure_id)
     version = _if_match(request)
-    doc = await _body(request)
-    transform = _input_transform(request)
+    doc = await read_json(request)
+    transform = content_crs_transform(request.headers.get("content-crs"))
     async with connection(pool) as conn, conn.transaction():
         stored = await measure_changes.change(
             conn, caller, key, version, doc, replace=replace, transform=transform
@@ -223,7 +213,12 @@ async def _change(
     return _feature_response(request, stored, 200)
 
 
-@router.put(ITEM, summary="Replace a measure")
+@router.put(
+    ITEM,
+    summary="Replace a measure",
+    responses=responses(200, GEOJSON_MEDIA, problems=CHANGE_PROBLEMS),
+    openapi_extra=feature_body(MEDIA_TYPES_IN, headers=("If-Match", "Content-Crs")),
+)
 async def replace_measure(
     measure_id: str, request: Request, pool: PoolDep, caller: CallerDep
 ) -> Response:
@@ -231,7 +226,14 @@ async def replace_measure(
     return await _change(request, pool, caller, measure_id, replace=True)
 
 
-@router.patch(ITEM, summary="Update a measure (JSON merge patch)")
+@router.patch(
+    ITEM,
+    summary="Update a measure (JSON merge patch)",
+    responses=responses(200, GEOJSON_MEDIA, problems=CHANGE_PROBLEMS),
+    openapi_extra=feature_body(
+        ("application/merge-patch+json", *MEDIA_TYPES_IN), headers=("If-Match", "Content-Crs")
+    ),
+)
 async def update_measure(
     measure_id: str, request: Request, pool: PoolDep, caller: CallerDep
 ) -> Response:
@@ -239,7 +241,13 @@ async def update_measure(
     return await _change(request, pool, caller, measure_id, replace=False)
 
 
-@router.delete(ITEM, status_code=204, summary="Delete a measure")
+@router.delete(
+    ITEM,
+    status_code=204,
+    summary="Delete a measure",
+    responses=responses(204, problems=(400, 401, 403, 404, 412)),
+    openapi_extra=feature_body((), headers=("If-Match",)),
+)
 async def delete_measure(
     measure_id: str, request: Request, pool: PoolDep, caller: CallerDep
 ) -> Response:
@@ -252,26 +260,30 @@ async def delete_measure(
     return Response(status_code=204)
 
 
-@router.get(ITEM + "/history", summary="Versions of a measure")
+@router.get(
+    ITEM + "/history",
+    summary="Versions of a measure",
+    responses=responses(200, problems=(400, 401, 404)),
+)
 async def get_measure_history(measure_id: str, pool: PoolDep, caller: CallerDep) -> Response:
-    """Every version, newest first, with who changed what when."""
+    """Every version, newest first, with who changed what when. Its partner, its
+    reviewers and admins see every version; everyone else the published ones, without
+    review notes or reviewers' names."""
     key = params.parse_uuid(measure_id)
     async with connection(pool) as conn:
         visible = await measures.select_feature(conn, key, caller.visibility)
         if visible is None:
             raise NotFound(f"no measure {measure_id}")
         rows = await measure_writes.select_history(conn, key)
-    snapshots = [orjson.loads(r["snapshot"]) for r in rows]
-    versions = []
-    for i, row in enumerate(rows):
-        older = snapshots[i + 1] if i + 1 < len(snapshots) else {}
-        entry = {
-            "version": row["version"],
-            "changed_at": row["changed_at"].isoformat(),
-            "partner": row["partner"],
-            "changes": diff(older, snapshots[i]) if older else {"created": True},
+    versions = [
+        {
+            "version": r["version"],
+            "changed_at": r["changed_at"].isoformat(),
+            "partner": r["partner"],
+            "snapshot": orjson.loads(r["snapshot"]),
+            "deleted_at": r["deleted_at"].isoformat() if r["deleted_at"] else None,
         }
-        if row["deleted_at"] is not None:
-            entry["deleted_at"] = row["deleted_at"].isoformat()
-        versions.append(entry)
-    return json_response({"id": measure_id, "versions": versions})
+        for r in rows
+    ]
+    full = access.sees_review_process(caller, measure_changes.facts(visible))
+    return json_response({"id": measure_id, "versions": history(versions, full=full)})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.sql.measures import Visibility
+from app.domain import access
+from app.query.measure import Visibility
 
 
 @dataclass(frozen=True)
@@ -18,14 +19,5 @@ class Caller:
 
     @property
     def visibility(self) -> Visibility:
-        """What this caller may read beyond published measures."""
-        if self.role == "admin":
-            return Visibility(everything=True)
-        if self.role == "reviewer":
-            # A reviewer without municipalities reviews the whole region (water boards).
-            if not self.municipalities:
-                return Visibility(everything=True)
-            return Visibility(partner=self.partner, municipalities=self.municipalities)
-        if self.role == "partner":
-            return Visibility(partner=self.partner)
-        return Visibility()
+        """What this caller may read (the access policy decides)."""
+        return access.visibility(self)

@@ -6,8 +6,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from app.domain import access
+
 PREFIX = "kw_"
-ROLES = ("partner", "reviewer", "admin")
+# The roles a key can carry (every role of the access policy but anonymous).
+ROLES = tuple(role for role in access.ROLES if role != "anonymous")
 
 
 @dataclass(frozen=True)

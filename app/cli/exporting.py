@@ -10,8 +10,8 @@ import typer
 
 from app.cli.output import console, expected_errors, fail
 from app.config import get_settings
+from app.query.measure import MeasureQuery, Visibility
 from app.services import exporting
-from app.sql.measures import MeasureQuery, Visibility
 
 
 def export_measures(

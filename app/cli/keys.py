@@ -28,7 +28,9 @@ async def _with_connection(work):  # type: ignore[no-untyped-def]
 def create(
     partner: str = typer.Option(..., help="the partner's name, e.g. 'Stadt Gelsenkirchen'"),
     role: str = typer.Option(..., help="partner, reviewer or admin"),
-    municipality: list[str] = typer.Option([], help="AGS a reviewer reviews (repeat); none: all"),
+    municipality: list[str] = typer.Option(
+        [], help="AGS where the key may write and review (repeat); none: all"
+    ),
 ) -> None:
     """Create a key and print it once; only its hash is stored."""
     if role not in ROLES:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli import baseline, db, exporting, importing, keys, load, serve
+from app.cli import baseline, db, exporting, importing, keys, load, proxy, serve
 
 app = typer.Typer(
     help="Klima.Werk measure registry: serve the API, manage the database, load data.",
@@ -15,6 +15,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(load.app, name="load")
 app.add_typer(keys.app, name="keys")
 app.add_typer(baseline.app, name="baseline")
+app.add_typer(proxy.app, name="proxy")
 app.command("serve")(serve.serve)
 app.command("import")(importing.import_measures)
 app.command("export")(exporting.export_measures)

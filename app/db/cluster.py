@@ -9,7 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.config import EMBEDDED_DATABASE, EMBEDDED_PORT, embedded_url
+from app.config import EMBEDDED_DATABASE, EMBEDDED_PORT, Settings, embedded_url
 
 
 class ClusterError(RuntimeError):
@@ -41,10 +41,24 @@ def _port_in_use(port: int) -> bool:
 
 @dataclass
 class Cluster:
-    """A cluster in `data_dir/pg`, its socket and log beside it, listening on loopback only."""
+    """A cluster in `data_dir/pg`, its socket and log beside it, listening on loopback only.
+
+    With `primary` set it is a streaming replica of that cluster, made by
+    `pg_basebackup -R` on first start.
+    """
 
     data_dir: Path
     port: int = EMBEDDED_PORT
+    primary: Cluster | None = None
+
+    def replica(self) -> Cluster:
+        """This cluster's streaming replica: `data_dir/replica`, on the next port."""
+        return Cluster(self.data_dir / "replica", self.port + 1, primary=self)
+
+    @property
+    def is_standby(self) -> bool:
+        """True while the cluster replays a primary's WAL (until promoted)."""
+        return (self.pgdata / "standby.signal").exists()
 
     @property
     def pgdata(self) -> Path:
@@ -61,6 +75,16 @@ class Cluster:
     @property
     def url(self) -> str:
         return embedded_url(self.port)
+
+    @property
+    def failover_url(self) -> str:
+        """A multi-host URL over this primary and its replica that connects to whichever
+        accepts writes: the API finds a promoted replica without a restart."""
+        replica = self.replica()
+        return (
+            f"postgresql://postgres@127.0.0.1:{self.port},127.0.0.1:{replica.port}/"
+            f"{EMBEDDED_DATABASE}?target_session_attrs=read-write"
+        )
 
     def _run(self, args: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
         # PostgreSQL refuses to run as root, so root runs it as the `postgres` user.
@@ -121,7 +145,10 @@ class Cluster:
         """Start the cluster (initialising it first); False when it was running already."""
         bin_dir = find_pg_bin()
         if not self.is_initialised():
-            self.init()
+            if self.primary is not None:
+                self.clone()
+            else:
+                self.init()
         else:
             self._prepare_dirs()
         if self.is_running():
@@ -136,6 +163,9 @@ class Cluster:
             "-c shared_buffers=512MB -c max_connections=200 -c jit=off "
             # Bulk loads write a lot of WAL; fewer checkpoints keep them fast.
             "-c max_wal_size=4GB -c wal_compression=on"
+            # A replica tells the primary which rows its queries still read, so that
+            # vacuum on the primary does not cancel them.
+            + (" -c hot_standby_feedback=on" if self.is_standby else "")
         )
         self._run(
             [
@@ -152,8 +182,42 @@ class Cluster:
                 "start",
             ]
         )
-        self.ensure_database(EMBEDDED_DATABASE)
+        if not self.is_standby:  # a replica is read-only; it has the primary's databases
+            self.ensure_database(EMBEDDED_DATABASE)
         return True
+
+    def clone(self) -> None:
+        """Make this replica's files from the running primary (`pg_basebackup -R`)."""
+        assert self.primary is not None
+        if not self.primary.is_running():
+            raise ClusterError("the primary is not running: start it first (klimawerk db start)")
+        self._prepare_dirs()
+        self._run(
+            [
+                str(find_pg_bin() / "pg_basebackup"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.primary.port),
+                "-U",
+                "postgres",
+                "-D",
+                str(self.pgdata),
+                "-R",  # standby.signal and primary_conninfo: it streams from the primary
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+            ]
+        )
+
+    def promote(self) -> None:
+        """Turn this replica into a primary that accepts writes."""
+        if not self.is_running():
+            raise ClusterError("the replica is not running")
+        if not self.is_standby:
+            raise ClusterError("this cluster is not a replica (promoted already?)")
+        self._run([str(find_pg_bin() / "pg_ctl"), "-D", str(self.pgdata), "-w", "promote"])
 
     def stop(self) -> bool:
         """Stop the cluster; False when it was not running."""
@@ -191,3 +255,8 @@ class Cluster:
         if not exists:
             self.psql("postgres", f'create database "{name}"')
         self.psql(name, "create extension if not exists postgis")
+
+
+def embedded_cluster(settings: Settings) -> Cluster:
+    """The embedded cluster the settings describe (its data directory and port)."""
+    return Cluster(settings.data_dir, settings.embedded_port)

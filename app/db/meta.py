@@ -11,3 +11,11 @@ NAMING_CONVENTION = {
 }
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+# Tables PostGIS creates with its extension: part of the database, not of this schema.
+POSTGIS_TABLES = frozenset({"spatial_ref_sys"})
+
+
+def is_ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Alembic's `include_object`: compare everything but PostGIS's own tables."""
+    return not (type_ == "table" and name in POSTGIS_TABLES)

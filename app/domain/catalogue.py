@@ -1,4 +1,4 @@
-"""The measure-type catalogue: labels, allowed geometries and water-balance shares.
+"""The measure-type catalogue: labels, allowed geometries and water-balance models.
 
 The data lives in `measure_types.json`; this module loads and checks it. Pure Python:
 no web framework and no database here.
@@ -18,24 +18,32 @@ BASE_GEOMETRIES = ("Point", "LineString", "Polygon")
 HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")
 
 
-@dataclass(frozen=True)
-class WaterBalance:
-    """Long-term split of precipitation: runoff + infiltration + evaporation = 1."""
+MODELS = ("surface", "system", "cistern", "reference", "none")
 
-    runoff: float
-    infiltration: float
-    evaporation: float
-    source: str
-    estimate: bool
+
+@dataclass(frozen=True)
+class WaterModel:
+    """How a type's water-balance effect is computed (see `water_balance.measure_effect`):
+    the DWA-M 102-4 element it is, the measure properties that parameterise it and their
+    defaults, or (model "none") why no effect is computed."""
+
+    model: str
+    element: str | None = None
+    element_from: str | None = None
+    parameters: tuple[str, ...] = ()
+    defaults: dict[str, Any] = field(default_factory=dict)
+    note: str | None = None
+    reason: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "runoff": self.runoff,
-            "infiltration": self.infiltration,
-            "evaporation": self.evaporation,
-            "source": self.source,
-            "estimate": self.estimate,
-        }
+        out: dict[str, Any] = {"model": self.model}
+        for name in ("element", "element_from", "note", "reason"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        if self.model != "none":
+            out["parameters"] = list(self.parameters)
+            out["defaults"] = dict(self.defaults)
+        return out
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,7 @@ class MeasureType:
     line_width_m: float | None
     line_width_note: str | None
     drains_catchment: bool
-    water_balance: WaterBalance
+    water_balance: WaterModel
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -75,7 +83,6 @@ class Catalogue:
     """All types, the reference (conventional) state and the vocabularies."""
 
     types: dict[str, MeasureType]
-    reference_state: WaterBalance
     statuses: tuple[str, ...]
     review_states: tuple[str, ...]
     sources: tuple[dict[str, str], ...] = field(default=())
@@ -87,21 +94,30 @@ class Catalogue:
             "notes": self.notes,
             "statuses": list(self.statuses),
             "review_states": list(self.review_states),
-            "reference_state": {"water_balance": self.reference_state.as_json()},
             "sources": list(self.sources),
             "types": [t.as_json() for t in self.types.values()],
         }
 
 
-def _water_balance(raw: dict[str, Any], owner: str) -> WaterBalance:
-    shares = [raw.get(k) for k in ("runoff", "infiltration", "evaporation")]
-    if not all(isinstance(s, int | float) and 0 <= s <= 1 for s in shares):
-        raise ValueError(f"{owner}: water-balance shares must be numbers in [0, 1]")
-    if abs(sum(shares) - 1) > 1e-6:
-        raise ValueError(f"{owner}: water-balance shares sum to {sum(shares)}, not 1")
-    if not raw.get("source"):
-        raise ValueError(f"{owner}: water-balance shares need a source")
-    return WaterBalance(*map(float, shares), source=raw["source"], estimate=bool(raw["estimate"]))
+def _water_model(raw: dict[str, Any], owner: str) -> WaterModel:
+    model = raw.get("model")
+    if model not in MODELS:
+        raise ValueError(f"{owner}: water_balance.model must be one of {MODELS}")
+    if model == "none" and not raw.get("reason"):
+        raise ValueError(f"{owner}: a type without a computed effect must say why (reason)")
+    if model in ("surface", "system", "cistern") and not (
+        raw.get("element") or raw.get("element_from")
+    ):
+        raise ValueError(f"{owner}: water_balance needs the M 102-4 element it is")
+    return WaterModel(
+        model=model,
+        element=raw.get("element"),
+        element_from=raw.get("element_from"),
+        parameters=tuple(raw.get("parameters", ())),
+        defaults=dict(raw.get("defaults", {})),
+        note=raw.get("note"),
+        reason=raw.get("reason"),
+    )
 
 
 def _measure_type(raw: dict[str, Any]) -> MeasureType:
@@ -126,7 +142,7 @@ def _measure_type(raw: dict[str, Any]) -> MeasureType:
         line_width_m=float(width) if width is not None else None,
         line_width_note=raw.get("line_width_note"),
         drains_catchment=bool(raw["drains_catchment"]),
-        water_balance=_water_balance(raw["water_balance"], type_id),
+        water_balance=_water_model(raw["water_balance"], type_id),
     )
 
 
@@ -140,7 +156,6 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
         types[measure_type.id] = measure_type
     return Catalogue(
         types=types,
-        reference_state=_water_balance(data["reference_state"]["water_balance"], "reference_state"),
         statuses=tuple(data["statuses"]),
         review_states=tuple(data["review_states"]),
         sources=tuple(data.get("sources", ())),

@@ -1,38 +1,15 @@
-"""Who may change or review a measure, and what a change does to its review state."""
+"""The review process: what a change does to a measure's review state, and the history
+of its versions (in full, or as the public may see it). Who may do what: `access`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 
-def in_region(caller_municipalities: tuple[str, ...], municipality: str) -> bool:
-    """A reviewer without municipalities covers the whole region."""
-    return not caller_municipalities or municipality in caller_municipalities
-
-
-def can_edit(
-    role: str,
-    partner: str | None,
-    municipalities: tuple[str, ...],
-    owner: str | None,
-    municipality: str,
-) -> bool:
-    """Partners edit their own; reviewers those in their municipalities; admins all."""
-    if role == "admin":
-        return True
-    if role == "reviewer":
-        return in_region(municipalities, municipality)
-    return role == "partner" and partner is not None and partner == owner
-
-
-def can_review(role: str, municipalities: tuple[str, ...], municipality: str) -> bool:
-    """Publishing and rejecting is for reviewers (in their municipalities) and admins."""
-    return role == "admin" or (role == "reviewer" and in_region(municipalities, municipality))
-
-
-def review_after_change(role: str, changes: dict[str, Any]) -> dict[str, Any]:
-    """A partner's change goes back to review; reviewers' and admins' keep their state."""
-    if role == "partner":
+def review_after_change(by_reviewer: bool, changes: dict[str, Any]) -> dict[str, Any]:
+    """A change by someone who may not review the measure (a partner) goes back to
+    review; a reviewer's or admin's change keeps its state."""
+    if not by_reviewer:
         return {**changes, "review_state": "submitted", "review_note": None}
     return changes
 
@@ -52,3 +29,40 @@ def diff(older: dict[str, Any], newer: dict[str, Any]) -> dict[str, dict[str, An
             "to": newer.get("geometry", {}).get("type"),
         }
     return changes
+
+
+def history(versions: list[dict[str, Any]], *, full: bool) -> list[dict[str, Any]]:
+    """History entries, newest first, from versions (newest first, each with `version`,
+    `changed_at`, `partner` (who made it), `snapshot` (the Feature) and `deleted_at`).
+
+    `full` shows every version with its review notes and who made it. Otherwise only
+    published versions are listed, compared with the previous published one, without
+    review notes, and who made a version only when it was the measure's own partner.
+    """
+    shown = [v for v in versions if full or _published(v["snapshot"])]
+    entries = []
+    for i, version in enumerate(shown):
+        older = shown[i + 1]["snapshot"] if i + 1 < len(shown) else None
+        if older is not None:
+            changes = diff(older, version["snapshot"])
+        else:
+            changes = {"created": True} if full or version["version"] == 1 else {"published": True}
+        author = version["partner"]
+        if not full:
+            changes.pop("review_note", None)
+            owner = version["snapshot"].get("properties", {}).get("partner")
+            author = author if author is not None and author == owner else None
+        entry = {
+            "version": version["version"],
+            "changed_at": version["changed_at"],
+            "partner": author,
+            "changes": changes,
+        }
+        if version.get("deleted_at") is not None:
+            entry["deleted_at"] = version["deleted_at"]
+        entries.append(entry)
+    return entries
+
+
+def _published(snapshot: dict[str, Any]) -> bool:
+    return snapshot.get("properties", {}).get("review_state") == "published"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,13 @@ from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from app.domain.catalogue import Catalogue, geometry_allowed
+from app.domain.region import REGION, Region
+from app.domain.water_balance import (
+    ELEMENT_PARAMETERS,
+    NUMBER_PARAMETERS,
+    PARAMETERS,
+    check_parameters,
+)
 
 MAX_VERTICES = 10_000
 TEXT_LIMITS = {
@@ -43,14 +51,40 @@ CLIENT_FIELDS = (
     "funding",
     "completed_on",
     "source",
+    *PARAMETERS,
 )
 REVIEW_FIELDS = ("review_state", "review_note")
+# What the rules across properties (check_rules) read; a patch is checked merged with them.
+RULE_FIELDS = (
+    "type",
+    "status",
+    "completed_on",
+    "disconnected_area_m2",
+    "retention_volume_m3",
+    *PARAMETERS,
+)
 # Set by the server; ignored when a client sends them back (e.g. after a GET).
 READ_ONLY = ("id", "municipality", "area_m2", "partner", "created_at", "updated_at", "version")
 # Built once: bulk imports check a hundred thousand property sets in a row.
 PROPERTY_FIELDS = CLIENT_FIELDS + REVIEW_FIELDS
 KNOWN_PROPERTIES = frozenset(PROPERTY_FIELDS + READ_ONLY)
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
+
+
+# C0 and C1 control characters and DEL; tab, line feed and carriage return are text.
+# NUL in particular: GDAL and other C libraries end a string there, PostgreSQL refuses it.
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character_problem(value: str) -> str | None:
+    """Why a text may not be stored as it is (a control character in it), or None."""
+    found = _CONTROL_CHARACTER.search(value)
+    if found is None:
+        return None
+    return (
+        f"contains the control character U+{ord(found.group()):04X} at position "
+        f"{found.start()}; text may not hold control characters other than tab and newline"
+    )
 
 
 @dataclass
@@ -66,20 +100,6 @@ class Problems:
         return bool(self.items)
 
 
-@dataclass(frozen=True)
-class Region:
-    """The lon/lat bounds of the 17 municipalities (the database checks the exact shape)."""
-
-    minx: float = 6.60
-    miny: float = 51.30
-    maxx: float = 7.80
-    maxy: float = 51.85
-
-    def contains(self, geometry: BaseGeometry) -> bool:
-        x1, y1, x2, y2 = geometry.bounds
-        return self.minx <= x1 and x2 <= self.maxx and self.miny <= y1 and y2 <= self.maxy
-
-
 def _coordinates(geometry: dict[str, Any]) -> list[Any]:
     flat: list[Any] = []
 
@@ -92,6 +112,41 @@ def _coordinates(geometry: dict[str, Any]) -> list[Any]:
 
     walk(geometry.get("coordinates"))
     return flat
+
+
+# How each geometry type nests its positions (RFC 7946 section 3.1).
+COORDINATE_SHAPES = {
+    "Point": (0, "a position [x, y]"),
+    "MultiPoint": (1, "a list of positions [x, y]"),
+    "LineString": (1, "a list of positions [x, y]"),
+    "MultiLineString": (2, "a list of lines, each a list of positions [x, y]"),
+    "Polygon": (2, "a list of rings, each a list of positions [x, y]"),
+    "MultiPolygon": (3, "a list of polygons, each a list of rings of positions [x, y]"),
+}
+
+
+def _is_position(node: Any) -> bool:
+    return (
+        isinstance(node, list)
+        and len(node) >= 2
+        and all(isinstance(c, int | float) and not isinstance(c, bool) for c in node)
+    )
+
+
+def _structure_problem(raw: dict[str, Any]) -> str | None:
+    """Coordinates must nest as their type says: a flat list of numbers is no Polygon."""
+    levels, expected = COORDINATE_SHAPES[raw["type"]]
+    stack = [(raw.get("coordinates"), 0)]
+    while stack:
+        node, level = stack.pop()
+        if level == levels:
+            if not _is_position(node):
+                return f"is not a valid {raw['type']}: its coordinates must be {expected}"
+        elif not isinstance(node, list):
+            return f"is not a valid {raw['type']}: its coordinates must be {expected}"
+        else:
+            stack.extend((child, level + 1) for child in node)
+    return None
 
 
 def _ring_problem(raw: dict[str, Any]) -> str | None:
@@ -135,9 +190,9 @@ def check_geometry(
         ):
             problems.add(where, f"coordinate {point!r} is not a pair of finite numbers")
             return None
-    ring_problem = _ring_problem(raw)
-    if ring_problem:
-        problems.add(where, ring_problem)
+    shape_problem = _structure_problem(raw) or _ring_problem(raw)
+    if shape_problem:
+        problems.add(where, shape_problem)
         return None
     try:
         geometry = shape(raw)
@@ -163,6 +218,9 @@ def check_geometry(
 def _text(name: str, value: Any) -> tuple[Any, str | None]:
     if not isinstance(value, str):
         return value, "must be a string"
+    control = control_character_problem(value)
+    if control:
+        return value, control
     if len(value) > TEXT_LIMITS[name]:
         return value, f"is {len(value)} characters; at most {TEXT_LIMITS[name]}"
     if name == "title" and not value.strip():
@@ -191,6 +249,8 @@ def _date(value: Any) -> tuple[Any, str | None]:
 
 
 def _choice(value: Any, allowed: tuple[str, ...] | dict[str, Any], what: str) -> str | None:
+    if not isinstance(value, str):
+        return f"must be a string, got {type(value).__name__}"
     return None if value in allowed else f"{what}; got {value!r}"
 
 
@@ -212,7 +272,49 @@ def check_value(name: str, value: Any, catalogue: Catalogue) -> tuple[Any, str |
         return _number(name, value)
     if name == "completed_on":
         return _date(value)
+    if name in ELEMENT_PARAMETERS or name in NUMBER_PARAMETERS:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return value, "must be a number"
+        if not math.isfinite(value) or value < 0:
+            return value, "must be a finite number >= 0"
+        return float(value), None
+    if name in PARAMETERS and not isinstance(value, str):
+        return value, "must be a string"
     return value, None
+
+
+def check_rules(
+    values: dict[str, Any], catalogue: Catalogue, today: dt.date | None = None
+) -> list[dict[str, str]]:
+    """Rules across properties of a whole measure (after a patch is merged): dates that
+    fit the status, and water-balance parameters that fit the type and the validity
+    ranges of its DWA-M 102-4 regression."""
+    today = today or dt.date.today()
+    problems = Problems()
+    status, day = values.get("status"), values.get("completed_on")
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    if status == "completed":
+        if day is None:
+            problems.add(
+                "/properties/completed_on", "a completed measure needs its completion date"
+            )
+        elif day > today:
+            problems.add(
+                "/properties/completed_on",
+                f"{day} lies in the future; a completed measure was completed by today ({today})",
+            )
+    elif status == "planned" and day is not None and day < today:
+        problems.add(
+            "/properties/completed_on",
+            f"{day} lies in the past; a planned measure cannot have been completed then "
+            "(set status completed, or a future date)",
+        )
+    measure_type = catalogue.types.get(values.get("type") or "")
+    if measure_type is not None:
+        for name, problem in check_parameters(measure_type, values):
+            problems.add(f"/properties/{name}", problem)
+    return problems.items
 
 
 def check_properties(
@@ -268,7 +370,7 @@ def check_feature(
 ) -> tuple[CheckedMeasure | None, list[dict[str, str]]]:
     """Check a GeoJSON Feature (or, with `partial`, a merge patch of one)."""
     problems = Problems()
-    region = region or Region()
+    region = region or REGION
     if not isinstance(doc, dict):
         problems.add("", "must be a JSON object (a GeoJSON Feature)")
         return None, problems.items
@@ -283,6 +385,8 @@ def check_feature(
         checked = check_geometry(doc.get("geometry"), problems, region, transform)
         geometry = mapping(checked) if checked is not None else None
     values = check_properties(props, catalogue, problems, partial=partial, may_review=may_review)
+    if not problems and not partial:
+        problems.items += check_rules(values, catalogue)
     if problems:
         return None, problems.items
     return CheckedMeasure(values=values, geometry=geometry), []

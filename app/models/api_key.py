@@ -1,4 +1,4 @@
-"""Partners and their API keys (only a hash of each key is stored)."""
+"""Partners, their API keys (only a hash of each key is stored) and idempotency keys."""
 
 from sqlalchemy import (
     ARRAY,
@@ -8,6 +8,9 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Identity,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -31,9 +34,24 @@ api_keys = Table(
     Column("partner_id", BigInteger, ForeignKey("partners.id"), nullable=False),
     Column("role", Text, nullable=False),
     Column("municipalities", ARRAY(String(8)), nullable=False, server_default="{}"),
-    Column("key_prefix", Text, nullable=False, comment="first characters, to recognise a key"),
-    Column("key_hash", Text, nullable=False, unique=True, comment="SHA-256 of the whole key"),
+    Column("key_prefix", Text, nullable=False),  # first characters, to recognise a key
+    Column("key_hash", Text, nullable=False, unique=True),  # SHA-256 of the whole key
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("revoked_at", DateTime(timezone=True)),
     CheckConstraint("role in ('partner', 'reviewer', 'admin')", name="role"),
+)
+
+# The first response to a POST with an Idempotency-Key, returned again on a retry.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("partner", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("request_hash", Text, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("etag", Text, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("partner", "key"),
 )

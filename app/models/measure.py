@@ -11,8 +11,8 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Identity,
+    Index,
     Integer,
-    LargeBinary,
     Numeric,
     String,
     Table,
@@ -26,6 +26,8 @@ from app.db.meta import metadata
 
 STATUSES = ("planned", "in_progress", "completed", "cancelled")
 REVIEW_STATES = ("submitted", "published", "rejected")
+# What anonymous callers read and statistics count (partial indexes serve it).
+PUBLISHED = "deleted_at IS NULL AND review_state = 'published'"
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -36,49 +38,71 @@ measures = Table(
     "measures",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
-    Column("type", Text, ForeignKey("measure_types.id"), nullable=False),
+    Column("type", Text, ForeignKey("measure_types.id"), nullable=False, index=True),
     Column("title", Text, nullable=False),
     Column("description", Text),
-    Column("status", Text, nullable=False, server_default="planned"),
+    Column("status", Text, nullable=False, server_default="planned", index=True),
     Column("review_state", Text, nullable=False, server_default="submitted"),
     Column("review_note", Text),
-    Column(
-        "municipality",
-        String(8),
-        ForeignKey("municipalities.ags"),
-        nullable=False,
-        comment="derived from the geometry by trigger; never taken from input",
-    ),
-    Column("area_m2", Float, nullable=False, comment="EPSG:25832; lines: length x type width"),
+    # Derived from the geometry by trigger; never taken from input.
+    Column("municipality", String(8), ForeignKey("municipalities.ags"), nullable=False, index=True),
+    Column("area_m2", Float, nullable=False),  # EPSG:25832; lines: length x type width
     Column("disconnected_area_m2", Float),
     Column("retention_volume_m3", Float),
     Column("cost_eur", Float),
     Column("funding", Text),
-    Column("completed_on", Date),
-    Column("partner", Text, comment="the submitting partner (from the key)"),
-    Column("changed_by", Text, comment="who wrote the current version"),
+    Column("completed_on", Date, index=True),
+    # DWA-M 102-4 element parameters (migration 0009); defaults per type in the catalogue.
+    Column("surface_before", Text),  # the surface the measure replaced
+    Column("catchment_surface", Text),  # the surface of the connected area
+    Column("substrate_depth_mm", Float),
+    Column("storage_height_mm", Float),
+    Column("paving_kind", Text),
+    Column("kf_mm_h", Float),
+    Column("cistern_use_l_per_day", Float),
+    Column("irrigated_area_m2", Float),
+    Column("partner", Text),  # the submitting partner (from the key)
+    Column("changed_by", Text),  # who wrote the current version
     Column("source", Text),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("version", Integer, nullable=False, server_default="1"),
-    Column("deleted_at", DateTime(timezone=True), comment="soft delete; kept in history"),
-    Column("geom", Geometry("GEOMETRY", srid=4326, spatial_index=True), nullable=False),
-    Column(
-        "feature",
-        Text,
-        nullable=False,
-        comment="cached GeoJSON Feature (WGS84, all properties), kept by trigger",
-    ),
+    Column("deleted_at", DateTime(timezone=True)),  # soft delete; kept in history
+    Column("geom", Geometry("GEOMETRY", srid=4326, spatial_index=False), nullable=False),
+    # The cached GeoJSON Feature (WGS84, all properties), kept by trigger.
+    Column("feature", Text, nullable=False),
+    # Web Mercator copy for vector tiles.
     Column(
         "geom_3857",
-        Geometry("GEOMETRY", srid=3857, spatial_index=True),
+        Geometry("GEOMETRY", srid=3857, spatial_index=False),
         Computed("ST_Transform(geom, 3857)", persisted=True),
-        comment="Web Mercator copy for vector tiles",
     ),
+    # Water-balance impact in m³/a, derived by trigger (migration 0006).
+    Column("runoff_avoided_m3", Float),
+    Column("extra_evaporation_m3", Float),
+    Column("extra_infiltration_m3", Float),
     CheckConstraint(_one_of("status", STATUSES), name="status"),
     CheckConstraint(_one_of("review_state", REVIEW_STATES), name="review_state"),
     CheckConstraint("char_length(title) between 1 and 200", name="title_length"),
     CheckConstraint("char_length(description) <= 5000", name="description_length"),
+    Index("ix_measures_geom", "geom", postgresql_using="gist"),
+    Index("ix_measures_geom_3857", "geom_3857", postgresql_using="gist"),
+    Index("ix_measures_published_id", "id", postgresql_where=text(PUBLISHED)),
+    Index(
+        "ix_measures_published_statistics",
+        "municipality",
+        "type",
+        postgresql_include=[
+            "status",
+            "completed_on",
+            "area_m2",
+            "disconnected_area_m2",
+            "runoff_avoided_m3",
+            "extra_evaporation_m3",
+            "extra_infiltration_m3",
+        ],
+        postgresql_where=text(PUBLISHED),
+    ),
 )
 
 measure_history = Table(
@@ -88,27 +112,17 @@ measure_history = Table(
     Column("measure_id", UUID(as_uuid=True), nullable=False, index=True),
     Column("version", Integer, nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
-    Column("partner", Text, comment="who wrote this version"),
-    Column("snapshot", JSONB, nullable=False, comment="the version as a GeoJSON Feature"),
+    Column("partner", Text),  # who wrote this version
+    Column("snapshot", JSONB, nullable=False),  # the version as a GeoJSON Feature
 )
 
-# Tiles and statistics are cached in an unlogged table until `data_version` moves on (any write to
-# measures bumps it); see the 0002 migration.
+# Every write to measures, baselines or boundaries bumps `data_version` (statement
+# triggers); each API process keeps tiles and statistics while it has not moved on.
 data_version = Table(
     "data_version",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("version", BigInteger, nullable=False),
-)
-
-response_cache = Table(
-    "response_cache",
-    metadata,
-    Column("key", Text, primary_key=True),
-    Column("version", BigInteger, nullable=False, index=True),
-    Column("body", LargeBinary, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    prefixes=["UNLOGGED"],
 )
 
 # Sums of published, undeleted measures per (municipality, type, status, completion

@@ -12,13 +12,8 @@ measure_types = Table(
     Column("label_de", Text, nullable=False),
     Column("label_en", Text, nullable=False),
     Column("geometry_types", ARRAY(Text), nullable=False),
-    Column("line_width_m", Float, comment="nominal width turning a line's length into area"),
+    Column("line_width_m", Float),  # nominal width turning a line's length into area
     Column("drains_catchment", Boolean, nullable=False, server_default="false"),
-    Column(
-        "details",
-        JSONB,
-        nullable=False,
-        server_default="{}",
-        comment="descriptions, water-balance shares and their sources",
-    ),
+    # Descriptions, the DWA-M 102-4 model and a fingerprint of the element table.
+    Column("details", JSONB, nullable=False, server_default="{}"),
 )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.ogc.crs import CRS84_URI, SUPPORTED
 from app.ogc.links import GEOJSON, JSON, link
+from app.query.crs import CRS84_URI, SUPPORTED
 
 CRS84 = CRS84_URI
 ATTRIBUTION = (
@@ -37,6 +37,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
     "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
     "http://www.opengis.net/spec/cql2/1.0/conf/property-property",
+    "http://www.opengis.net/spec/cql2/1.0/conf/arithmetic",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
@@ -101,11 +102,17 @@ def describe_collection(
             *(
                 [
                     link(
+                        f"{href}/sortables",
+                        "http://www.opengis.net/def/rel/ogc/1.0/sortables",
+                        "application/schema+json",
+                        "sortable properties",
+                    ),
+                    link(
                         f"{href}/tiles",
                         "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector",
                         JSON,
                         "vector tiles",
-                    )
+                    ),
                 ]
                 if collection_id == "measures"
                 else []

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import math
 import uuid
-from dataclasses import dataclass
-from typing import Any
-
-import orjson
 
 from app.errors import InvalidParameter
+from app.query.measure import BBox
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
-
-BBox = tuple[float, float, float, float]
 
 
 def parse_bbox(raw: str | None) -> BBox | None:
@@ -90,29 +83,6 @@ def parse_uuid(raw: str) -> uuid.UUID:
         return uuid.UUID(raw)
     except ValueError:
         raise InvalidParameter(f"measure ids are UUIDs, got {raw!r}") from None
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """A position between two features: page forward (after) or backward (before) `key`."""
-
-    forward: bool
-    key: list[Any]
-
-    def encode(self) -> str:
-        raw = orjson.dumps({"f": self.forward, "k": self.key})
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-    @classmethod
-    def decode(cls, token: str | None) -> Cursor | None:
-        if token is None:
-            return None
-        try:
-            data = orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-            cursor = cls(forward=bool(data["f"]), key=list(data["k"]))
-        except (binascii.Error, ValueError, KeyError, TypeError, orjson.JSONDecodeError):
-            raise InvalidParameter("cursor is not one this server handed out") from None
-        return cursor
 
 
 def check_unknown(params: dict[str, str], known: frozenset[str]) -> None:

@@ -18,17 +18,6 @@ class Queryable:
     sortable: bool = True
 
 
-# The PostgreSQL type a bound value of each kind is cast to.
-SQL_CASTS = {
-    "text": "text",
-    "uuid": "uuid",
-    "number": "float8",
-    "integer": "int8",
-    "date": "date",
-    "timestamp": "timestamptz",
-    "bool": "bool",
-}
-
 JSON_SCHEMA_TYPES: dict[str, dict[str, Any]] = {
     "text": {"type": "string"},
     "uuid": {"type": "string", "format": "uuid"},
@@ -63,6 +52,17 @@ def measure_queryables(
         ),
         Queryable("retention_volume_m3", "retention_volume_m3", "number", "retention volume, m³"),
         Queryable("cost_eur", "cost_eur", "number", "cost in euro"),
+        # Water-balance parameters (DWA-M 102-4 elements; defaults per type in /measure-types).
+        Queryable("surface_before", "surface_before", "text", "surface the measure replaced"),
+        Queryable("catchment_surface", "catchment_surface", "text", "surface of the catchment"),
+        Queryable("substrate_depth_mm", "substrate_depth_mm", "number", "green-roof build-up, mm"),
+        Queryable("storage_height_mm", "storage_height_mm", "number", "retention-roof storage, mm"),
+        Queryable("paving_kind", "paving_kind", "text", "kind of permeable paving"),
+        Queryable("kf_mm_h", "kf_mm_h", "number", "hydraulic conductivity, mm/h"),
+        Queryable(
+            "cistern_use_l_per_day", "cistern_use_l_per_day", "number", "rainwater used, l/day"
+        ),
+        Queryable("irrigated_area_m2", "irrigated_area_m2", "number", "area irrigated, m²"),
         Queryable(
             "runoff_avoided_m3",
             "runoff_avoided_m3",

@@ -15,8 +15,10 @@ import asyncpg
 import numpy as np
 import pyogrio.raw
 
+from app.domain.csv_cells import neutralise
+from app.domain.water_balance import PARAMETERS, TEXT_PARAMETERS
+from app.query.measure import MeasureQuery
 from app.sql.exports import COLUMNS, stream_rows
-from app.sql.measures import MeasureQuery
 
 FORMATS = ("geojson", "csv", "gpkg")
 CSV_COLUMNS = (*COLUMNS, "lon", "lat", "wkt")
@@ -37,7 +39,7 @@ def _csv_value(value: object) -> object:
         return ""
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return value
+    return neutralise(value)
 
 
 async def csv_chunks(conn: asyncpg.Connection, query: MeasureQuery) -> AsyncIterator[bytes]:
@@ -85,6 +87,7 @@ NUMBERS = {
     "runoff_avoided_m3",
     "extra_evaporation_m3",
     "extra_infiltration_m3",
+    *(p for p in PARAMETERS if p not in TEXT_PARAMETERS),
 }
 
 

@@ -1,8 +1,9 @@
 """Bulk import of measures from GeoJSON, GeoPackage or Shapefile: all or nothing.
 
 Reading (pyogrio), reprojection (pyproj, vectorised) and the checks run in Python; the
-rows then go to a staging table by COPY, the database derives municipality, area and
-impacts set-based with the same functions its trigger uses, and one transaction
+rows then go to a staging table by COPY, the database derives municipality and area
+set-based with the same functions its trigger uses, `services.impacts` stores the
+impacts (the rule every path uses), and one transaction
 inserts them all. Any rejected feature means nothing is stored.
 
 The work runs in batches through a pipeline of three stages that overlap: a worker
@@ -22,103 +23,29 @@ from typing import Any
 
 import asyncpg
 import numpy as np
+import orjson
 import pyogrio
 import shapely
 from pyproj import CRS, Transformer
 
 from app.domain.catalogue import Catalogue, load_catalogue
+from app.domain.region import REGION
 from app.domain.validation import (
     CLIENT_FIELDS,
     MAX_VERTICES,
     Problems,
-    Region,
     check_properties,
+    check_rules,
     check_type_fits_geometry,
 )
-from app.sql import measures
+from app.services import impacts
+from app.sql import imports, measures
 
 Progress = Callable[[str, int, int], None]
 
 # Features per batch: large enough that per-statement costs vanish, small enough that
 # the first batch is checked quickly and the pipeline fills at once.
 BATCH = 10_000
-
-# The columns the importer writes to `measures`, in the order of the derived rows: the
-# client's fields (review state after status), then who and what the database derived.
-MEASURE_COLUMNS = (
-    *CLIENT_FIELDS[:4],
-    "review_state",
-    *CLIENT_FIELDS[4:],
-    "partner",
-    "changed_by",
-    "geom",
-    "municipality",
-    "area_m2",
-    "runoff_avoided_m3",
-    "extra_evaporation_m3",
-    "extra_infiltration_m3",
-)
-
-# Session tables of the helper connection that derives (gone when it disconnects).
-# Geometries arrive as EWKB in a geometry column (binary COPY), so the GiST index is
-# filled during the COPY itself; no separate parsing pass over a bytea column. The
-# derived rows have exactly the types of `measures`, so that their binary COPY output
-# is valid COPY input for `measures`.
-STAGING = """
-CREATE TEMP TABLE import_staging (
-  n int, type text, title text, description text, status text, disconnected_area_m2 float8,
-  retention_volume_m3 float8, cost_eur float8, funding text, completed_on date, source text,
-  geom geometry(Geometry, 4326)
-);
-CREATE INDEX ON import_staging USING gist (geom);
-CREATE TEMP TABLE import_derived (
-  n int, type text, title text, description text, status text, review_state text,
-  disconnected_area_m2 float8, retention_volume_m3 float8, cost_eur float8, funding text,
-  completed_on date, source text, partner text, changed_by text, geom geometry(Geometry, 4326),
-  municipality varchar(8), area_m2 float8, runoff_avoided_m3 float8,
-  extra_evaporation_m3 float8, extra_infiltration_m3 float8
-)
-"""
-STAGING_COLUMNS = ("n", *CLIENT_FIELDS, "geom")
-
-# A feature touching one municipality belongs to it; only features on a border need the
-# full rule of measure_municipality(). The join runs part by part (OFFSET 0 keeps the
-# planner from turning it around): PostGIS then prepares each boundary part once and
-# tests every feature near it against the prepared shape, about ten times cheaper than
-# testing each feature against freshly read parts.
-DERIVE_BATCH = """
-INSERT INTO import_derived
-WITH hits AS (
-  SELECT x.n, min(p.ags) AS ags, count(DISTINCT p.ags) AS candidates
-    FROM municipality_parts p
-   CROSS JOIN LATERAL (
-         SELECT s.n FROM import_staging s
-          WHERE s.geom && p.geom AND ST_Intersects(p.geom, s.geom) OFFSET 0) x
-   GROUP BY x.n
-), placed AS (
-  SELECT s.*,
-         CASE WHEN h.candidates = 1 THEN h.ags
-              WHEN h.candidates > 1 THEN measure_municipality(s.geom) END AS municipality,
-         measure_area_m2(s.geom, t.line_width_m) AS area_m2
-    FROM import_staging s
-    LEFT JOIN hits h ON h.n = s.n
-    JOIN measure_types t ON t.id = s.type
-)
-SELECT p.n, p.type, p.title, p.description, coalesce(p.status, 'planned'), $1,
-       p.disconnected_area_m2, p.retention_volume_m3, p.cost_eur, p.funding, p.completed_on,
-       coalesce(p.source, $2), $3, $3, p.geom, p.municipality, p.area_m2,
-       r.rain * t.runoff_avoided_share, r.rain * t.evaporation_gain_share,
-       r.rain * t.infiltration_gain_share
-  FROM placed p
-  JOIN measure_types t ON t.id = p.type
-  LEFT JOIN municipality_baselines b ON b.ags = p.municipality
- CROSS JOIN LATERAL (SELECT measure_rain_m3(
-         p.area_m2, p.disconnected_area_m2, t.drains_catchment,
-         coalesce(b.precipitation_mm, measure_default_precipitation_mm())) AS rain) r
-"""
-
-OUTSIDE = "SELECT n FROM import_derived WHERE municipality IS NULL ORDER BY n"
-DERIVED_ROWS = f"SELECT {', '.join(MEASURE_COLUMNS)} FROM import_derived"
 
 
 @dataclass
@@ -202,12 +129,32 @@ def read_measures(path: Path, layer: str | None = None) -> tuple[FileFeatures, I
             geometries, lambda c: np.column_stack(transformer.transform(c[:, 0], c[:, 1]))
         )
     columns = dict(zip(meta["fields"], field_data, strict=True))
+    if Path(path).suffix.lower() in (".geojson", ".json"):
+        _restore_cut_text(Path(path), columns)
     return FileFeatures(columns, geometries), report
+
+
+def _restore_cut_text(path: Path, columns: dict[str, np.ndarray]) -> None:
+    """Put back text that GDAL cut short at a NUL, so that the checks see and refuse it.
+
+    GDAL ends a string at NUL ("a\\u0000b" reads as "a"): without this an import would
+    store a silently shortened title. Only files that hold a NUL are parsed again.
+    """
+    raw = path.read_bytes()
+    if b"\\u0000" not in raw:
+        return
+    doc = orjson.loads(raw)
+    features = doc.get("features") if isinstance(doc, dict) else None
+    for n, feature in enumerate(features or []):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        for name, value in (properties or {}).items():
+            if name in columns and isinstance(value, str) and "\x00" in value:
+                columns[name][n] = value
 
 
 def _geometry_problems(geometries: np.ndarray) -> list[str | None]:
     """Per feature, the first geometry problem (vectorised: 100,000 features in a blink)."""
-    region = Region()
+    region = REGION
     missing = shapely.is_missing(geometries) | shapely.is_empty(geometries)
     safe = np.where(missing, shapely.Point(0, 0), geometries)
     valid = shapely.is_valid(safe)
@@ -269,6 +216,9 @@ def check_measures(
             problems.add("/geometry", geometry_problems[i])
         values = check_properties(row, catalogue, problems, partial=False, may_review=False)
         if not problems:
+            for error in check_rules(values, catalogue):
+                problems.add(error["where"], error["problem"])
+        if not problems:
             kind = GEOMETRY_NAMES.get(int(kinds[i]), "unknown")
             for error in check_type_fits_geometry(catalogue, values["type"], kind):
                 problems.add(error["where"], error["problem"])
@@ -295,17 +245,6 @@ async def checked_batches(
             check_measures, features, report, start, start + size, catalogue
         )
         yield min(start + size, len(features)), records
-
-
-async def _geometry_as_ewkb(conn: asyncpg.Connection) -> None:
-    """Let COPY send geometries as EWKB bytes (PostGIS's binary format)."""
-    schema = await conn.fetchval(
-        "SELECT n.nspname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
-        " WHERE t.typname = 'geometry'"
-    )
-    await conn.set_type_codec(
-        "geometry", schema=schema, encoder=bytes, decoder=bytes, format="binary"
-    )
 
 
 class _Pipeline:
@@ -339,8 +278,7 @@ class _Pipeline:
 
     async def prepare(self) -> None:
         """The helper's staging tables and geometry format."""
-        await _geometry_as_ewkb(self.helper)
-        await self.helper.execute(STAGING)
+        await imports.create_staging(self.helper)
 
     async def add(self, records: list[tuple]) -> None:
         """Queue a batch; waits while two batches are in flight (flat memory)."""
@@ -376,22 +314,11 @@ class _Pipeline:
         binary COPY data (None when nothing is to be stored)."""
         if after is not None:
             await after  # a connection runs one statement at a time
-        helper = self.helper
-        await helper.execute("TRUNCATE import_staging, import_derived")
-        await helper.copy_records_to_table(
-            "import_staging", records=records, columns=STAGING_COLUMNS
-        )
-        await helper.execute(DERIVE_BATCH, *self.values)
-        refused = [r["n"] for r in await helper.fetch(OUTSIDE)]
+        refused = await imports.derive_batch(self.helper, records, *self.values)
+        await impacts.store_impacts(self.helper, "import")
         if refused or self.dry_run:
             return refused, None
-        data: list[bytes] = []
-
-        async def keep(chunk: bytes) -> None:
-            data.append(chunk)
-
-        await helper.copy_from_query(DERIVED_ROWS, output=keep, format="binary")
-        return refused, data
+        return refused, await imports.derived_rows(self.helper)
 
     async def _store(self, derived: asyncio.Task, after: asyncio.Task | None) -> None:
         refused, data = await derived
@@ -401,14 +328,7 @@ class _Pipeline:
         if data is None or self.outside:
             return
 
-        async def chunks() -> AsyncIterator[bytes]:
-            for chunk in data:
-                yield chunk
-
-        status = await self.conn.copy_to_table(
-            "measures", source=chunks(), columns=MEASURE_COLUMNS, format="binary"
-        )
-        self.stored += int(status.split()[-1])
+        self.stored += await imports.copy_measures(self.conn, data)
 
 
 async def store_measures(
@@ -440,9 +360,7 @@ async def store_measures(
     try:
         # Municipality, area and impacts come derived: the trigger need not derive them
         # again. Each batch's COPY would bump the data version; once at the end is enough.
-        await conn.execute(
-            "SET LOCAL klimawerk.derived = 'on'; SET LOCAL klimawerk.defer_version_bump = 'on'"
-        )
+        await imports.defer_derivation(conn)
         async for checked, records in batches:
             if report.rejected:
                 # Something is refused already: nothing will be stored, but the rest of

@@ -11,6 +11,7 @@ import asyncpg
 
 from app.config import PROJECT_ROOT
 from app.domain.catalogue import load_catalogue
+from app.services import impacts
 from app.sql import demo, measure_types, measures, municipalities, statistics
 
 DEFAULT_BOUNDARIES = PROJECT_ROOT / "geodata" / "municipalities.geojson"
@@ -30,7 +31,10 @@ def migrate(dsn: str) -> None:
 async def _sync_catalogue(dsn: str) -> None:
     conn = await asyncpg.connect(dsn)
     try:
-        await measure_types.sync_catalogue(conn, load_catalogue())
+        async with conn.transaction():
+            if await measure_types.sync_catalogue(conn, load_catalogue()):
+                # New elements, defaults or coefficients: every stored figure again.
+                await impacts.store_impacts(conn)
     finally:
         await conn.close()
 
@@ -105,6 +109,8 @@ async def _insert_slice(dsn: str, count: int, seed: int, slices: int, slice_no: 
     conn = await asyncpg.connect(dsn)
     try:
         async with conn.transaction():
-            return await demo.insert_demo_slice(conn, count, seed, slices, slice_no)
+            await demo.generate_demo_slice(conn, count, seed, slices, slice_no)
+            await impacts.store_impacts(conn, "demo")
+            return await demo.insert_demo_slice(conn)
     finally:
         await conn.close()

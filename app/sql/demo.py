@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncpg
 
+from app.domain.water_balance import PARAMETERS, TEXT_PARAMETERS
+
 # Share of each type in percent (sums to 100); green roofs dominate as in the
 # 10,000-green-roofs programme.
 TYPE_PERCENT = {
@@ -95,6 +97,7 @@ $$ SELECT ST_MakeLine(ARRAY[
 """
 
 _GENERATE = """
+CREATE TEMP TABLE demo_rows ON COMMIT DROP AS
 WITH shares AS (
   SELECT ags, name, geom, area_m2,
          sum(area_m2) OVER (ORDER BY ags) AS cum, sum(area_m2) OVER () AS total
@@ -154,20 +157,14 @@ WITH shares AS (
               WHEN u5 < 0.95 THEN 'planned' ELSE 'cancelled' END AS status
     FROM sized z
 )
-INSERT INTO measures (id, type, title, description, status, review_state,
-                      disconnected_area_m2, retention_volume_m3, cost_eur, funding,
-                      completed_on, partner, source, geom, municipality, area_m2,
-                      runoff_avoided_m3, extra_evaporation_m3, extra_infiltration_m3)
-SELECT d.*, r.rain * t.runoff_avoided_share, r.rain * t.evaporation_gain_share,
-       r.rain * t.infiltration_gain_share
-  FROM (
 SELECT md5('klimawerk-demo:' || $2 || ':' || a.i)::uuid AS id,
        a.type AS type,
        mt.label_de || ', ' || ($4::text[])[1 + floor(u6 * cardinality($4::text[]))::int]
-         || ' ' || (1 + floor(u7 * 180))::int,
-       'Synthetische Demo-Maßnahme in ' || a.name || '.',
-       a.status,
-       CASE WHEN u8 < 0.90 THEN 'published' WHEN u8 < 0.98 THEN 'submitted' ELSE 'rejected' END,
+         || ' ' || (1 + floor(u7 * 180))::int AS title,
+       'Synthetische Demo-Maßnahme in ' || a.name || '.' AS description,
+       a.status AS status,
+       CASE WHEN u8 < 0.90 THEN 'published' WHEN u8 < 0.98 THEN 'submitted' ELSE 'rejected' END
+         AS review_state,
        round(CASE
          WHEN a.type IN ('green_roof_extensive', 'green_roof_intensive', 'retention_roof',
                          'unsealing', 'permeable_paving', 'disconnection') THEN own
@@ -186,7 +183,7 @@ SELECT md5('klimawerk-demo:' || $2 || ':' || a.i)::uuid AS id,
          WHEN a.type = 'tree_trench' THEN 4 + u9 * 10
          WHEN a.type = 'cistern' THEN 3 + floor(u9 * 8)
          WHEN a.type = 'retention_area' THEN own * (0.3 + u9 * 0.7)
-       END::numeric, 1)::float8,
+       END::numeric, 1)::float8 AS retention_volume_m3,
        round(CASE
          WHEN a.type = 'green_roof_extensive' THEN own * (40 + u4 * 25)
          WHEN a.type = 'green_roof_intensive' THEN own * (80 + u4 * 70)
@@ -203,13 +200,14 @@ SELECT md5('klimawerk-demo:' || $2 || ':' || a.i)::uuid AS id,
          WHEN a.type = 'emergency_flow_path' THEN own * (100 + u4 * 200)
          WHEN a.type = 'disconnection' THEN own * (20 + u4 * 40)
          ELSE 5000 + u4 * 45000
-       END / 100)::float8 * 100,
-       ($5::text[])[1 + floor(u3 * cardinality($5::text[]))::int],
+       END / 100)::float8 * 100 AS cost_eur,
+       ($5::text[])[1 + floor(u3 * cardinality($5::text[]))::int] AS funding,
        CASE WHEN a.status = 'completed'
-            THEN date '2015-01-01' + floor(u9 * (date '2026-10-31' - date '2015-01-01'))::int END,
-       ($6::text[])[1 + floor(u7 * cardinality($6::text[]))::int],
-       'demo',
-       a.geom,
+            THEN date '2015-01-01' + floor(u9 * (date '2026-10-31' - date '2015-01-01'))::int END
+         AS completed_on,
+       ($6::text[])[1 + floor(u7 * cardinality($6::text[]))::int] AS partner,
+       'demo'::text AS source,
+       a.geom AS geom,
        -- Touching one municipality settles it; border cases take the full rule.
        coalesce((SELECT CASE WHEN count(DISTINCT p.ags) = 1 THEN min(p.ags) END
                    FROM municipality_parts p
@@ -218,13 +216,23 @@ SELECT md5('klimawerk-demo:' || $2 || ':' || a.i)::uuid AS id,
        measure_area_m2(a.geom, mt.line_width_m) AS area_m2
   FROM (SELECT t.*, ST_Transform(t.g, 4326) AS geom FROM attributed t) a
   JOIN measure_types mt ON mt.id = a.type
-  ) d
-  JOIN measure_types t ON t.id = d.type
-  LEFT JOIN municipality_baselines b ON b.ags = d.municipality
- CROSS JOIN LATERAL (SELECT measure_rain_m3(
-         d.area_m2, d.disconnected_area_m2, t.drains_catchment,
-         coalesce(b.precipitation_mm, measure_default_precipitation_mm())) AS rain) r
 """
+
+# The measures' impacts are stored on the generated rows before they are inserted (by
+# `services.impacts`, as on every path), so the measures are written once.
+PARAMETER_COLUMNS = ", ".join(
+    f"ADD COLUMN {name} {'text' if name in TEXT_PARAMETERS else 'float8'}" for name in PARAMETERS
+)
+ADD_COLUMNS = (
+    f"ALTER TABLE demo_rows {PARAMETER_COLUMNS}, ADD COLUMN runoff_avoided_m3 float8,"
+    " ADD COLUMN extra_evaporation_m3 float8, ADD COLUMN extra_infiltration_m3 float8"
+)
+MEASURE_COLUMNS = (
+    "id, type, title, description, status, review_state, disconnected_area_m2,"
+    " retention_volume_m3, cost_eur, funding, completed_on, partner, source, geom,"
+    " municipality, area_m2, runoff_avoided_m3, extra_evaporation_m3, extra_infiltration_m3"
+)
+INSERT = f"INSERT INTO measures ({MEASURE_COLUMNS}) SELECT {MEASURE_COLUMNS} FROM demo_rows"
 
 FIRST_ID = "SELECT md5('klimawerk-demo:' || $1 || ':1')::uuid"
 COUNT_DEMO = "SELECT count(*) FROM measures WHERE source = 'demo'"
@@ -252,18 +260,25 @@ async def delete_demo(conn: asyncpg.Connection) -> int:
     return int(status.split()[-1])
 
 
-async def insert_demo_slice(
+async def generate_demo_slice(
     conn: asyncpg.Connection, count: int, seed: int, slices: int, slice_no: int
-) -> int:
-    """Insert the demo rows whose number i satisfies i % slices == slice_no."""
+) -> None:
+    """Generate the demo rows whose number i satisfies i % slices == slice_no into the
+    temp table `demo_rows` (dropped at commit), with room for their impacts."""
     await conn.execute(_FUNCTIONS)
-    # Municipality and area are derived set-based in the INSERT with the same database
-    # functions the row trigger uses; the trigger then does not derive them again.
+    await conn.execute(
+        _GENERATE, count, seed, _type_table(), STREETS, FUNDING, PARTNERS, slices, slice_no
+    )
+    await conn.execute(ADD_COLUMNS)
+
+
+async def insert_demo_slice(conn: asyncpg.Connection) -> int:
+    """Insert the generated rows (impacts stored on them) into `measures`."""
+    # Municipality, area and impacts are derived already; the trigger need not derive
+    # municipality and area again.
     await conn.execute("SET LOCAL klimawerk.derived = 'on'")
     # Slices run in parallel; each bumping the data version would serialise them on
     # its row lock. The loader bumps it once after all slices (bump_data_version).
     await conn.execute("SET LOCAL klimawerk.defer_version_bump = 'on'")
-    status = await conn.execute(
-        _GENERATE, count, seed, _type_table(), STREETS, FUNDING, PARTNERS, slices, slice_no
-    )
+    status = await conn.execute(INSERT)
     return int(status.split()[-1])

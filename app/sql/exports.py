@@ -6,7 +6,10 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 
-from app.sql.measures import MeasureQuery, feature_sql, measure_where
+from app.domain.rounding import AREA_DECIMALS, IMPACT_DECIMALS
+from app.domain.water_balance import PARAMETERS
+from app.query.measure import MeasureQuery
+from app.sql.measures import feature_sql, measure_where
 
 # Columns of a flat export, in the order of the Feature's properties.
 COLUMNS = (
@@ -24,6 +27,7 @@ COLUMNS = (
     "cost_eur",
     "funding",
     "completed_on",
+    *PARAMETERS,
     "runoff_avoided_m3",
     "extra_evaporation_m3",
     "extra_infiltration_m3",
@@ -36,15 +40,15 @@ COLUMNS = (
 
 ROWS = """
 SELECT id::text, type, title, description, status, review_state, review_note, municipality,
-       round(area_m2::numeric, 2)::float8 AS area_m2, disconnected_area_m2, retention_volume_m3,
-       cost_eur, funding, completed_on, round(runoff_avoided_m3::numeric, 1)::float8 AS
-       runoff_avoided_m3, round(extra_evaporation_m3::numeric, 1)::float8 AS extra_evaporation_m3,
-       round(extra_infiltration_m3::numeric, 1)::float8 AS extra_infiltration_m3, partner, source, created_at, updated_at, version,
+       round(area_m2::numeric, {area})::float8 AS area_m2, disconnected_area_m2, retention_volume_m3,
+       cost_eur, funding, completed_on, {parameters}, round(runoff_avoided_m3::numeric, {impact})::float8 AS
+       runoff_avoided_m3, round(extra_evaporation_m3::numeric, {impact})::float8 AS extra_evaporation_m3,
+       round(extra_infiltration_m3::numeric, {impact})::float8 AS extra_infiltration_m3, partner, source, created_at, updated_at, version,
        ST_AsText({geom}, {precision}) AS wkt, ST_X(ST_PointOnSurface({geom})) AS x,
        ST_Y(ST_PointOnSurface({geom})) AS y, ST_AsBinary({geom}) AS wkb,
        {feature} AS feature
   FROM measures WHERE {where} ORDER BY id
-"""
+""".replace("{parameters}", ", ".join(PARAMETERS))
 
 
 def export_geometry(srid: int) -> str:
@@ -64,6 +68,8 @@ async def stream_rows(
     # Every format of an export takes its geometry from these columns, so `crs` holds
     # for all of them (GeoJSON through the same reshaping as items pages).
     sql = ROWS.format(
+        area=AREA_DECIMALS,
+        impact=IMPACT_DECIMALS,
         geom=export_geometry(query.crs.srid),
         precision=int(query.crs.precision),
         feature=feature_sql(query.crs, [], where),

@@ -6,11 +6,9 @@ their rows. Statistics sum them; item pages count `numberMatched` from them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # measures imports this module
-    from app.sql.measures import MeasureQuery
-    from app.sql.where import Where
+from app.query.measure import MeasureQuery
+from app.query.where import Where
 
 
 def whole_year(completed: tuple[dt.date | None, dt.date | None] | None) -> int | None:

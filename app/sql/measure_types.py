@@ -2,34 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import asyncpg
 
 from app.domain.catalogue import Catalogue
+from app.domain.m102_4 import load_elements
 
 UPSERT = """
 INSERT INTO measure_types (id, label_de, label_en, geometry_types, line_width_m,
-                           drains_catchment, details, runoff_avoided_share,
-                           evaporation_gain_share, infiltration_gain_share)
+                           drains_catchment, details)
 SELECT t->>'id', t->>'label_de', t->>'label_en',
        ARRAY(SELECT jsonb_array_elements_text(t->'geometry_types')),
-       (t->>'line_width_m')::float8, (t->>'drains_catchment')::boolean, t->'details',
-       (t->>'runoff_avoided_share')::float8, (t->>'evaporation_gain_share')::float8,
-       (t->>'infiltration_gain_share')::float8
+       (t->>'line_width_m')::float8, (t->>'drains_catchment')::boolean, t->'details'
   FROM jsonb_array_elements($1::jsonb) AS t
 ON CONFLICT (id) DO UPDATE
    SET label_de = excluded.label_de, label_en = excluded.label_en,
        geometry_types = excluded.geometry_types, line_width_m = excluded.line_width_m,
-       drains_catchment = excluded.drains_catchment, details = excluded.details,
-       runoff_avoided_share = excluded.runoff_avoided_share,
-       evaporation_gain_share = excluded.evaporation_gain_share,
-       infiltration_gain_share = excluded.infiltration_gain_share
+       drains_catchment = excluded.drains_catchment, details = excluded.details
  WHERE (measure_types.*) IS DISTINCT FROM (excluded.*)
 RETURNING id
 """
 
-# Derived values of every measure again (new shares), without new versions or history.
+# Derived values of every measure again, without new versions or history.
 REFRESH = """
 UPDATE measures SET type = type WHERE deleted_at IS NULL AND ($1::text IS NULL OR municipality = $1)
 """
@@ -38,8 +34,12 @@ UPDATE measures SET type = type WHERE deleted_at IS NULL AND ($1::text IS NULL O
 async def sync_catalogue(conn: asyncpg.Connection, catalogue: Catalogue) -> int:
     """Write the catalogue file into the table; returns how many types changed.
 
-    When shares changed, every measure's impact is recomputed."""
-    ref = catalogue.reference_state
+    `details` carries each type's water-balance model and a fingerprint of the element
+    table, so a new coefficient shows as a change; the caller then stores every
+    measure's impact again (`services.impacts`)."""
+    fingerprint = hashlib.sha256(
+        json.dumps(load_elements().as_json(), sort_keys=True).encode()
+    ).hexdigest()[:16]
     rows = [
         {
             "id": t.id,
@@ -48,10 +48,7 @@ async def sync_catalogue(conn: asyncpg.Connection, catalogue: Catalogue) -> int:
             "geometry_types": list(t.geometry_types),
             "line_width_m": t.line_width_m,
             "drains_catchment": t.drains_catchment,
-            "details": t.as_json(),
-            "runoff_avoided_share": ref.runoff - t.water_balance.runoff,
-            "evaporation_gain_share": t.water_balance.evaporation - ref.evaporation,
-            "infiltration_gain_share": t.water_balance.infiltration - ref.infiltration,
+            "details": {**t.as_json(), "elements": fingerprint},
         }
         for t in catalogue.types.values()
     ]
@@ -63,7 +60,7 @@ async def sync_catalogue(conn: asyncpg.Connection, catalogue: Catalogue) -> int:
 
 
 async def refresh_derived(conn: asyncpg.Connection, municipality: str | None = None) -> None:
-    """Recompute measures' derived values (impact, Feature text) in this transaction."""
+    """Rebuild measures' derived values (area, Feature text) in this transaction."""
     await conn.execute("SET LOCAL klimawerk.refresh = 'on'")
     await conn.execute(REFRESH, municipality)
     await conn.execute("SET LOCAL klimawerk.refresh = 'off'")

@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 
-from app.domain.validation import CLIENT_FIELDS, REVIEW_FIELDS
+from app.domain.validation import CLIENT_FIELDS, REVIEW_FIELDS, RULE_FIELDS
 
 # Columns a request may set; names come from these tuples only, never from input.
 WRITABLE = (*CLIENT_FIELDS, *REVIEW_FIELDS)
@@ -79,10 +79,17 @@ async def select_for_change(
 ) -> asyncpg.Record | None:
     """The current version and owner facts, locked for this transaction."""
     return await conn.fetchrow(
-        "SELECT id, version, partner, municipality, review_state, type,"
+        f"SELECT id, version, partner, municipality, review_state, {', '.join(RULE_FIELDS)},"
         " convert_to(feature, 'UTF8') AS feature, GeometryType(geom) AS geometry_type"
         " FROM measures WHERE id = $1 AND deleted_at IS NULL FOR UPDATE",
         measure_id,
+    )
+
+
+async def select_feature(conn: asyncpg.Connection, measure_id: uuid.UUID) -> bytes:
+    """The stored Feature (UTF-8 JSON) of a measure."""
+    return await conn.fetchval(
+        "SELECT convert_to(feature, 'UTF8') FROM measures WHERE id = $1", measure_id
     )
 
 

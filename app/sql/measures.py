@@ -4,72 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 
 from app.errors import InvalidParameter
-from app.ogc.crs import CRS84, Crs
-from app.ogc.params import BBox, Cursor
-from app.ogc.queryables import SQL_CASTS as CASTS
+from app.query.crs import CRS84, Crs
+from app.query.measure import MeasureQuery, SortKey, Visibility
+from app.query.where import SQL_CASTS as CASTS
+from app.query.where import Where
 from app.sql import kept_sums
-from app.sql.where import Where
-
-
-@dataclass(frozen=True)
-class SortKey:
-    """One `sortby` key: a column, the kind of its values, and the direction."""
-
-    column: str
-    kind: str
-    descending: bool = False
-
-
-@dataclass(frozen=True)
-class Visibility:
-    """Which measures a caller may read: published ones, plus its own or its region's."""
-
-    everything: bool = False
-    partner: str | None = None
-    municipalities: tuple[str, ...] = ()
-
-    def condition(self, where: Where) -> str | None:
-        """The SQL condition (None: no restriction)."""
-        if self.everything:
-            return None
-        alternatives = ["review_state = 'published'"]
-        if self.partner:
-            alternatives.append(f"partner = {where.param(self.partner)}")
-        if self.municipalities:
-            alternatives.append(
-                f"municipality = ANY({where.param(list(self.municipalities))}::text[])"
-            )
-        return "(" + " OR ".join(alternatives) + ")"
-
-    @property
-    def anonymous(self) -> bool:
-        return not (self.everything or self.partner or self.municipalities)
-
-
-@dataclass
-class MeasureQuery:
-    """What a caller asks of the measures collection."""
-
-    bbox: BBox | None = None
-    bbox_srid: int = 4326
-    limit: int = 100
-    cursor: Cursor | None = None
-    municipality: list[str] = field(default_factory=list)
-    type: list[str] = field(default_factory=list)
-    status: list[str] = field(default_factory=list)
-    review_state: list[str] = field(default_factory=list)
-    completed: tuple[dt.date | None, dt.date | None] | None = None
-    filter: Where | None = None
-    sortby: list[SortKey] = field(default_factory=list)
-    crs: Crs = CRS84
-    drop_properties: list[str] = field(default_factory=list)
-    visibility: Visibility = field(default_factory=Visibility)
 
 
 @dataclass
@@ -92,16 +37,7 @@ def measure_where(query: MeasureQuery) -> Where:
     if visible:
         where.add(visible)
     if query.bbox:
-        x1, y1, x2, y2 = (where.param(float(v)) for v in query.bbox)
-        # ST_Envelope turns a bbox of zero width or height into the point or line it is;
-        # as a degenerate polygon it would intersect nothing.
-        envelope = f"ST_Envelope(ST_MakeEnvelope({x1}, {y1}, {x2}, {y2}, {int(query.bbox_srid)}))"
-        if query.bbox_srid != 4326:
-            span = max(query.bbox[2] - query.bbox[0], query.bbox[3] - query.bbox[1])
-            if span > 0:
-                # Densify the edges first: a projected rectangle's sides curve in lon/lat.
-                envelope = f"ST_Segmentize({envelope}, {where.param(span / 32)}::float8)"
-            envelope = f"ST_Transform({envelope}, 4326)"
+        envelope = where.box(query.bbox, query.bbox_srid)
         # A scalar subquery is computed once per execution; a bare function of the
         # parameters would be recomputed per row under a generic (prepared) plan.
         where.add(f"ST_Intersects(geom, (SELECT {envelope}))")
@@ -142,26 +78,45 @@ def _after(terms: list[SortKey], values: list[Any], forward: bool, where: Where)
         ascending = (not term.descending) == forward
         cast = CASTS[term.kind]
         equal = [
-            f"{t.column} IS NOT DISTINCT FROM {where.param(_bindable(values[j], t.kind))}::{CASTS[t.kind]}"
+            f"{t.column} IS NOT DISTINCT FROM {where.param(values[j])}::{CASTS[t.kind]}"
             for j, t in enumerate(terms[:i])
         ]
-        strict = f"{term.column} {'>' if ascending else '<'} {where.param(_bindable(values[i], term.kind))}::{cast}"
+        strict = f"{term.column} {'>' if ascending else '<'} {where.param(values[i])}::{cast}"
         disjuncts.append("(" + " AND ".join([*equal, strict]) + ")")
     return "(" + (" OR ".join(disjuncts) or "false") + ")"
 
 
 def _bindable(value: Any, kind: str) -> Any:
+    """A cursor value as the database type of its sort key (ValueError if it is not one)."""
     if value is None:
         return None
+    if kind in ("uuid", "date", "timestamp", "text") and not isinstance(value, str):
+        raise ValueError(kind)
     if kind == "uuid":
-        return uuid.UUID(str(value))
+        return uuid.UUID(value)
     if kind == "date":
         return dt.date.fromisoformat(value)
     if kind == "timestamp":
         return dt.datetime.fromisoformat(value)
-    if kind in ("number",):
+    if kind == "bool" and not isinstance(value, bool):
+        raise ValueError(kind)
+    if kind in ("number", "integer") and (
+        isinstance(value, bool) or not isinstance(value, int | float)
+    ):
+        raise ValueError(kind)
+    if kind == "number":
         return float(value)
+    if kind == "integer" and not -(2**63) <= value < 2**63:
+        raise ValueError(kind)
     return value
+
+
+def _cursor_position(terms: list[SortKey], key: list[Any]) -> list[Any]:
+    """The cursor's values, checked against the sort keys they stand for."""
+    try:
+        return [_bindable(value, term.kind) for value, term in zip(key, terms, strict=True)]
+    except ValueError:
+        raise InvalidParameter("cursor is not one this server handed out") from None
 
 
 def _cursor_value(value: Any) -> Any:
@@ -215,7 +170,7 @@ async def select_page(conn: asyncpg.Connection, query: MeasureQuery) -> Page:
             raise InvalidParameter(
                 "cursor does not belong to this sortby; start from the first page"
             )
-        where.add(_after(terms, cursor.key, forward, where))
+        where.add(_after(terms, _cursor_position(terms, cursor.key), forward, where))
     order = ", ".join(f"{t.column} {'DESC' if t.descending == forward else 'ASC'}" for t in terms)
     keys = ", ".join(f"{t.column} AS k{i}" for i, t in enumerate(terms))
     feature = feature_sql(query.crs, query.drop_properties, where)

@@ -1,54 +1,101 @@
-"""The shared response cache: bodies valid while `data_version` has not moved on.
+"""Tiles and statistics kept in each process while the data version they show is current.
 
-A statement trigger bumps `data_version` on every write to measures or baselines; a
-cached body carries the version read in the same snapshot as its data.
+A statement trigger bumps `data_version` on every write to measures, baselines or
+boundaries; the row replicates like any other, so a replica tells which version it
+has replayed. A body is kept with the version read in the same snapshot as its data
+and served only while the database that answers the request shows that version. The
+cache is bounded in bytes (least recently used out first); see ADR 0010.
 """
 
 from __future__ import annotations
 
-import random
+import asyncio
+import hashlib
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import asyncpg
-
-CACHED = """
-SELECT c.body, c.version FROM response_cache c JOIN data_version v ON v.id = 1
- WHERE c.key = $1 AND c.version = v.version
-"""
+from cachetools import LRUCache
 
 CURRENT_VERSION = "SELECT version FROM data_version WHERE id = 1"
-
-STORE = """
-INSERT INTO response_cache (key, version, body) VALUES ($1, $2, $3)
-ON CONFLICT (key) DO UPDATE SET version = excluded.version, body = excluded.body,
-                                created_at = now()
-  WHERE response_cache.version < excluded.version
-"""
-
-PRUNE = """
-DELETE FROM response_cache
- WHERE version < (SELECT version FROM data_version WHERE id = 1)
-    OR created_at < now() - interval '1 day'
-"""
-PRUNE_EVERY = 200  # misses, on average
+# What an entry costs beyond its body: key, tuple, dict slot.
+ENTRY_OVERHEAD = 200
 
 
-async def maybe_prune(conn: asyncpg.Connection) -> None:
-    """Now and then drop entries no request can use any more."""
-    if random.randrange(PRUNE_EVERY) == 0:
-        await conn.execute(PRUNE)
+@dataclass(frozen=True)
+class Entry:
+    """A kept body, the data version it shows and its strong ETag."""
+
+    version: int
+    body: bytes
+    etag: str
 
 
-async def cached(
-    conn: asyncpg.Connection, key: str, make: Callable[[asyncpg.Connection], Awaitable[bytes]]
-) -> bytes:
-    """The cached body for `key`, or `make` it in one snapshot with the version it shows."""
-    row = await conn.fetchrow(CACHED, key)
-    if row is not None:
-        return bytes(row["body"])
-    async with conn.transaction(isolation="repeatable_read", readonly=False):
-        version = await conn.fetchval(CURRENT_VERSION)
-        body = await make(conn)
-    await conn.execute(STORE, key, version, body)
-    await maybe_prune(conn)
-    return body
+def strong_etag(body: bytes) -> str:
+    """An ETag that changes exactly when the bytes do."""
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+async def current_version(conn: asyncpg.Connection) -> int:
+    """The data version the database behind `conn` shows now."""
+    return int(await conn.fetchval(CURRENT_VERSION))
+
+
+Make = Callable[[asyncpg.Connection], Awaitable[tuple[int, bytes]]]
+
+
+class ResponseCache:
+    """Bodies by key, at most `max_bytes` of them; concurrent misses of a key make it once."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self._entries: LRUCache[str, Entry] = LRUCache(
+            maxsize=max(max_bytes, 1), getsizeof=lambda e: len(e.body) + ENTRY_OVERHEAD
+        )
+        self._making: dict[str, asyncio.Future[Entry]] = {}
+
+    @property
+    def size_bytes(self) -> int:
+        """Bytes held now (bodies plus the per-entry estimate)."""
+        return int(self._entries.currsize)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        """Forget every entry (benchmarks measure the uncached path with it)."""
+        self._entries.clear()
+
+    async def get(self, conn: asyncpg.Connection, key: str, version: int, make: Make) -> Entry:
+        """The entry of `key` at `version`, or `make` it (`make` returns the version its
+        snapshot showed with the body)."""
+        entry = self._entries.get(key)
+        if entry is not None and entry.version == version:
+            return entry
+        pending = self._making.get(key)
+        if pending is not None:
+            made = await asyncio.shield(pending)
+            if made.version >= version:
+                return made
+        future: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
+        self._making[key] = future
+        try:
+            made_version, body = await make(conn)
+            made = Entry(made_version, body, strong_etag(body))
+            kept = self._entries.get(key)
+            # Replicas at different versions must not push a newer entry out.
+            if kept is None or kept.version <= made.version:
+                self._store(key, made)
+            future.set_result(made)
+            return made
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: waiters re-raise it, nobody else must
+            raise
+        finally:
+            if self._making.get(key) is future:
+                del self._making[key]
+
+    def _store(self, key: str, entry: Entry) -> None:
+        if len(entry.body) + ENTRY_OVERHEAD > self._entries.maxsize:
+            return  # bigger than the whole cache: served, not kept
+        self._entries[key] = entry

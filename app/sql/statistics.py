@@ -6,12 +6,34 @@ exactly the measures a client can list with the same filter.
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 
+from app.query.measure import MeasureQuery, Visibility
+from app.query.where import Where
 from app.sql import kept_sums
-from app.sql.measure_types import refresh_derived
-from app.sql.measures import MeasureQuery, measure_where
-from app.sql.where import Where
+from app.sql.measures import measure_where
+
+# The columns of `municipality_baselines` a client sets (the fields of
+# `app.schemas.baseline.BaselineInput`, tests/sql/test_statistics_summary.py holds them
+# equal); listed here because app/sql lies below app/schemas.
+BASELINE_COLUMNS = (
+    "sealed_area_m2",
+    "sealed_source",
+    "sealed_year",
+    "evaporation_rate",
+    "evaporation_source",
+    "precipitation_mm",
+    "precipitation_source",
+    "etp_mm",
+    "climate_source",
+    "reference_runoff",
+    "reference_infiltration",
+    "reference_evaporation",
+    "reference_source",
+    "is_demo",
+)
 
 # One pass to at most a few thousand (municipality, type, status, year) groups; the
 # roll-ups are summed from these in Python, cheaper than five GROUPING SETS passes.
@@ -33,26 +55,33 @@ SELECT municipality, type, status, extract(year FROM completed_on)::int AS year,
 
 BASELINES = """
 SELECT m.ags, m.name, b.sealed_area_m2, b.sealed_source, b.sealed_year, b.evaporation_rate,
-       b.evaporation_source, coalesce(b.precipitation_mm, $1) AS precipitation_mm,
-       b.precipitation_source, coalesce(b.is_demo, false) AS is_demo
+       b.evaporation_source, b.precipitation_mm, b.precipitation_source, b.etp_mm,
+       b.climate_source, b.reference_runoff, b.reference_infiltration,
+       b.reference_evaporation, b.reference_source, coalesce(b.is_demo, false) AS is_demo
   FROM municipalities m LEFT JOIN municipality_baselines b ON b.ags = m.ags
  ORDER BY m.ags
 """
 
-UPSERT_BASELINE = """
-INSERT INTO municipality_baselines AS b (ags, sealed_area_m2, sealed_source, sealed_year,
-  evaporation_rate, evaporation_source, precipitation_mm, precipitation_source, is_demo)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-ON CONFLICT (ags) DO UPDATE SET
-  sealed_area_m2 = coalesce(excluded.sealed_area_m2, b.sealed_area_m2),
-  sealed_source = coalesce(excluded.sealed_source, b.sealed_source),
-  sealed_year = coalesce(excluded.sealed_year, b.sealed_year),
-  evaporation_rate = coalesce(excluded.evaporation_rate, b.evaporation_rate),
-  evaporation_source = coalesce(excluded.evaporation_source, b.evaporation_source),
-  precipitation_mm = coalesce(excluded.precipitation_mm, b.precipitation_mm),
-  precipitation_source = coalesce(excluded.precipitation_source, b.precipitation_source),
-  is_demo = excluded.is_demo, updated_at = now()
-RETURNING *
+# Achieved: completed and published, from the kept sums (published only, ADR 0006), by
+# municipality and completion year (0: no date); the same for every caller and filter.
+ACHIEVED = """
+SELECT municipality, year, sum(count)::bigint AS count,
+       sum(disconnected_area_m2)::float8 AS disconnected_m2,
+       sum(runoff_avoided_m3)::float8 AS runoff_avoided_m3,
+       sum(extra_evaporation_m3)::float8 AS extra_evaporation_m3,
+       sum(extra_infiltration_m3)::float8 AS extra_infiltration_m3
+  FROM measure_statistics WHERE status = 'completed' AND count > 0
+ GROUP BY municipality, year
+"""
+
+# Completed but not (yet) published measures a signed-in caller may see: shown to it
+# apart from, never in, the progress.
+UNPUBLISHED = """
+SELECT municipality, count(*) AS count,
+       sum(coalesce(disconnected_area_m2, 0)) AS disconnected_m2,
+       sum(coalesce(extra_evaporation_m3, 0)) AS extra_evaporation_m3
+  FROM measures WHERE {where} AND status = 'completed' AND review_state = 'submitted'
+ GROUP BY municipality
 """
 
 
@@ -82,30 +111,39 @@ async def select_grouped(conn: asyncpg.Connection, query: MeasureQuery) -> list[
     return await conn.fetch(GROUPED.format(where=where.sql()), *where.values)
 
 
-async def select_baselines(
-    conn: asyncpg.Connection, precipitation_mm: float
-) -> list[asyncpg.Record]:
+async def select_baselines(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     """Every municipality with its baseline (NULLs where none is set)."""
-    return await conn.fetch(BASELINES, precipitation_mm)
+    return await conn.fetch(BASELINES)
 
 
-async def upsert_baseline(conn: asyncpg.Connection, ags: str, values: dict) -> asyncpg.Record:
-    """Set (parts of) a municipality's baseline; its measures' impacts follow."""
-    async with conn.transaction():
-        row = await conn.fetchrow(
-            UPSERT_BASELINE,
-            ags,
-            values.get("sealed_area_m2"),
-            values.get("sealed_source"),
-            values.get("sealed_year"),
-            values.get("evaporation_rate"),
-            values.get("evaporation_source"),
-            values.get("precipitation_mm"),
-            values.get("precipitation_source"),
-            bool(values.get("is_demo", False)),
-        )
-        await refresh_derived(conn, ags)
-    return row
+async def select_achieved(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Sums of achieved measures by municipality and completion year."""
+    return await conn.fetch(ACHIEVED)
+
+
+async def select_unpublished(
+    conn: asyncpg.Connection, visibility: Visibility
+) -> list[asyncpg.Record]:
+    """Completed, submitted measures the caller may see, by municipality."""
+    where = measure_where(MeasureQuery(visibility=visibility))
+    return await conn.fetch(UNPUBLISHED.format(where=where.sql()), *where.values)
+
+
+async def upsert_baseline(
+    conn: asyncpg.Connection, ags: str, values: dict[str, Any]
+) -> asyncpg.Record:
+    """Set the given fields of a municipality's baseline; the others stay as they are.
+    Column names come from BASELINE_COLUMNS, never from input."""
+    columns = [c for c in BASELINE_COLUMNS if c in values]
+    names = ", ".join(["ags", *columns])
+    placeholders = ", ".join(f"${i + 1}" for i in range(len(columns) + 1))
+    updates = ", ".join([*(f"{c} = excluded.{c}" for c in columns), "updated_at = now()"])
+    return await conn.fetchrow(
+        f"INSERT INTO municipality_baselines AS b ({names}) VALUES ({placeholders})"
+        f" ON CONFLICT (ags) DO UPDATE SET {updates} RETURNING *",
+        ags,
+        *(values[c] for c in columns),
+    )
 
 
 # Sealed area connected to the sewers, as a share of the municipal area, for demo
@@ -126,13 +164,12 @@ RETURNING ags
 
 
 async def insert_demo_baselines(conn: asyncpg.Connection) -> list[str]:
-    """Demo sealed areas where no municipality has one; real baselines stay untouched."""
+    """Demo sealed areas where no municipality has one; real baselines stay untouched.
+    Their climate is unchanged, so the measures' impacts are too."""
     async with conn.transaction():
         source = (
             f"demo value: {DEMO_SEALED_SHARE:.0%} of the municipal area, not a survey; "
             "replace with `klimawerk baseline set`"
         )
         rows = await conn.fetch(DEMO_BASELINES, DEMO_SEALED_SHARE, source)
-        for row in rows:
-            await refresh_derived(conn, row["ags"])
     return [row["ags"] for row in rows]

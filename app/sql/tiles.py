@@ -1,20 +1,18 @@
-"""SQL for Mapbox Vector Tiles of measures (WebMercatorQuad): ST_AsMVT, cached."""
+"""SQL for Mapbox Vector Tiles of measures (WebMercatorQuad): ST_AsMVT, kept per process."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 import asyncpg
 
-from app.sql import response_cache
-from app.sql.measures import MeasureQuery, measure_where
+from app.domain.tiling import FULL_DETAIL_ZOOM
+from app.query.measure import MeasureQuery
+from app.sql.measures import measure_where
+from app.sql.response_cache import Entry, ResponseCache, current_version
 
 EXTENT = 4096
 BUFFER = 64
-# Below this zoom a tile would carry tens of thousands of tiny shapes: it carries
-# clusters (one point per occupied cell, with a count) instead.
-FULL_DETAIL_ZOOM = 12
 # One cluster per cell of this many display pixels (of a 256 px tile): big enough that
 # the count fits in the circle and circles do not merge into a carpet.
 CLUSTER_CELL_PX = 64
@@ -72,28 +70,12 @@ def pixel_m(z: int) -> float:
     return WORLD_M / (1 << z) / 256
 
 
-# The tile and the data version come from one snapshot: the version stored with a
-# tile is the one its data had.
-STORE = """
-WITH made AS (
-  SELECT coalesce(({tile_sql}), ''::bytea) AS tile,
-         (SELECT version FROM data_version WHERE id = 1) AS version
-)
-INSERT INTO response_cache (key, version, body)
-SELECT {key}, made.version, made.tile FROM made
-ON CONFLICT (key) DO UPDATE SET version = excluded.version, body = excluded.body,
-                                created_at = now()
-  WHERE response_cache.version < excluded.version
-RETURNING body, version
+# The tile and the data version come from one snapshot: the version kept with a tile
+# is the one its data had.
+MAKE = """
+SELECT (SELECT version FROM data_version WHERE id = 1) AS version,
+       coalesce(({tile_sql}), ''::bytea) AS tile
 """
-
-
-@dataclass(frozen=True)
-class Tile:
-    """MVT bytes (empty when no feature is in the tile) and the data version they show."""
-
-    data: bytes
-    version: int
 
 
 def _tile_sql(z: int, x: int, y: int, query: MeasureQuery) -> tuple[str, list[object]]:
@@ -129,32 +111,15 @@ def _key(z: int, x: int, y: int, sql: str, values: list[object]) -> str:
 
 
 async def select_tile(
-    conn: asyncpg.Connection, z: int, x: int, y: int, query: MeasureQuery
-) -> Tile:
-    """One tile, from the cache when no measure changed since it was made."""
+    conn: asyncpg.Connection, cache: ResponseCache, z: int, x: int, y: int, query: MeasureQuery
+) -> Entry:
+    """One tile (empty bytes when no feature is in it), kept while no data changes."""
     sql, values = _tile_sql(z, x, y, query)
-    key = _key(z, x, y, sql, values)
-    row = await conn.fetchrow(response_cache.CACHED, key)
-    if row is None:
-        # Concurrent misses of one tile wait for the first to make it, then read it.
-        await conn.execute("SELECT pg_advisory_lock(hashtext($1))", key)
-        try:
-            row = await conn.fetchrow(response_cache.CACHED, key) or await _store(
-                conn, sql, values, key
-            )
-        finally:
-            await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", key)
-        await response_cache.maybe_prune(conn)
-    return Tile(bytes(row["body"]) if row else b"", row["version"] if row else 0)
+    statement = MAKE.format(tile_sql=sql.strip().rstrip(";"))
 
+    async def make(conn: asyncpg.Connection) -> tuple[int, bytes]:
+        row = await conn.fetchrow(statement, *values)
+        return int(row["version"]), bytes(row["tile"])
 
-async def _store(
-    conn: asyncpg.Connection, sql: str, values: list[object], key: str
-) -> asyncpg.Record | None:
-    store = STORE.format(tile_sql=sql.strip().rstrip(";"), key=f"${len(values) + 1}")
-    row = await conn.fetchrow(store, *values, key)
-    if row is None:  # another worker stored a newer version meanwhile
-        row = await conn.fetchrow(response_cache.CACHED, key) or await conn.fetchrow(
-            store, *values, key
-        )
-    return row
+    version = await current_version(conn)
+    return await cache.get(conn, _key(z, x, y, sql, values), version, make)

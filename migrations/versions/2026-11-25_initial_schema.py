@@ -12,139 +12,22 @@ from alembic import op
 from geoalchemy2 import Geometry
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
+from migrations.sql import function_sql
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The cached Feature text is what the read path streams; timestamps render in the
-# session's TimeZone, which the migration sets to UTC for the database; building it here, once per
-# write, is what lets a 100-feature page cost the database almost nothing.
-FEATURE_FUNCTION = """
-CREATE FUNCTION measure_feature_json(m measures) RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT json_build_object(
-    'type', 'Feature',
-    'id', m.id,
-    'geometry', ST_AsGeoJSON(m.geom, 7)::json,
-    'properties', json_build_object(
-      'type', m.type,
-      'title', m.title,
-      'description', m.description,
-      'status', m.status,
-      'review_state', m.review_state,
-      'review_note', m.review_note,
-      'municipality', m.municipality,
-      'area_m2', round(m.area_m2::numeric, 2),
-      'disconnected_area_m2', m.disconnected_area_m2,
-      'retention_volume_m3', m.retention_volume_m3,
-      'cost_eur', m.cost_eur,
-      'funding', m.funding,
-      'completed_on', m.completed_on,
-      'partner', m.partner,
-      'source', m.source,
-      'created_at', m.created_at,
-      'updated_at', m.updated_at,
-      'version', m.version
-    )
-  )::text
-$$;
-"""
-
-# The derivation rules, as functions: the row trigger calls them for each write, and
-# bulk loaders call them set-based in their INSERT ... SELECT (where PostGIS can reuse
-# prepared geometries and projections across rows, which a trigger call cannot).
-MUNICIPALITY_FUNCTION = """
-CREATE FUNCTION measure_municipality(g geometry) RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  WITH hit AS (
-    SELECT DISTINCT p.ags FROM municipality_parts p
-     WHERE p.geom && g AND ST_Intersects(p.geom, g)
-  )
-  -- A measure on a border belongs where most of it lies (area, else length, else points).
-  SELECT hit.ags FROM hit
-   ORDER BY CASE WHEN (SELECT count(*) FROM hit) = 1 THEN 0 ELSE (
-              SELECT CASE ST_Dimension(g)
-                       WHEN 2 THEN ST_Area(ST_Transform(ST_Intersection(m.geom, g), 25832))
-                       WHEN 1 THEN ST_Length(ST_Transform(ST_Intersection(m.geom, g), 25832))
-                       ELSE ST_NPoints(ST_Intersection(m.geom, g))
-                     END
-                FROM municipalities m WHERE m.ags = hit.ags) END DESC,
-            hit.ags
-   LIMIT 1
-$$;
-"""
-
-AREA_FUNCTION = """
-CREATE FUNCTION measure_area_m2(g geometry, line_width_m double precision) RETURNS double precision
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE ST_Dimension(g)
-           WHEN 2 THEN ST_Area(ST_Transform(g, 25832))
-           WHEN 1 THEN ST_Length(ST_Transform(g, 25832)) * coalesce(line_width_m, 0)
-           ELSE 0
-         END
-$$;
-"""
-
-# Municipality, area and bookkeeping are the database's to set, never the client's.
-# A bulk loader that derived municipality and area itself with the functions above
-# says so with `SET LOCAL klimawerk.derived = 'on'`; the API never sets it.
-BEFORE_WRITE_FUNCTION = """
-CREATE FUNCTION measures_before_write() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'UPDATE' THEN
-    NEW.id := OLD.id;
-    NEW.created_at := OLD.created_at;
-    NEW.version := OLD.version + 1;
-    NEW.updated_at := greatest(now(), OLD.updated_at);
-  ELSE
-    NEW.version := 1;
-    NEW.created_at := now();
-    NEW.updated_at := NEW.created_at;
-    NEW.changed_by := coalesce(NEW.changed_by, NEW.partner);
-  END IF;
-
-  IF TG_OP = 'UPDATE' AND NEW.geom IS NOT DISTINCT FROM OLD.geom
-     AND NEW.type IS NOT DISTINCT FROM OLD.type THEN
-    NEW.municipality := OLD.municipality;
-    NEW.area_m2 := OLD.area_m2;
-  ELSIF TG_OP = 'UPDATE' OR current_setting('klimawerk.derived', true) IS DISTINCT FROM 'on'
-        OR NEW.municipality IS NULL OR NEW.area_m2 IS NULL THEN
-    NEW.municipality := measure_municipality(NEW.geom);
-    IF NEW.municipality IS NULL THEN
-      RAISE EXCEPTION 'the geometry lies outside the Klima.Werk municipalities'
-        USING ERRCODE = 'check_violation', CONSTRAINT = 'measures_within_region';
-    END IF;
-    NEW.area_m2 := measure_area_m2(
-      NEW.geom, (SELECT t.line_width_m FROM measure_types t WHERE t.id = NEW.type));
-  END IF;
-
-  NEW.feature := measure_feature_json(NEW);
-  RETURN NEW;
-END
-$$;
-"""
-
-HISTORY_FUNCTION = """
-CREATE FUNCTION measures_keep_history() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO measure_history (measure_id, version, changed_at, partner, snapshot)
-  VALUES (OLD.id, OLD.version, OLD.updated_at, OLD.changed_by, OLD.feature::jsonb);
-  RETURN NULL;
-END
-$$;
-"""
-
-PARTS_FUNCTION = """
-CREATE FUNCTION municipalities_refresh_parts() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  DELETE FROM municipality_parts;
-  INSERT INTO municipality_parts (ags, geom)
-  SELECT ags, ST_Subdivide(geom, 128) FROM municipalities;
-  RETURN NULL;
-END
-$$;
-"""
+# Derivation, the cached Feature and history: migrations/sql/<function>/0001.sql.
+FUNCTIONS = (
+    "measure_feature_json",
+    "measure_municipality",
+    "measure_area_m2",
+    "measures_before_write",
+    "measures_keep_history",
+    "municipalities_refresh_parts",
+)
 
 
 def upgrade() -> None:
@@ -273,12 +156,8 @@ def upgrade() -> None:
         sa.CheckConstraint("role in ('partner', 'reviewer', 'admin')", name="role"),
     )
 
-    op.execute(FEATURE_FUNCTION)
-    op.execute(MUNICIPALITY_FUNCTION)
-    op.execute(AREA_FUNCTION)
-    op.execute(BEFORE_WRITE_FUNCTION)
-    op.execute(HISTORY_FUNCTION)
-    op.execute(PARTS_FUNCTION)
+    for name in FUNCTIONS:
+        op.execute(function_sql(name, "0001"))
     op.execute(
         "CREATE TRIGGER measures_before_write BEFORE INSERT OR UPDATE ON measures "
         "FOR EACH ROW EXECUTE FUNCTION measures_before_write()"

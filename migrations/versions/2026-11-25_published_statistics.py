@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from migrations.sql import function_sql
+
 revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
@@ -39,7 +41,9 @@ SELECT {sign} AS sign, municipality, type, status,
 
 
 def _add(source: str) -> str:
-    """Adds the signed contributions of `source` to the kept sums (one statement)."""
+    """Adds the signed contributions of `source` to the kept sums (one statement): the
+    initial fill. The trigger function's file runs the same statement on its transition
+    tables."""
     sums = ",\n           ".join(f"sum(sign * {c}::numeric) AS {c}" for c in SUMS)
     updates = ", ".join(f"{c} = s.{c} + excluded.{c}" for c in ("count", *SUMS))
     changed = " OR ".join(f"{c} <> 0" for c in ("count", *SUMS))
@@ -57,11 +61,6 @@ def _add(source: str) -> str:
     ON CONFLICT (municipality, type, status, year) DO UPDATE SET {updates}"""
 
 
-def _apply(source: str) -> str:
-    """The trigger's statements: add, then drop groups that have become empty."""
-    return f"{_add(source)};\n    DELETE FROM measure_statistics WHERE count = 0;"
-
-
 def upgrade() -> None:
     sum_columns = ",\n  ".join(f"{c} numeric NOT NULL" for c in SUMS)
     op.execute(f"""
@@ -74,24 +73,9 @@ CREATE TABLE measure_statistics (
   {sum_columns},
   CONSTRAINT pk_measure_statistics PRIMARY KEY (municipality, type, status, year)
 )""")
-    new_rows = CONTRIBUTION.format(sign=1, table="new_rows")
-    old_rows = CONTRIBUTION.format(sign=-1, table="old_rows")
-    # Transition tables need one trigger per event; one function serves all three, each
-    # branch naming only the tables its event has.
-    op.execute(f"""
-CREATE FUNCTION measure_statistics_follow() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    {_apply(new_rows)}
-  ELSIF TG_OP = 'UPDATE' THEN
-    {_apply(new_rows + " UNION ALL " + old_rows)}
-  ELSIF TG_OP = 'DELETE' THEN
-    {_apply(old_rows)}
-  ELSE  -- TRUNCATE
-    DELETE FROM measure_statistics;
-  END IF;
-  RETURN NULL;
-END $$""")
+    # The trigger function adds what each statement changes (migrations/sql/
+    # measure_statistics_follow/0008.sql); the sums start from the measures there are.
+    op.execute(function_sql("measure_statistics_follow", "0008"))
     op.execute("""
 CREATE TRIGGER measures_statistics_insert AFTER INSERT ON measures
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT

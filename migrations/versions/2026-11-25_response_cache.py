@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from migrations.sql import function_sql
+
 revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
@@ -20,10 +22,7 @@ def upgrade() -> None:
     op.execute("ALTER TABLE tile_cache RENAME TO response_cache")
     op.execute("ALTER TABLE response_cache RENAME COLUMN tile TO body")
     op.execute("ALTER INDEX ix_tile_cache_version RENAME TO ix_response_cache_version")
-    op.execute(
-        "CREATE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$"
-        " BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; RETURN NULL; END $$"
-    )
+    op.execute(function_sql("bump_data_version", "0005"))
     op.execute(
         "CREATE TRIGGER municipality_baselines_bump_data_version"
         " AFTER INSERT OR UPDATE OR DELETE ON municipality_baselines"

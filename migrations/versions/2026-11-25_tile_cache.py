@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from migrations.sql import function_sql
+
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
@@ -27,16 +29,7 @@ UPGRADE = [
          tile bytea NOT NULL,
          created_at timestamptz NOT NULL DEFAULT now())""",
     "CREATE INDEX ix_tile_cache_version ON tile_cache (version)",
-    """CREATE FUNCTION measures_bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  -- Parallel bulk loaders bump once when all their slices are in.
-  IF current_setting('klimawerk.defer_version_bump', true) = 'on' THEN
-    RETURN NULL;
-  END IF;
-  UPDATE data_version SET version = version + 1 WHERE id = 1;
-  RETURN NULL;
-END
-$$""",
+    function_sql("measures_bump_data_version", "0002"),
     """CREATE TRIGGER measures_bump_data_version
        AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON measures
        FOR EACH STATEMENT EXECUTE FUNCTION measures_bump_data_version()""",

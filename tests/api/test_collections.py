@@ -77,8 +77,11 @@ async def test_measure_type_catalogue(client: httpx.AsyncClient) -> None:
     assert types["swale"]["label_de"] == "Versickerungsmulde"
     assert types["cistern"]["geometry_types"] == ["Point"]
     balance = types["green_roof_extensive"]["water_balance"]
-    assert balance["runoff"] + balance["infiltration"] + balance["evaporation"] == 1
-    assert balance["source"] and body["sources"]
+    assert balance["element"] == "green_roof"
+    assert balance["defaults"]["surface_before"] == "flat_roof_rough"
+    assert "no element of DWA-M 102-4" in types["facade_greening"]["water_balance"]["reason"]
+    green = {e["id"]: e for e in body["elements"]["surfaces"]}["green_roof"]
+    assert green["coefficients"]["c_invE"] == 236.1 and "Gründach" in green["source"]
     one = await client.get("/measure-types/swale")
     assert one.json()["label_en"] == types["swale"]["label_en"]
     missing = await client.get("/measure-types/pond")

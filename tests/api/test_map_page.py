@@ -55,14 +55,20 @@ async def test_map_without_built_assets_says_how_to_build_them(
 async def test_me_names_the_partner_of_the_key(
     client: httpx.AsyncClient, roles: dict[str, dict[str, str]]
 ) -> None:
-    anonymous = await client.get("/me")
-    assert anonymous.json() == {"role": "anonymous", "partner": None, "municipalities": []}
-    reviewer = await client.get("/me", headers=auth(roles["reviewer"]))
-    assert reviewer.json() == {
-        "role": "reviewer",
-        "partner": "Stadt Gelsenkirchen",
-        "municipalities": ["05513000"],
-    }
+    anonymous = (await client.get("/me")).json()
+    assert (anonymous["role"], anonymous["partner"], anonymous["municipalities"]) == (
+        "anonymous",
+        None,
+        [],
+    )
+    assert anonymous["capabilities"]["create_in"] == []
+    reviewer = (await client.get("/me", headers=auth(roles["reviewer"]))).json()
+    assert (reviewer["role"], reviewer["partner"], reviewer["municipalities"]) == (
+        "reviewer",
+        "Stadt Gelsenkirchen",
+        ["05513000"],
+    )
+    assert reviewer["capabilities"]["review_in"] == ["05513000"]
     wrong = await client.get("/me", headers={"Authorization": "Bearer kw_wrong"})
     assert wrong.status_code == 401
     assert wrong.headers["content-type"] == "application/problem+json"

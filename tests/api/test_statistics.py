@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from app.domain.catalogue import load_catalogue
-from app.domain.water_balance import impact
+from app.domain.water_balance import default_climate, effect_or_reason
+from tests.api.conftest import auth
 
 pytestmark = pytest.mark.usefixtures("demo")
 GELSENKIRCHEN = "05513000"
@@ -27,7 +28,8 @@ async def all_items(client: httpx.AsyncClient, params: dict) -> list[dict]:
 
 
 def brute_force(features: list[dict]) -> dict[str, float]:
-    """Sums over the items' own properties, and the pure rule applied to each item."""
+    """Sums over the items' own properties (cancelled ones left out, as the totals do),
+    and the pure rule applied to each item at its municipality's default climate."""
     catalogue = load_catalogue()
     totals = {
         "count": 0,
@@ -38,16 +40,16 @@ def brute_force(features: list[dict]) -> dict[str, float]:
     }
     for f in features:
         p = f["properties"]
+        if p["status"] == "cancelled":
+            continue
         totals["count"] += 1
         totals["area_m2"] += p["area_m2"]
-        totals["runoff_avoided_m3"] += p["runoff_avoided_m3"]
-        totals["extra_evaporation_m3"] += p["extra_evaporation_m3"]
-        totals["rule_runoff_avoided_m3"] += impact(
-            catalogue.types[p["type"]],
-            catalogue.reference_state,
-            p["area_m2"],
-            p["disconnected_area_m2"],
-        ).runoff_avoided_m3
+        totals["runoff_avoided_m3"] += p["runoff_avoided_m3"] or 0.0
+        totals["extra_evaporation_m3"] += p["extra_evaporation_m3"] or 0.0
+        effect = effect_or_reason(
+            catalogue.types[p["type"]], p, p["area_m2"], default_climate(p["municipality"])
+        )
+        totals["rule_runoff_avoided_m3"] += effect.runoff_avoided_m3 or 0.0
     return totals
 
 
@@ -66,7 +68,8 @@ async def test_totals_equal_the_items_of_the_same_filter(
     client: httpx.AsyncClient, params: dict
 ) -> None:
     stats = (await client.get("/statistics", params=params)).json()
-    expected = brute_force(await all_items(client, params))
+    items = await all_items(client, params)
+    expected = brute_force(items)
     assert stats["totals"]["count"] == expected["count"] > 0
     for name in ("area_m2", "runoff_avoided_m3", "extra_evaporation_m3"):
         # items round areas to 0.01 m² and volumes to 0.1 m³
@@ -75,7 +78,10 @@ async def test_totals_equal_the_items_of_the_same_filter(
         expected["rule_runoff_avoided_m3"], rel=1e-3
     )
     assert sum(r["count"] for r in stats["by_type"]) == expected["count"]
-    assert sum(r["count"] for r in stats["by_status"]) == expected["count"]
+    # By status shows every status, cancelled too, marked as not in the totals.
+    assert sum(r["count"] for r in stats["by_status"]) == len(items)
+    for row in stats["by_status"]:
+        assert row["in_totals"] is (row["status"] != "cancelled")
 
 
 async def test_year_series_counts_completions(client: httpx.AsyncClient) -> None:
@@ -88,27 +94,55 @@ async def test_year_series_counts_completions(client: httpx.AsyncClient) -> None
 
 
 async def test_progress_without_and_with_a_baseline(
-    client: httpx.AsyncClient, pool: asyncpg.Pool
+    client: httpx.AsyncClient, pool: asyncpg.Pool, roles: dict
 ) -> None:
     await pool.execute("DELETE FROM municipality_baselines")
     none = (await client.get("/statistics", params={"municipality": GELSENKIRCHEN})).json()
     assert none["targets"]["baseline"] == "no baseline"
     await pool.execute(
         "INSERT INTO municipality_baselines (ags, sealed_area_m2, sealed_source, sealed_year,"
-        " precipitation_mm, is_demo) VALUES ($1, 20000000, 'demo value', 2024, 800, true)",
+        " is_demo) VALUES ($1, 20000000, 'demo value', 2024, true)",
         GELSENKIRCHEN,
     )
+    scope = {"municipality": GELSENKIRCHEN}
     try:
-        stats = (await client.get("/statistics", params={"municipality": GELSENKIRCHEN})).json()
+        stats = (await client.get("/statistics", params=scope)).json()
+        planned = (await client.get("/statistics", params={**scope, "status": "planned"})).json()
+        swales = (await client.get("/statistics", params={**scope, "type": "swale"})).json()
+        reviewer = (
+            await client.get("/statistics", params=scope, headers=auth(roles["reviewer"]))
+        ).json()
     finally:
         await pool.execute("DELETE FROM municipality_baselines")
-    done = await all_items(client, {"municipality": GELSENKIRCHEN, "status": "completed"})
+    # Achieved: completed and published (anonymous callers list exactly those).
+    done = await all_items(client, {**scope, "status": "completed"})
     disconnected = sum(f["properties"]["disconnected_area_m2"] or 0 for f in done)
+    evaporation = sum(f["properties"]["extra_evaporation_m3"] or 0 for f in done)
     target = stats["targets"]["disconnection"]
-    assert target["disconnected_completed_m2"] == pytest.approx(disconnected, abs=1.0)
+    assert disconnected > 0
+    assert target["achieved_m2"] == pytest.approx(disconnected, abs=1.0)
     assert target["share"] == pytest.approx(disconnected / 20_000_000, rel=1e-3)
     assert target["target_reached"] == pytest.approx(target["share"] / 0.25, rel=1e-3)
-    assert stats["targets"]["baselines"][0]["is_demo"] is True
+    assert target["remaining_m2"] == pytest.approx(5_000_000 - disconnected, abs=1.0)
+    assert target["remaining_ha"] == pytest.approx(target["remaining_m2"] / 10_000, abs=0.01)
+    assert stats["targets"]["evaporation"]["achieved_m3"] == pytest.approx(evaporation, abs=1.0)
+    place = stats["targets"]["by_municipality"][0]
+    assert (place["sealed_source"], place["sealed_year"], place["is_demo"]) == (
+        "demo value",
+        2024,
+        True,
+    )
+    assert place["climate"]["is_default"] and place["climate"]["precipitation_mm"] == 810.0
+    # The path is cumulative by completion year and ends at the achieved total.
+    path = stats["targets"]["path"]
+    assert [p["year"] for p in path] == sorted(p["year"] for p in path)
+    assert path[-1]["cumulative_disconnected_m2"] == pytest.approx(disconnected, abs=1.0)
+    # The same for every filter and caller; the reviewer sees its unpublished apart.
+    for other in (planned, swales, reviewer):
+        assert other["targets"]["disconnection"] == target
+    assert stats["targets"]["unpublished"] is None
+    hidden = reviewer["targets"]["unpublished"]
+    assert hidden and "not counted" in hidden["label"] and hidden["count"] > 0
 
 
 async def test_csv(client: httpx.AsyncClient) -> None:
@@ -149,8 +183,6 @@ async def test_a_write_shows_in_the_next_statistics(
 async def test_admins_set_baselines_over_http(
     client: httpx.AsyncClient, roles: dict, pool: asyncpg.Pool
 ) -> None:
-    from tests.api.conftest import auth
-
     url = f"/statistics/baselines/{GELSENKIRCHEN}"
     body = {
         "sealed_area_m2": 30_000_000,
@@ -174,5 +206,16 @@ async def test_admins_set_baselines_over_http(
         assert next(b for b in listed if b["ags"] == GELSENKIRCHEN)["sealed_year"] == 2022
         stats = (await client.get("/statistics", params={"municipality": GELSENKIRCHEN})).json()
         assert stats["targets"]["sealed_area_m2"] == 30_000_000
+        # A partial update changes only what it sends: is_demo stays.
+        partial = await client.put(url, json={"sealed_year": 2023}, headers=auth(roles["admin"]))
+        assert partial.status_code == 200, partial.text
+        assert (partial.json()["sealed_year"], partial.json()["is_demo"]) == (2023, True)
+        assert partial.json()["sealed_area_m2"] == 30_000_000
+        climate = await client.put(
+            url,
+            json={"precipitation_mm": 2500, "climate_source": "x"},
+            headers=auth(roles["admin"]),
+        )
+        assert climate.status_code == 422 and "1700" in climate.text
     finally:
         await pool.execute("DELETE FROM municipality_baselines")

@@ -83,7 +83,7 @@ async def test_role_action_matrix(client: httpx.AsyncClient, roles: dict) -> Non
     assert await patch("anon", {"properties": {"title": "x"}}, 1) == 401
     assert await patch("other_partner", {"properties": {"title": "x"}}, 1) == 404  # unseen
     assert await patch("essen_reviewer", {"properties": {"title": "x"}}, 1) == 404
-    assert await patch("partner", {"properties": {"review_state": "published"}}, 1) == 422
+    assert await patch("partner", {"properties": {"review_state": "published"}}, 1) == 403
     assert await patch("partner", {"properties": {"title": "Neu"}}, 1) == 200
     assert await patch("reviewer", {"properties": {"review_state": "published"}}, 2) == 200
     assert (await client.get(url)).status_code == 200  # now public
@@ -106,11 +106,37 @@ async def test_role_action_matrix(client: httpx.AsyncClient, roles: dict) -> Non
 async def test_partner_edit_sends_a_published_measure_back_to_review(
     client: httpx.AsyncClient, roles: dict
 ) -> None:
-    feature = (await create(client, roles["admin"], review_state="published")).json()
-    assert feature["properties"]["review_state"] == "published"
+    feature = (await create(client, roles["partner"])).json()
     url = f"{ITEMS}/{feature['id']}"
+    published = await client.patch(
+        url,
+        json={"properties": {"review_state": "published", "review_note": "passt"}},
+        headers={**auth(roles["reviewer"]), "If-Match": '"1"'},
+    )
+    assert published.json()["properties"]["review_state"] == "published"
+    assert (await client.get(url)).status_code == 200  # public now
+
     edited = await client.patch(
         url,
+        json={"properties": {"title": "Partner-Titel"}},
+        headers={**auth(roles["partner"]), "If-Match": '"2"'},
+    )
+    assert edited.status_code == 200
+    props = edited.json()["properties"]
+    assert props["title"] == "Partner-Titel"
+    assert props["review_state"] == "submitted" and props["review_note"] is None
+    assert (await client.get(url)).status_code == 404  # out of public view until reviewed
+    own = await client.get(url, headers=auth(roles["partner"]))
+    assert own.json()["properties"]["review_state"] == "submitted"
+
+
+async def test_admin_edit_keeps_a_published_measure_published(
+    client: httpx.AsyncClient, roles: dict
+) -> None:
+    feature = (await create(client, roles["admin"], review_state="published")).json()
+    assert feature["properties"]["review_state"] == "published"
+    edited = await client.patch(
+        f"{ITEMS}/{feature['id']}",
         json={"properties": {"title": "Admin-Titel"}},
         headers={**auth(roles["admin"]), "If-Match": '"1"'},
     )

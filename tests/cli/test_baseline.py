@@ -30,8 +30,10 @@ async def test_set_update_and_refuse(pool: asyncpg.Pool) -> None:
             "2023",
         )
         assert ok.exit_code == 0, ok.output
-        again = await asyncio.to_thread(invoke, "05916000", "--precipitation-mm", "820")
-        assert again.exit_code == 0
+        again = await asyncio.to_thread(
+            invoke, "05916000", "--precipitation-mm", "820", "--climate-source", "DWD 1991-2020"
+        )
+        assert again.exit_code == 0, again.output
         row = await pool.fetchrow("SELECT * FROM municipality_baselines WHERE ags = '05916000'")
         assert (row["sealed_area_m2"], row["sealed_source"], row["precipitation_mm"]) == (
             21_000_000,
@@ -39,10 +41,16 @@ async def test_set_update_and_refuse(pool: asyncpg.Pool) -> None:
             820,
         )
         unsourced = await asyncio.to_thread(invoke, "05916000", "--sealed-area-m2", "5")
-        assert unsourced.exit_code == 1 and "--source" in unsourced.output
-        silly = await asyncio.to_thread(invoke, "05916000", "--precipitation-mm", "9000")
-        assert silly.exit_code == 1 and "precipitation_plausible" in silly.output
-        unknown = await asyncio.to_thread(invoke, "09999999", "--precipitation-mm", "800")
+        assert unsourced.exit_code == 1 and "sealed_source" in unsourced.output
+        unsourced_climate = await asyncio.to_thread(invoke, "05916000", "--etp-mm", "600")
+        assert unsourced_climate.exit_code == 1 and "climate_source" in unsourced_climate.output
+        silly = await asyncio.to_thread(
+            invoke, "05916000", "--precipitation-mm", "9000", "--climate-source", "x"
+        )
+        assert silly.exit_code == 1 and "1700" in silly.output
+        unknown = await asyncio.to_thread(
+            invoke, "09999999", "--precipitation-mm", "800", "--climate-source", "x"
+        )
         assert unknown.exit_code == 1 and "no municipality" in unknown.output
     finally:
         await pool.execute("DELETE FROM municipality_baselines")

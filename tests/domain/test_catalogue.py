@@ -1,4 +1,4 @@
-"""The type catalogue: complete, balanced, sourced, and strict about geometries."""
+"""The type catalogue: complete, tied to DWA-M 102-4 elements, strict about geometries."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.domain.catalogue import DEFAULT_PATH, geometry_allowed, load_catalogue
+from app.domain.m102_4 import load_elements
 
 IDS = {
     "green_roof_extensive",
@@ -32,19 +33,34 @@ def test_exactly_the_contract_types() -> None:
     assert set(load_catalogue().types) == IDS
 
 
+NO_ELEMENT = {
+    "facade_greening",
+    "stream_daylighting",
+    "emergency_flow_path",
+    "retention_area",
+    "other",
+}
+
+
 @pytest.mark.parametrize("type_id", sorted(IDS))
-def test_shares_sum_to_one_and_carry_a_source(type_id: str) -> None:
-    balance = load_catalogue().types[type_id].water_balance
-    assert balance.runoff + balance.infiltration + balance.evaporation == pytest.approx(1.0)
-    assert balance.source.strip()
-    assert isinstance(balance.estimate, bool)
+def test_each_type_is_an_m102_4_element_or_says_why_not(type_id: str) -> None:
+    model = load_catalogue().types[type_id].water_balance
+    elements = load_elements()
+    if type_id in NO_ELEMENT:
+        assert model.model == "none" and "no element of DWA-M 102-4" in str(model.reason)
+        return
+    assert model.model in ("surface", "system", "cistern", "reference")
+    if model.element:
+        assert model.element in elements.surfaces or model.element in elements.systems
+    for name, value in model.defaults.items():
+        assert name in model.parameters
+        if name in ("surface_before", "catchment_surface"):
+            assert value in elements.surfaces
 
 
-def test_measures_improve_on_the_reference_state_or_equal_it() -> None:
-    catalogue = load_catalogue()
-    reference = catalogue.reference_state
-    for measure_type in catalogue.types.values():
-        assert measure_type.water_balance.runoff <= reference.runoff, measure_type.id
+def test_no_share_is_an_unsourced_estimate_any_more() -> None:
+    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    assert "estimate" not in text
 
 
 @pytest.mark.parametrize(
@@ -85,21 +101,9 @@ def _broken(tmp_path: Path, type_id: str, change: dict) -> Path:
     return path
 
 
-def test_unbalanced_shares_name_the_type(tmp_path: Path) -> None:
-    path = _broken(
-        tmp_path,
-        "swale",
-        {
-            "water_balance": {
-                "runoff": 0.5,
-                "infiltration": 0.5,
-                "evaporation": 0.5,
-                "source": "x",
-                "estimate": True,
-            }
-        },
-    )
-    with pytest.raises(ValueError, match=r"swale: water-balance shares sum to 1\.5"):
+def test_a_type_without_effect_must_say_why(tmp_path: Path) -> None:
+    path = _broken(tmp_path, "swale", {"water_balance": {"model": "none"}})
+    with pytest.raises(ValueError, match="swale: a type without a computed effect must say why"):
         load_catalogue(path)
 
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pytest
 
 from app.domain.catalogue import load_catalogue
-from app.domain.validation import MAX_VERTICES, check_feature, check_type_fits_geometry
+from app.domain.validation import (
+    MAX_VERTICES,
+    check_feature,
+    check_rules,
+    check_type_fits_geometry,
+    control_character_problem,
+)
 
 ROOF = {
     "type": "Polygon",
@@ -157,3 +164,57 @@ def test_patch_needs_no_type_or_geometry() -> None:
 )
 def test_geometry_type_must_fit_the_measure_type(type_id: str, geometry: str, ok: bool) -> None:
     assert (check_type_fits_geometry(load_catalogue(), type_id, geometry) == []) is ok
+
+
+def test_a_completed_measure_needs_a_date_not_in_the_future() -> None:
+    catalogue = load_catalogue()
+    today = dt.date(2026, 12, 1)
+    missing = check_rules({"type": "swale", "status": "completed"}, catalogue, today)
+    assert missing == [
+        {
+            "where": "/properties/completed_on",
+            "problem": "a completed measure needs its completion date",
+        }
+    ]
+    future = check_rules(
+        {"type": "swale", "status": "completed", "completed_on": dt.date(2027, 1, 1)},
+        catalogue,
+        today,
+    )
+    assert "lies in the future" in future[0]["problem"]
+    assert (
+        check_rules(
+            {"type": "swale", "status": "completed", "completed_on": dt.date(2026, 12, 1)},
+            catalogue,
+            today,
+        )
+        == []
+    )
+
+
+def test_a_planned_measure_cannot_have_a_past_date() -> None:
+    problems = check_rules(
+        {"type": "swale", "status": "planned", "completed_on": dt.date(2020, 5, 1)},
+        load_catalogue(),
+        dt.date(2026, 12, 1),
+    )
+    assert "lies in the past" in problems[0]["problem"]
+
+
+def test_parameters_out_of_the_regression_range_name_it() -> None:
+    problems = check_rules(
+        {"type": "green_roof_extensive", "status": "planned", "substrate_depth_mm": 20.0},
+        load_catalogue(),
+    )
+    assert problems[0]["where"] == "/properties/substrate_depth_mm"
+    assert "outside 40..500" in problems[0]["problem"]
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85"])
+def test_control_characters_are_refused(char: str) -> None:
+    problem = control_character_problem(f"Gründach{char}Schule")
+    assert problem and f"U+{ord(char):04X}" in problem and "position 8" in problem
+
+
+def test_tab_and_newlines_are_text() -> None:
+    assert control_character_problem("Zeile 1\nZeile 2\r\n\tEingerückt") is None

@@ -15,6 +15,8 @@ import pyogrio.raw
 import pytest
 import shapely
 
+from app.domain.catalogue import load_catalogue
+from app.domain.water_balance import PARAMETERS, climate_of, measure_effect
 from app.services.importing import import_file
 from tests.geo import to_metric
 
@@ -61,6 +63,7 @@ async def test_geopackage_in_utm32_is_reprojected_and_stored(
             "type": ["green_roof_extensive"] * 3,
             "title": ["Dach A", "Dach B", "Dach C"],
             "status": ["completed"] * 3,
+            "completed_on": ["2024-05-01"] * 3,
             "cost_eur": [1000.0, 2000.0, 3000.0],
             "objektnr": ["1", "2", "3"],
         },
@@ -181,7 +184,14 @@ async def test_batches_store_all_or_nothing(dsn: str, pool: asyncpg.Pool, tmp_pa
     stored rows are what a single insert with the trigger would have made."""
     marl = shapely.Point(7.08, 51.66)  # inside the region's bounds, outside every city
     points = [shapely.Point(7.10 + i * 1e-4, 51.52) for i in range(25)]
-    props = {"type": ["cistern"] * 25, "title": [f"Zisterne {i}" for i in range(25)]}
+    props = {
+        "type": ["cistern"] * 25,
+        "title": [f"Zisterne {i}" for i in range(25)],
+        # A cistern's impact follows from the roof it drains and its storage: non-zero,
+        # and each different.
+        "disconnected_area_m2": [40.0 + i for i in range(25)],
+        "retention_volume_m3": [3.0] * 25,
+    }
 
     outside = [marl if i in (3, 21) else p for i, p in enumerate(points)]
     path = write_file(tmp_path / "outside.gpkg", outside, props)
@@ -204,8 +214,56 @@ async def test_batches_store_all_or_nothing(dsn: str, pool: asyncpg.Pool, tmp_pa
     report = await import_file(dsn, path, partner="Stadtwerke", batch=10)
     assert (report.imported, report.rejected) == (25, [])
     rows = await pool.fetch(
-        "SELECT m.title, m.municipality, m.feature = measure_feature_json(m) AS cached,"
-        " m.geom_3857 IS NOT NULL AS projected FROM measures m ORDER BY m.title"
+        "SELECT m.title, m.feature = measure_feature_json(m) AS cached,"
+        " m.geom_3857 IS NOT NULL AS projected, m.municipality, m.area_m2,"
+        " m.disconnected_area_m2, m.runoff_avoided_m3, m.extra_evaporation_m3,"
+        " m.extra_infiltration_m3, m.retention_volume_m3, "
+        + ", ".join(f"m.{name}" for name in PARAMETERS)
+        + ","
+        # What the row trigger derives for a single insert:
+        " measure_municipality(m.geom) AS trigger_municipality,"
+        " measure_area_m2(m.geom, t.line_width_m) AS trigger_area_m2"
+        " FROM measures m JOIN measure_types t ON t.id = m.type ORDER BY m.title"
     )
+    baselines = {
+        b["ags"]: dict(b) for b in await pool.fetch("SELECT * FROM municipality_baselines")
+    }
     assert len(rows) == 25
-    assert all(r["cached"] and r["projected"] and r["municipality"] for r in rows)
+    assert all(r["cached"] and r["projected"] for r in rows)
+    catalogue = load_catalogue()
+    for r in rows:
+        assert (r["municipality"], r["area_m2"]) == (
+            r["trigger_municipality"],
+            r["trigger_area_m2"],
+        )
+        # The pure rule every path stores (`water_balance.measure_effect`).
+        expected = measure_effect(
+            catalogue.types["cistern"],
+            {n: r[n] for n in ("disconnected_area_m2", "retention_volume_m3", *PARAMETERS)},
+            r["area_m2"],
+            climate_of(r["municipality"], baselines.get(r["municipality"])),
+        )
+        assert expected.runoff_avoided_m3 > 0
+        assert r["runoff_avoided_m3"] == pytest.approx(expected.runoff_avoided_m3)
+        assert r["extra_evaporation_m3"] == pytest.approx(expected.extra_evaporation_m3)
+        assert r["extra_infiltration_m3"] == pytest.approx(expected.extra_infiltration_m3)
+
+
+async def test_text_with_nul_is_refused_not_cut(
+    dsn: str, pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    # GDAL reads "a\u0000b" as "a": the import must refuse it, not store a cut title.
+    path = tmp_path / "nul.geojson"
+    path.write_text(
+        '{"type":"FeatureCollection","features":['
+        '{"type":"Feature","geometry":{"type":"Point","coordinates":[7.05,51.51]},'
+        '"properties":{"type":"cistern","title":"Zisterne\\u0000 Schule"}},'
+        '{"type":"Feature","geometry":{"type":"Point","coordinates":[7.05,51.51]},'
+        '"properties":{"type":"cistern","title":"Zisterne","description":"a\\u001bb"}}]}'
+    )
+    report = await import_file(dsn, path)
+    assert report.imported == 0
+    refused = {(r["feature"], r["where"]): r["problem"] for r in report.rejected}
+    assert set(refused) == {(0, "/properties/title"), (1, "/properties/description")}
+    assert "U+0000" in refused[(0, "/properties/title")]
+    assert await pool.fetchval("SELECT count(*) FROM measures") == 0

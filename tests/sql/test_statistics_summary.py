@@ -10,8 +10,10 @@ import asyncpg
 import pytest
 from shapely.geometry import Point
 
+from app.query.measure import MeasureQuery, Visibility
+from app.schemas.baseline import BaselineInput
+from app.services import baselines
 from app.sql import kept_sums, statistics
-from app.sql.measures import MeasureQuery, Visibility
 from tests.factories import insert_measure
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -70,8 +72,12 @@ async def test_kept_sums_follow_every_kind_of_write(conn: asyncpg.Connection) ->
     )
     await insert_measure(conn, Point(7.11, 51.52).buffer(0.0002), review_state="submitted")
     await assert_kept(conn)
-    # A baseline's precipitation changes every impact of a municipality (one UPDATE).
-    await statistics.upsert_baseline(conn, "05513000", {"precipitation_mm": 900.0})
+    # A baseline's climate changes every impact of a municipality (one refresh UPDATE).
+    before = await conn.fetch(KEPT)
+    await baselines.set_baseline(
+        conn, "05513000", BaselineInput(precipitation_mm=900.0, climate_source="test")
+    )
+    assert await conn.fetch(KEPT) != before
     await assert_kept(conn)
     # A title edit touches no sum and leaves the groups alone.
     before = await conn.fetch(KEPT)
@@ -156,3 +162,7 @@ async def test_kept_sums_answer_public_statistics_like_the_measures(
 )
 def test_what_the_kept_sums_cannot_answer_goes_to_the_measures(query: MeasureQuery) -> None:
     assert not kept_sums.answer(query)
+
+
+def test_the_stored_baseline_columns_are_the_models_fields() -> None:
+    assert tuple(BaselineInput.model_fields) == statistics.BASELINE_COLUMNS

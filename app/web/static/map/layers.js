@@ -6,6 +6,7 @@ import { featureFilter } from "./state.js";
 import { t, typeLabel } from "./i18n.js";
 
 const TILE_PATH = "/collections/measures/tiles/WebMercatorQuad/{z}/{x}/{y}";
+const TILEJSON = "/collections/measures/tiles/WebMercatorQuad/tilejson.json";
 const FALLBACK_COLOUR = "#757575";
 // VectorGrid 1.3's canvas renderer calls L.DomEvent.fakeStop, which Leaflet 1.8 removed;
 // Leaflet's own canvas renderer no longer stops such clicks either, so a no-op matches it.
@@ -109,19 +110,29 @@ function withCount(symbol) {
 }
 
 /**
+ * The zooms of the measure tiles as the API's TileJSON states them: `measures`, from
+ * which tiles carry single measures (below it, clusters), and `max`, the deepest tile.
+ */
+export async function tileZooms() {
+  const { data } = await request(TILEJSON);
+  const measures = data.vector_layers.find((layer) => layer.id === "measures");
+  return { measures: measures.minzoom, max: data.maxzoom };
+}
+
+/**
  * Measures as Mapbox vector tiles from the API, filtered with the items filters.
  * `fresh()` makes later tile requests revalidate (after a write, or with a key, whose
  * private tiles share their URLs with the public ones).
  */
-export function measureLayer(types, state) {
+export function measureLayer(types, state, zooms) {
   const layer = L.vectorGrid.protobuf(tileUrl(state), {
     pane: "measures",
     // Canvas, not SVG: a zoom-13 view can hold 25,000 measures, which as SVG elements
     // made panning stutter (frames of 280 ms against 67 ms on canvas, 200,000 measures).
     rendererFactory: L.canvas.tile,
     interactive: true,
-    maxNativeZoom: 22,
-    maxZoom: 22,
+    maxNativeZoom: zooms.max,
+    maxZoom: zooms.max,
     // Also makes VectorGrid keep each tile's renderer, where locatePoints finds them.
     getFeatureId: (feature) => feature.properties.id,
     vectorTileLayerStyles: styleOf(types),

@@ -4,9 +4,9 @@
 import { query, request } from "./api.js";
 import { Editor } from "./editor.js";
 import { currentLang, setLang, t, term, typeLabel } from "./i18n.js";
-import { basemapLayer, boundaryLayer, legendControl, measureLayer, municipalityAt } from "./layers.js";
+import { basemapLayer, boundaryLayer, legendControl, measureLayer, municipalityAt, tileZooms } from "./layers.js";
 import { setUpDownload } from "./download.js";
-import { Overview, measureZoom } from "./overview.js";
+import { Overview } from "./overview.js";
 import { showMeasure } from "./popup.js";
 import { ReviewQueue } from "./review.js";
 import { featureFilter, readState, selectsNothing, writeState } from "./state.js";
@@ -47,7 +47,8 @@ async function main() {
   const { layer: boundaries, features } = await boundaryLayer();
   boundaries.addTo(map);
   const municipalityNames = new Map(features.map((f) => [f.properties.ags, f.properties.name]));
-  const overview = new Overview(map, features, boundaries, await measureZoom());
+  const zooms = await tileZooms();
+  const overview = new Overview(map, features, boundaries, zooms.measures);
 
   const boundaryOf = (ags) => boundaries.getLayers().find((b) => b.feature.properties.ags === ags);
   const fitTo = (ags) => {
@@ -63,7 +64,7 @@ async function main() {
     fitTo(state.municipality);
   }
 
-  const measures = measureLayer(types, state);
+  const measures = measureLayer(types, state, zooms);
   if (!selectsNothing(state)) measures.addTo(map);
   const legend = legendControl(types).addTo(map);
   overview.renderLegend(legend.getContainer());

@@ -10,13 +10,6 @@ import { selectsNothing, statisticsFilter } from "./state.js";
 // Five classes, light to dark (ColorBrewer Greens), readable under the boundary lines.
 const RAMP = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"];
 const NO_DATA = "#f0f0f0";
-const TILEJSON = "/collections/measures/tiles/WebMercatorQuad/tilejson.json";
-
-/** The zoom from which the tiles carry single measures (TileJSON's `measures` layer). */
-export async function measureZoom() {
-  const { data } = await request(TILEJSON);
-  return data.vector_layers.find((layer) => layer.id === "measures")?.minzoom ?? 12;
-}
 
 /** Upper class bounds for the values (progress: fixed steps; counts: quantiles). */
 function classBreaks(values, mode) {

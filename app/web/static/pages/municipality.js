@@ -5,7 +5,7 @@
 
 import { query, request } from "../map/api.js";
 import { formatArea, formatNumber, setLang, t, term, typeLabel } from "../map/i18n.js";
-import { measureLayer } from "../map/layers.js";
+import { measureLayer, tileZooms } from "../map/layers.js";
 
 const root = document.getElementById("kw-city");
 const { ags, lang } = root.dataset;
@@ -173,7 +173,8 @@ async function main() {
   map.createPane("measures").style.zIndex = 420; // the pane the measure layer draws in
   const outline = L.geoJSON(boundary, { style: { color: "#1b5e20", weight: 3, fill: false } }).addTo(map);
   map.fitBounds(outline.getBounds(), { animate: false });
-  measureLayer(types, { municipality: ags, types: null, status: "", yearFrom: null, yearTo: null }).addTo(map);
+  const filters = { municipality: ags, types: null, status: "", yearFrom: null, yearTo: null };
+  measureLayer(types, filters, await tileZooms()).addTo(map);
   root.dataset.ready = "true";
 }
 

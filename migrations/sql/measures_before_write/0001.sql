@@ -1,0 +1,37 @@
+-- Municipality, area and bookkeeping are the database's to set, never the client's.
+-- A bulk loader that derived municipality and area itself with measure_municipality()
+-- and measure_area_m2() says so with `SET LOCAL klimawerk.derived = 'on'`; the API
+-- never sets it.
+CREATE OR REPLACE FUNCTION measures_before_write() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    NEW.id := OLD.id;
+    NEW.created_at := OLD.created_at;
+    NEW.version := OLD.version + 1;
+    NEW.updated_at := greatest(now(), OLD.updated_at);
+  ELSE
+    NEW.version := 1;
+    NEW.created_at := now();
+    NEW.updated_at := NEW.created_at;
+    NEW.changed_by := coalesce(NEW.changed_by, NEW.partner);
+  END IF;
+
+  IF TG_OP = 'UPDATE' AND NEW.geom IS NOT DISTINCT FROM OLD.geom
+     AND NEW.type IS NOT DISTINCT FROM OLD.type THEN
+    NEW.municipality := OLD.municipality;
+    NEW.area_m2 := OLD.area_m2;
+  ELSIF TG_OP = 'UPDATE' OR current_setting('klimawerk.derived', true) IS DISTINCT FROM 'on'
+        OR NEW.municipality IS NULL OR NEW.area_m2 IS NULL THEN
+    NEW.municipality := measure_municipality(NEW.geom);
+    IF NEW.municipality IS NULL THEN
+      RAISE EXCEPTION 'the geometry lies outside the Klima.Werk municipalities'
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'measures_within_region';
+    END IF;
+    NEW.area_m2 := measure_area_m2(
+      NEW.geom, (SELECT t.line_width_m FROM measure_types t WHERE t.id = NEW.type));
+  END IF;
+
+  NEW.feature := measure_feature_json(NEW);
+  RETURN NEW;
+END
+$$;

@@ -1,0 +1,311 @@
+"""Hostile and careless input against the real server: every request is a 4xx problem.
+
+Each case goes over one kept-alive HTTP connection to uvicorn; a 500 (or a crash)
+would also show as a closed connection. The expected status documents the answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+
+from tests.api.conftest import auth
+
+ITEMS = "/collections/measures/items"
+MUNICIPALITIES = "/collections/municipalities/items"
+TILE = "/collections/measures/tiles/WebMercatorQuad/10/530/340"
+SOME_ID = "00000000-0000-4000-8000-000000000001"
+UTM = "http://www.opengis.net/def/crs/EPSG/0/25832"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile request and the status it must get."""
+
+    status: int
+    method: str = "GET"
+    path: str = ITEMS
+    query: dict[str, str] | None = None
+    body: str | bytes | None = None
+    key: str | None = None  # a role of the `roles` fixture
+    headers: dict[str, str] | None = None
+
+
+def cql_json(filter: Any) -> dict[str, str]:
+    return {"filter": json.dumps(filter), "filter-lang": "cql2-json"}
+
+
+def cursor(data: Any) -> dict[str, str]:
+    return {"cursor": base64.urlsafe_b64encode(json.dumps(data).encode()).decode()}
+
+
+def feature(properties: dict[str, Any], geometry: Any = None) -> str:
+    geometry = geometry or {"type": "Point", "coordinates": [7.0, 51.5]}
+    return json.dumps({"type": "Feature", "geometry": geometry, "properties": properties})
+
+
+PROPERTY = {"property": "version"}
+DEEP_PARENS = "(" * 2000 + "version = 1" + ")" * 2000
+MANY_NOTS = "NOT " * 4900 + "version = 1"  # just under the length bound: nesting refuses it
+DEEP_JSON = '{"op":"not","args":[' * 300 + "true" + "]}" * 300
+CISTERN = {"type": "cistern", "title": "Zisterne"}
+
+CASES: dict[str, Case] = {
+    # Filters that crashed the process (SIGSEGV in the parser), on every endpoint.
+    "items: 2,000 nested parentheses": Case(400, query={"filter": DEEP_PARENS}),
+    "items: 4,900 NOT": Case(400, query={"filter": MANY_NOTS}),
+    "items: 5,000 NOT (too long)": Case(400, query={"filter": "NOT " * 5000 + "version = 1"}),
+    "items: cql2-json 300 deep": Case(400, query={"filter": DEEP_JSON, "filter-lang": "cql2-json"}),
+    "statistics: 2,000 nested parentheses": Case(
+        400, path="/statistics", query={"filter": DEEP_PARENS}
+    ),
+    "statistics: 4,900 NOT": Case(400, path="/statistics", query={"filter": MANY_NOTS}),
+    "tiles: 2,000 nested parentheses": Case(400, path=TILE, query={"filter": DEEP_PARENS}),
+    "tiles: 4,900 NOT": Case(400, path=TILE, query={"filter": MANY_NOTS}),
+    "items: 600 ORs": Case(400, query={"filter": " OR ".join(["version = 1"] * 600)}),
+    # cql2-json with arguments missing or empty (one reached PostgreSQL as bad SQL).
+    "json: NOT without args": Case(400, query=cql_json({"op": "not", "args": []})),
+    "json: AND without args": Case(400, query=cql_json({"op": "and", "args": []})),
+    "json: OR with one arg": Case(400, query=cql_json({"op": "or", "args": [True]})),
+    "json: = with one arg": Case(400, query=cql_json({"op": "=", "args": [PROPERTY]})),
+    "json: LIKE with one arg": Case(
+        400, query=cql_json({"op": "like", "args": [{"property": "title"}]})
+    ),
+    "json: BETWEEN with two args": Case(
+        400, query=cql_json({"op": "between", "args": [PROPERTY, 1]})
+    ),
+    "json: IN with one arg": Case(400, query=cql_json({"op": "in", "args": [PROPERTY]})),
+    "json: isNull without args": Case(400, query=cql_json({"op": "isNull", "args": []})),
+    "json: S_INTERSECTS with one arg": Case(
+        400, query=cql_json({"op": "s_intersects", "args": [{"property": "geometry"}]})
+    ),
+    "json: T_AFTER with one arg": Case(
+        400, query=cql_json({"op": "t_after", "args": [{"property": "completed_on"}]})
+    ),
+    "json: BBOX of strings": Case(
+        400,
+        query=cql_json(
+            {"op": "s_intersects", "args": [{"property": "geometry"}, {"bbox": ["a", 1, 2, 3]}]}
+        ),
+    ),
+    "json: INTERVAL with one end": Case(
+        400,
+        query=cql_json(
+            {
+                "op": "t_intersects",
+                "args": [{"property": "completed_on"}, {"interval": ["2020-01-01"]}],
+            }
+        ),
+    ),
+    "json: Polygon ring as flat numbers": Case(
+        400,
+        query=cql_json(
+            {
+                "op": "s_intersects",
+                "args": [
+                    {"property": "geometry"},
+                    {"type": "Polygon", "coordinates": [7, 51, 7.1, 51, 7.1, 51.1, 7, 51]},
+                ],
+            }
+        ),
+    ),
+    "json: AND on the statistics": Case(
+        400, path="/statistics", query=cql_json({"op": "and", "args": []})
+    ),
+    "json: AND on a tile": Case(400, path=TILE, query=cql_json({"op": "and", "args": []})),
+    # Numbers out of range.
+    "text: version = 1e309": Case(400, query={"filter": "version = 1e309"}),
+    "text: area_m2 > 1e309": Case(400, query={"filter": "area_m2 > 1e309"}),
+    "text: version = 1e30": Case(400, query={"filter": "version = 1e30"}),
+    "text: BETWEEN 1 AND 1e20": Case(400, query={"filter": "version BETWEEN 1 AND 1e20"}),
+    "text: IN (1, 1e20)": Case(400, query={"filter": "version IN (1, 1e20)"}),
+    "statistics: version = 1e309": Case(
+        400, path="/statistics", query={"filter": "version = 1e309"}
+    ),
+    "text: a date of month 13": Case(400, query={"filter": "completed_on = DATE('2020-13-45')"}),
+    "text: unknown property": Case(400, query={"filter": "nope = 1"}),
+    "text: unbalanced": Case(400, query={"filter": "(((version = 1"}),
+    "text: WKT polygon missing a comma": Case(
+        400, query={"filter": "S_INTERSECTS(geometry, POLYGON((7 51, 7.1 51, 7.1 51.1 7 51)))"}
+    ),
+    "text: text property = integer property": Case(400, query={"filter": "title = version"}),
+    "text: T_AFTER an interval ending in x": Case(
+        400, query={"filter": "T_AFTER(completed_on, INTERVAL('2020-01-01', 'x'))"}
+    ),
+    "limit of 5,000 digits": Case(400, query={"limit": "9" * 5000}),
+    "datetime in year 99999": Case(400, query={"datetime": "99999-01-01"}),
+    "statistics: year of 100 digits": Case(400, path="/statistics", query={"year": "9" * 100}),
+    # CRS extents.
+    "bbox ±1e20 in EPSG:25832": Case(
+        400, query={"bbox": "-1e20,-1e20,1e20,1e20", "bbox-crs": UTM}
+    ),
+    "bbox ±1e300 in EPSG:25832": Case(
+        400, query={"bbox": "-1e300,-1e300,1e300,1e300", "bbox-crs": UTM}
+    ),
+    "bbox ±1e20 in EPSG:3857": Case(
+        400,
+        query={
+            "bbox": "-1e20,-1e20,1e20,1e20",
+            "bbox-crs": "http://www.opengis.net/def/crs/EPSG/0/3857",
+        },
+    ),
+    "municipalities: bbox ±1e20 in EPSG:25832": Case(
+        400, path=MUNICIPALITIES, query={"bbox": "-1e20,-1e20,1e20,1e20", "bbox-crs": UTM}
+    ),
+    "filter BBOX ±1e20 in EPSG:25832": Case(
+        400,
+        query={"filter": "S_INTERSECTS(geometry, BBOX(-1e20,-1e20,1e20,1e20))", "filter-crs": UTM},
+    ),
+    "filter POINT(1e20 1e20) in EPSG:25832": Case(
+        400, query={"filter": "S_INTERSECTS(geometry, POINT(1e20 1e20))", "filter-crs": UTM}
+    ),
+    "bbox of NaN": Case(400, query={"bbox": "nan,nan,nan,nan"}),
+    "crs of 20 digits": Case(
+        400, query={"crs": "http://www.opengis.net/def/crs/EPSG/0/" + "9" * 20}
+    ),
+    # Tampered cursors.
+    "cursor with a text id": Case(400, query=cursor({"f": True, "k": ["a"]})),
+    "cursor with objects": Case(400, query=cursor({"f": True, "k": [{"a": 1}, [1, 2]]})),
+    "cursor with a number key": Case(400, query=cursor({"f": True, "k": 5})),
+    "cursor with an empty key": Case(400, query=cursor({"f": True, "k": []})),
+    "cursor of seven values": Case(400, query=cursor({"f": True, "k": [1, 2, 3, 4, 5, 6, 7]})),
+    "cursor with a number for a date": Case(
+        400, query={"sortby": "-completed_on", **cursor({"f": True, "k": [False, 5, SOME_ID]})}
+    ),
+    "cursor not base64 JSON": Case(400, query={"cursor": "!!!"}),
+    "cursor null": Case(400, query=cursor(None)),
+    "municipalities: cursor with an empty key": Case(
+        400, path=MUNICIPALITIES, query=cursor({"f": True, "k": []})
+    ),
+    "municipalities: cursor with an object": Case(
+        400, path=MUNICIPALITIES, query=cursor({"f": True, "k": [{"x": 1}]})
+    ),
+    # Other parameters and paths.
+    "tile zoom of 20 digits": Case(
+        404, path="/collections/measures/tiles/WebMercatorQuad/99999999999999999999/0/0"
+    ),
+    "item id of a NUL": Case(400, path=ITEMS + "/%00"),
+    "history of a non-id": Case(400, path=ITEMS + "/xyz/history"),
+    "unknown parameter": Case(400, query={"evil": "1"}),
+    "municipality list of 5,000": Case(400, query={"municipality": "x," * 5000}),
+    "key of a non-ASCII byte": Case(401, headers={"Authorization": "Bearer \u00ff"}),
+    # Bodies.
+    '"type": ["cistern"]': Case(
+        422, "POST", body=feature({**CISTERN, "type": ["cistern"]}), key="partner"
+    ),
+    '"status": {"a": 1}': Case(
+        422, "POST", body=feature({**CISTERN, "status": {"a": 1}}), key="partner"
+    ),
+    "260-deep array in a property": Case(
+        422,
+        "POST",
+        body=feature(CISTERN).replace('"Zisterne"', "[" * 260 + "]" * 260),
+        key="partner",
+    ),
+    "1,000-deep coordinates": Case(
+        422,
+        "POST",
+        body=feature(CISTERN).replace("[7.0, 51.5]", "[" * 1000 + "]" * 1000),
+        key="partner",
+    ),
+    "Polygon ring as a flat number list": Case(
+        422,
+        "POST",
+        body=feature(
+            {"type": "unsealing", "title": "x"},
+            {"type": "Polygon", "coordinates": [[7.0, 51.5, 7.1, 51.5, 7.1, 51.6, 7.0, 51.5]]},
+        ),
+        key="partner",
+    ),
+    "Point nested one level too deep": Case(
+        422, "POST", body=feature(CISTERN, {"type": "Point", "coordinates": [[7.0, 51.5]]}),
+        key="partner",
+    ),
+    "coordinate of 1e309": Case(
+        422, "POST", body=feature(CISTERN).replace("7.0, 51.5", "1e309, 51.5"), key="partner"
+    ),
+    "cost of 400 digits": Case(
+        422, "POST", body=feature(CISTERN)[:-2] + ', "cost_eur": ' + "9" * 400 + "}}",
+        key="partner",
+    ),
+    "title with NUL": Case(422, "POST", body=feature({**CISTERN, "title": "a\0b"}), key="partner"),
+    "title with ESC": Case(
+        422, "POST", body=feature({**CISTERN, "title": "a\x1b[31mb"}), key="partner"
+    ),
+    "completed_on as a list": Case(
+        422, "POST", body=feature({**CISTERN, "completed_on": ["2020-01-01"]}), key="partner"
+    ),
+    "body of invalid UTF-8": Case(422, "POST", body=b'{"title":"\xff"}', key="partner"),
+    "body of a JSON list": Case(422, "POST", body="[]", key="partner"),
+    "FeatureCollection of junk": Case(
+        422, "POST", body='{"type":"FeatureCollection","features":[1,"a",null]}', key="partner"
+    ),
+    "Idempotency-Key of 6,000 characters": Case(
+        400, "POST", body=feature(CISTERN), key="partner",
+        headers={"Idempotency-Key": "k" * 6000},
+    ),
+    "If-Match of a superscript two": Case(
+        412, "PATCH", ITEMS + "/" + SOME_ID, body="{}", key="partner", headers={"If-Match": '"²"'}
+    ),
+    "If-Match beyond int4": Case(
+        412, "PATCH", ITEMS + "/" + SOME_ID, body="{}", key="partner",
+        headers={"If-Match": '"' + "9" * 30 + '"'},
+    ),
+    "DELETE with If-Match of a superscript two": Case(
+        412, "DELETE", ITEMS + "/" + SOME_ID, key="partner", headers={"If-Match": '"²"'}
+    ),
+    "baseline of 1e309": Case(
+        422, "PUT", "/statistics/baselines/05513000",
+        body='{"sealed_area_m2": 1e309, "sealed_source": "x"}', key="admin",
+    ),
+    "baseline 260 deep": Case(
+        422, "PUT", "/statistics/baselines/05513000",
+        body='{"sealed_source":' + "[" * 260 + "]" * 260 + "}", key="admin",
+    ),
+    "baseline source with NUL": Case(
+        422, "PUT", "/statistics/baselines/05513000", body='{"sealed_source": "a\\u0000b"}',
+        key="admin",
+    ),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def connection(live_server: str) -> Iterator[http.client.HTTPConnection]:
+    """One keep-alive connection for every case of the module."""
+    address = urlsplit(live_server)
+    conn = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    conn.connect()
+    yield conn
+    conn.close()
+
+
+@pytest.mark.parametrize("name", list(CASES))
+async def test_hostile_request_is_a_problem_and_keeps_the_connection(
+    name: str, connection: http.client.HTTPConnection, roles: dict[str, dict[str, str]]
+) -> None:
+    case = CASES[name]
+    socket_before = connection.sock
+    headers = dict(case.headers or {})
+    if case.key:
+        headers.update(auth(roles[case.key]))
+    if case.body is not None:
+        headers.setdefault("Content-Type", "application/json")
+    target = case.path + (f"?{urlencode(case.query)}" if case.query else "")
+    body = case.body.encode() if isinstance(case.body, str) else case.body
+    connection.request(case.method, target, body=body, headers=headers)
+    response = connection.getresponse()
+    payload = response.read()
+    assert response.status == case.status, payload[:300]
+    assert response.getheader("content-type") == "application/problem+json"
+    problem = json.loads(payload)
+    assert problem["status"] == case.status and problem["detail"]
+    # The server kept the connection open for the next request.
+    assert not response.will_close
+    assert connection.sock is socket_before and connection.sock is not None
