@@ -4,7 +4,7 @@ FROM node:20-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
 COPY scripts/copy-vendor.mjs ./scripts/
-RUN npm ci --no-audit --no-fund && node scripts/copy-vendor.mjs
+RUN npm ci --omit=dev --no-audit --no-fund && node scripts/copy-vendor.mjs
 
 FROM python:3.11-slim
 WORKDIR /srv

@@ -73,11 +73,13 @@ test: $(VENV)/.installed $(VENDOR) $(OGC_VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="$(TEST_TOOLS)"
 	$(KW) db start
 	$(BIN)/ruff check app tests migrations geodata bench
+	npm run --silent lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed $(VENDOR)
 	$(BIN)/ruff check app tests migrations geodata bench
 	$(BIN)/ruff format --check app tests migrations geodata bench
+	npm run --silent lint
 
 fmt: $(VENV)/.installed
 	$(BIN)/ruff format app tests migrations geodata bench

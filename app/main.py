@@ -16,6 +16,7 @@ from app.api import (
     map,
     me,
     measure_types,
+    pages,
     statistics,
     tiles,
     transactions,
@@ -57,7 +58,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="Sponge-city measures of the Emscher-Lippe region as OGC API - Features.",
         openapi_url="/api",
-        docs_url="/docs",
+        # /docs is our own page (app/api/pages.py): Swagger UI from the app's static
+        # files, where FastAPI's would load it from a CDN.
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -94,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         impact,
         me,
         map,
+        pages,
     )
     for module in routers:
         app.include_router(module.router)

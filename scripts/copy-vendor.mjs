@@ -1,4 +1,4 @@
-// Copies the map's front-end libraries from node_modules (installed by `npm ci` from the
+// Copies the pages' front-end libraries from node_modules (installed by `npm ci` from the
 // lock file) into app/web/static/vendor, so the app serves every asset itself: no CDN.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -14,6 +14,13 @@ const packages = {
   "@geoman-io/leaflet-geoman-free": {
     dir: "geoman",
     files: ["dist/leaflet-geoman.min.js", "dist/leaflet-geoman.css", "LICENSE"],
+  },
+  // Charts of the municipality pages.
+  "chart.js": { dir: "chartjs", files: ["dist/chart.umd.min.js", "LICENSE.md"] },
+  // /docs: Swagger UI from the app's own files, so the docs work without internet.
+  "swagger-ui-dist": {
+    dir: "swagger-ui",
+    files: ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE", "NOTICE"],
   },
 };
 

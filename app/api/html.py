@@ -28,14 +28,45 @@ def wants_html(request: Request) -> bool:
     return accept.startswith("text/html")
 
 
-def render(request: Request, template: str, doc: dict[str, Any], **extra: Any) -> Response:
+DEFAULT_LANG = "de"
+# `lang` of the pages, for `/api`: an unknown value is German, like no value at all.
+LANG_PARAMETER = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "language of the HTML page (default: the browser's, else German)",
+    "schema": {"type": "string", "enum": ["de", "en"]},
+}
+
+
+def page_lang(request: Request) -> str:
+    """German unless `lang=en` or the browser prefers English (Accept-Language)."""
+    chosen = request.query_params.get("lang")
+    if chosen in ("de", "en"):
+        return chosen
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in ("de", "en"):
+            return code
+    return DEFAULT_LANG
+
+
+def render(
+    request: Request, template: str, doc: dict[str, Any], status_code: int = 200, **extra: Any
+) -> Response:
     """Render `doc` (the JSON document of the same URL) with a page template."""
     json_href = str(request.url.include_query_params(f="json"))
-    return TEMPLATES.TemplateResponse(
-        request,
-        template,
-        {"doc": doc, "json_href": json_href, "attribution": ATTRIBUTION, **extra},
-    )
+    context = {
+        "doc": doc,
+        "json_href": json_href,
+        "attribution": ATTRIBUTION,
+        "lang": page_lang(request),
+        **extra,
+    }
+    response = TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+    # Caches must tell the languages apart (`with_validators` adds Accept-Language to Vary).
+    response.headers["Content-Language"] = context["lang"]
+    return response
 
 
 # A worker process cannot resolve routes: its `url_for` writes a marker that the app
@@ -63,10 +94,13 @@ async def render_in_worker(
     """Like `render`, for big pages: templating 10,000 rows takes seconds of CPU."""
     extra["json_href"] = str(request.url.include_query_params(f="json"))
     extra["attribution"] = ATTRIBUTION
+    extra["lang"] = page_lang(request)
     html = await workers.run(render_page, template, body, extra)
 
     def resolve(mark: re.Match[str]) -> str:
         name, params = orjson.loads(base64.urlsafe_b64decode(mark.group(1)))
         return str(request.url_for(name, **params))
 
-    return HTMLResponse(URL_MARK.sub(resolve, html))
+    response = HTMLResponse(URL_MARK.sub(resolve, html))
+    response.headers["Content-Language"] = extra["lang"]
+    return response

@@ -14,6 +14,7 @@ from importlib import metadata
 from fastapi import Request
 from starlette.responses import Response
 
+from app.api.html import DEFAULT_LANG
 from app.query.crs import Crs
 from app.query.measure import Visibility
 
@@ -30,12 +31,12 @@ def representation_etag(version: int, request: Request, *variant: object) -> str
     return f'W/"{version}-{digest}"'
 
 
-def item_etag(version: int, *, html: bool, crs: Crs) -> str:
+def item_etag(version: int, *, html: bool, crs: Crs, lang: str = DEFAULT_LANG) -> str:
     """The strong ETag of one measure: its version, plus the representation unless it is
-    GeoJSON in CRS84 (the form writes answer, so `If-Match` takes either)."""
-    suffix = ("-html" if html else "") + (
-        "" if crs.is_default else f"-{crs.uri.rsplit('/', 1)[-1]}"
-    )
+    GeoJSON in CRS84 (the form writes answer, so `If-Match` takes either); a page in
+    another language than German is another representation too."""
+    page = ("-html" + ("" if lang == DEFAULT_LANG else f"-{lang}")) if html else ""
+    suffix = page + ("" if crs.is_default else f"-{crs.uri.rsplit('/', 1)[-1]}")
     return f'"{version}{suffix}"'
 
 
@@ -60,12 +61,18 @@ def cache_headers(
     *,
     visibility: Visibility | None = None,
     negotiated: bool = True,
+    languages: bool = False,
 ) -> dict[str, str]:
     """ETag, Cache-Control and Vary; `visibility` None: the same for every caller;
-    `negotiated`: the format depends on `Accept`."""
+    `negotiated`: the format depends on `Accept`; `languages`: an HTML page in the
+    caller's language (`Accept-Language`)."""
     max_age = request.app.state.settings.http_max_age_s
     private = visibility is not None and not visibility.anonymous
-    vary = (["Accept"] if negotiated else []) + (VARY_CALLER if visibility else [])
+    vary = (
+        (["Accept"] if negotiated else [])
+        + (["Accept-Language"] if languages else [])
+        + (VARY_CALLER if visibility else [])
+    )
     headers = {
         "Cache-Control": "private, no-cache" if private else f"public, max-age={max_age}",
         "Vary": ", ".join(vary),
@@ -88,7 +95,8 @@ def with_validators(
     For documents that cost nothing to build (landing page, conformance, tile matrix sets).
     """
     etag = '"' + hashlib.blake2b(bytes(response.body), digest_size=12).hexdigest() + '"'
-    headers = cache_headers(request, etag, visibility=visibility)
+    languages = "content-language" in response.headers  # a page (`render`)
+    headers = cache_headers(request, etag, visibility=visibility, languages=languages)
     if matches(request, etag):
         return not_modified(headers)
     response.headers.update(headers)

@@ -11,7 +11,7 @@ from starlette.datastructures import URL
 from starlette.responses import Response, StreamingResponse
 
 from app.api.deps import CallerDep, PoolDep
-from app.api.html import render, render_in_worker, wants_html
+from app.api.html import LANG_PARAMETER, page_lang, render, render_in_worker, wants_html
 from app.api.http_cache import (
     cache_headers,
     item_etag,
@@ -27,6 +27,7 @@ from app.api.measure_query import (
     check_format,
     parse_bbox,
 )
+from app.api.pages import not_found_page
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_collection, feature_with_links
 from app.db.session import connection
 from app.domain import access
@@ -59,7 +60,23 @@ async def _items_page(
     request: Request, collection_id: str, body: bytes, columns: list[str], *, big: bool = False
 ) -> Response:
     href = f"{base_url(request)}/collections/{collection_id}"
-    extra = {"columns": columns, "collection_id": collection_id, "collection_href": href}
+    # The table's own filters as downloads (paging does not apply to exports).
+    exports = (
+        {
+            name: str(
+                request.url.remove_query_params(["cursor", "limit"]).include_query_params(f=f)
+            )
+            for name, f in (("CSV", "csv"), ("GeoPackage", "gpkg"), ("GeoJSON", "geojson-file"))
+        }
+        if collection_id == "measures"
+        else {}
+    )
+    extra = {
+        "columns": columns,
+        "collection_id": collection_id,
+        "collection_href": href,
+        "exports": exports,
+    }
     if big:
         workers = request.app.state.worker_processes
         return await render_in_worker(workers, request, "items.html", body, **extra)
@@ -73,14 +90,18 @@ def _item_page(request: Request, collection_id: str, body: bytes) -> Response:
     )
 
 
-EXPORT_MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "gpkg": "application/geopackage+sqlite3",
+# `f` values that download every match as a file (`geojson-file`: the whole selection
+# as one GeoJSON file, where `f=geojson` stays a page): media type and file suffix.
+EXPORT_TYPES = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "gpkg": ("application/geopackage+sqlite3", "gpkg"),
+    "geojson-file": (GEOJSON_MEDIA_TYPE, "geojson"),
 }
 
 
 async def _export(request: Request, query: MeasureQuery, fmt: str) -> Response:
     """Every matching measure (paging does not apply), prepared in full, then streamed."""
+    media_type, suffix = EXPORT_TYPES[fmt]
     settings = request.app.state.settings
     extend_deadline(request.scope, settings.export_timeout_s)
     workers = request.app.state.worker_processes
@@ -88,8 +109,11 @@ async def _export(request: Request, query: MeasureQuery, fmt: str) -> Response:
     handle = await export_files.prepare(workers, settings.dsn, query, fmt, timeout_s)
     return StreamingResponse(
         export_files.file_chunks(handle),
-        media_type=EXPORT_MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="measures.{fmt}"'},
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="measures.{suffix}"',
+            "Content-Crs": content_crs_header(query.crs),
+        },
     )
 
 
@@ -115,16 +139,17 @@ def _page_links(url: URL, page: measures.Page) -> list[dict[str, Any]]:
     openapi_extra={"parameters": MEASURE_PARAMETERS},
 )
 async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQueryDep) -> Response:
-    """A page of measures as a GeoJSON FeatureCollection; `f=csv|gpkg` exports every match."""
+    """A page of measures as GeoJSON; `f=csv|gpkg|geojson-file` exports every match."""
     export = request.query_params.get("f")
-    if export in ("csv", "gpkg"):
+    if export in EXPORT_TYPES:
         return await _export(request, query, export)
     html = wants_html(request)
     async with connection(pool) as conn:
         # Read before the page: the ETag never claims newer data than the body has.
         version = await response_cache.current_version(conn)
-        etag = representation_etag(version, request, html, query.visibility)
-        headers = cache_headers(request, etag, visibility=query.visibility)
+        lang = page_lang(request) if html else None
+        etag = representation_etag(version, request, lang, query.visibility)
+        headers = cache_headers(request, etag, visibility=query.visibility, languages=html)
         if matches(request, etag):
             return not_modified(headers)
         page = await measures.select_page(conn, query)
@@ -143,11 +168,18 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
     return Response(body, media_type=GEOJSON_MEDIA_TYPE, headers=headers)
 
 
+def _item_responses() -> dict[int | str, dict]:
+    declared = responses(200, GEOJSON_MEDIA, HTML, problems=(400, 401, 404), also=NOT_MODIFIED)
+    # A browser gets a page for a measure it may not see (or that is gone), not JSON.
+    declared[404]["content"][HTML] = {}
+    return declared
+
+
 @router.get(
     "/collections/measures/items/{measure_id}",
     summary="One measure",
-    responses=responses(200, GEOJSON_MEDIA, HTML, problems=(400, 401, 404), also=NOT_MODIFIED),
-    openapi_extra={"parameters": ITEM_PARAMETERS},
+    responses=_item_responses(),
+    openapi_extra={"parameters": [*ITEM_PARAMETERS, LANG_PARAMETER]},
 )
 async def get_measure_item(
     measure_id: str, request: Request, pool: PoolDep, caller: CallerDep
@@ -160,17 +192,24 @@ async def get_measure_item(
     """
     query = request.query_params
     if query:
-        params.check_unknown(dict(query), frozenset({"f", "crs"}))
+        # `lang` chooses the language of the HTML page (German by default).
+        params.check_unknown(dict(query), frozenset({"f", "crs", "lang"}))
         check_format(query.get("f"))
     key = params.parse_uuid(measure_id)
     output_crs = parse_crs(query.get("crs"))
     async with connection(pool) as conn:
         row = await measures.select_feature(conn, key, caller.visibility, output_crs)
     if row is None:
+        if wants_html(request):
+            # A person gets a page, not JSON; its script shows the measure after all when
+            # the browser holds a key that may see it (keys never travel in a link).
+            return not_found_page(
+                request, page_lang(request), f"Keine Maßnahme {measure_id}.", measure_id
+            )
         raise NotFound(f"no measure {measure_id}")
     html = wants_html(request)
-    etag = item_etag(row["version"], html=html, crs=output_crs)
-    headers = cache_headers(request, etag, visibility=caller.visibility)
+    etag = item_etag(row["version"], html=html, crs=output_crs, lang=page_lang(request))
+    headers = cache_headers(request, etag, visibility=caller.visibility, languages=html)
     if matches(request, etag):
         return not_modified(headers)
     base = base_url(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from app.api.deps import PoolDep
 from app.api.html import render, wants_html
 from app.api.http_cache import with_validators
 from app.api.render import json_response
@@ -13,6 +14,7 @@ from app.db.session import connection
 from app.ogc.collections import ATTRIBUTION, CONFORMANCE
 from app.ogc.links import GEOJSON, HTML, JSON, link
 from app.ogc.openapi import responses
+from app.sql import municipalities
 
 router = APIRouter(tags=["service"])
 
@@ -23,7 +25,7 @@ def base_url(request: Request) -> str:
 
 
 @router.get("/", summary="Landing page", responses=responses(200, JSON, HTML))
-async def get_landing(request: Request) -> Response:
+async def get_landing(request: Request, pool: PoolDep) -> Response:
     """Links to the API definition, conformance, collections and the map."""
     base = base_url(request)
     doc = {
@@ -46,10 +48,13 @@ async def get_landing(request: Request) -> Response:
             link(f"{base}/collections", "data", JSON, "the collections"),
             link(f"{base}/collections/measures/items", "items", GEOJSON, "the measures"),
             link(f"{base}/measure-types", "describedby", JSON, "the measure-type catalogue"),
+            link(f"{base}/map", "alternate", HTML, "the map of measures"),
         ],
     }
     if wants_html(request):
-        return with_validators(request, render(request, "landing.html", doc))
+        async with connection(pool) as conn:
+            cities = await municipalities.select_areas(conn)
+        return with_validators(request, render(request, "landing.html", doc, cities=cities))
     return with_validators(request, json_response(doc))
 
 

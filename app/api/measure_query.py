@@ -22,7 +22,7 @@ from app.ogc.queryables import Queryable
 from app.query.measure import Cursor, MeasureQuery, SortKey, Visibility
 from app.query.where import Where
 
-FORMATS = frozenset({"json", "geojson", "html", "csv", "gpkg"})
+FORMATS = frozenset({"json", "geojson", "html", "csv", "gpkg", "geojson-file"})
 
 
 def doc_parameter(
@@ -122,7 +122,7 @@ def measure_queryables() -> dict[str, Queryable]:
 
 
 def check_format(f: str | None) -> None:
-    """JSON/GeoJSON, HTML for browsers, or an export (csv, gpkg)."""
+    """JSON/GeoJSON, HTML for browsers, or an export (csv, gpkg, geojson-file)."""
     if f is not None and f not in FORMATS:
         raise InvalidParameter(f"f must be one of {', '.join(sorted(FORMATS))}, got {f!r}")
 

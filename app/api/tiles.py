@@ -155,16 +155,8 @@ async def get_measure_tilejson(request: Request) -> Response:
                 "id": MEASURES_LAYER.id,
                 "minzoom": MEASURES_LAYER.min_zoom,
                 "maxzoom": MEASURES_LAYER.max_zoom,
-                "fields": {
-                    "id": "String",
-                    "type": "String",
-                    "status": "String",
-                    "title": "String",
-                    "municipality": "String",
-                    "area_m2": "Number",
-                    "completed_on": "String",
-                    "review_state": "String",
-                },
+                # id: the UUID's 16 bytes as base64url (22 characters).
+                "fields": {"id": "String", "type": "String", "review_state": "String"},
             },
             {
                 "id": CLUSTERS_LAYER.id,

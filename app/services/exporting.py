@@ -1,4 +1,7 @@
-"""Exports of measures as GeoJSON, CSV (WKT and lon/lat) or GeoPackage, in flat memory."""
+"""Exports of measures as GeoJSON, CSV (WKT and a point) or GeoPackage, in flat memory.
+
+Every format honours the query's `crs` (CRS84 by default, or EPSG:25832 and others).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,15 @@ from app.sql.exports import COLUMNS, stream_rows
 
 FORMATS = ("geojson", "csv", "gpkg")
 CSV_COLUMNS = (*COLUMNS, "lon", "lat", "wkt")
+# In a projected CRS the point columns hold easting and northing, not lon/lat.
+CSV_COLUMNS_PROJECTED = (*COLUMNS, "x", "y", "wkt")
+
+
+def csv_columns(query: MeasureQuery) -> tuple[str, ...]:
+    """The CSV header for the query's CRS."""
+    return CSV_COLUMNS if query.crs.srid == 4326 else CSV_COLUMNS_PROJECTED
+
+
 GPKG_FIELDS = [c for c in COLUMNS if c != "id"] + ["measure_id"]
 
 
@@ -33,10 +45,12 @@ async def csv_chunks(conn: asyncpg.Connection, query: MeasureQuery) -> AsyncIter
     """CSV text, a header then one line a measure."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    header = csv_columns(query)
+    writer.writerow(header)
+    point = {"lon": "x", "lat": "y"}
     async for rows in stream_rows(conn, query):
         for r in rows:
-            writer.writerow([_csv_value(r[c]) for c in CSV_COLUMNS])
+            writer.writerow([_csv_value(r[point.get(c, c)]) for c in header])
         yield out.getvalue().encode()
         out.seek(0)
         out.truncate()
@@ -45,8 +59,16 @@ async def csv_chunks(conn: asyncpg.Connection, query: MeasureQuery) -> AsyncIter
 
 
 async def geojson_chunks(conn: asyncpg.Connection, query: MeasureQuery) -> AsyncIterator[bytes]:
-    """A FeatureCollection from the cached Feature texts."""
-    yield b'{"type":"FeatureCollection","features":['
+    """A FeatureCollection from the cached Feature texts (reshaped for another CRS)."""
+    head = b'{"type":"FeatureCollection",'
+    if not query.crs.is_default:
+        # RFC 7946 has no CRS member; GDAL and QGIS still read the 2008 `crs` name, so a
+        # file in EPSG:25832 opens in the right place.
+        code = query.crs.uri.rsplit("/", 1)[-1]
+        head += b'"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::%s"}},' % (
+            code.encode()
+        )
+    yield head + b'"features":['
     first = True
     async for rows in stream_rows(conn, query):
         joined = b",".join(r["feature"] for r in rows)
@@ -90,7 +112,7 @@ async def write_gpkg(conn: asyncpg.Connection, query: MeasureQuery, path: Path) 
             layer="measures",
             driver="GPKG",
             geometry_type="Unknown",
-            crs="EPSG:4326",
+            crs=f"EPSG:{query.crs.srid}",
             append=written > 0,
         )
         written += len(rows)

@@ -9,7 +9,7 @@ import asyncpg
 from app.domain.rounding import AREA_DECIMALS, IMPACT_DECIMALS
 from app.domain.water_balance import PARAMETERS
 from app.query.measure import MeasureQuery
-from app.sql.measures import measure_where
+from app.sql.measures import feature_sql, measure_where
 
 # Columns of a flat export, in the order of the Feature's properties.
 COLUMNS = (
@@ -44,11 +44,20 @@ SELECT id::text, type, title, description, status, review_state, review_note, mu
        cost_eur, funding, completed_on, {parameters}, round(runoff_avoided_m3::numeric, {impact})::float8 AS
        runoff_avoided_m3, round(extra_evaporation_m3::numeric, {impact})::float8 AS extra_evaporation_m3,
        round(extra_infiltration_m3::numeric, {impact})::float8 AS extra_infiltration_m3, partner, source, created_at, updated_at, version,
-       ST_AsText(geom, 7) AS wkt, ST_X(ST_PointOnSurface(geom)) AS lon,
-       ST_Y(ST_PointOnSurface(geom)) AS lat, ST_AsBinary(geom) AS wkb,
-       convert_to(feature, 'UTF8') AS feature
+       ST_AsText({geom}, {precision}) AS wkt, ST_X(ST_PointOnSurface({geom})) AS x,
+       ST_Y(ST_PointOnSurface({geom})) AS y, ST_AsBinary({geom}) AS wkb,
+       {feature} AS feature
   FROM measures WHERE {where} ORDER BY id
 """.replace("{parameters}", ", ".join(PARAMETERS))
+
+
+def export_geometry(srid: int) -> str:
+    """The stored geometry in the export's CRS (by SRID), x/y order (lon/lat or E/N)."""
+    if srid == 3857:
+        return "geom_3857"
+    if srid != 4326:
+        return f"ST_Transform(geom, {int(srid)})"
+    return "geom"
 
 
 async def stream_rows(
@@ -56,8 +65,17 @@ async def stream_rows(
 ) -> AsyncIterator[list[asyncpg.Record]]:
     """Batches of matching rows; memory stays flat however many there are."""
     where = measure_where(query)
+    # Every format of an export takes its geometry from these columns, so `crs` holds
+    # for all of them (GeoJSON through the same reshaping as items pages).
+    sql = ROWS.format(
+        area=AREA_DECIMALS,
+        impact=IMPACT_DECIMALS,
+        geom=export_geometry(query.crs.srid),
+        precision=int(query.crs.precision),
+        feature=feature_sql(query.crs, [], where),
+        where=where.sql(),
+    )
     async with conn.transaction():
-        sql = ROWS.format(area=AREA_DECIMALS, impact=IMPACT_DECIMALS, where=where.sql())
         cursor = await conn.cursor(sql, *where.values)
         while rows := await cursor.fetch(batch):
             yield rows

@@ -13,11 +13,11 @@ import copy
 from collections.abc import Awaitable, Callable
 
 import httpx
-import mapbox_vector_tile
 import morecantile
 import pytest
 
 from tests.api.conftest import ESSEN, GELSENKIRCHEN, auth, make_key
+from tests.tile_ids import decode_tile
 
 pytestmark = pytest.mark.usefixtures("clean")
 ITEMS = "/collections/measures/items"
@@ -170,7 +170,7 @@ async def test_lists_and_tiles_show_exactly_what_items_show(client, keys, make: 
         for t in tiles:
             tile = await client.get(f"{TILES}/{t.z}/{t.x}/{t.y}", headers=auth(keys[who]))
             if tile.status_code == 200:
-                layer = mapbox_vector_tile.decode(tile.content).get("measures", {})
+                layer = decode_tile(tile.content).get("measures", {})
                 in_tiles |= {f["properties"]["id"] for f in layer.get("features", [])}
         assert in_tiles == readable, who
 

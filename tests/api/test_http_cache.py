@@ -86,6 +86,12 @@ async def test_each_representation_of_a_measure_has_its_etag_and_if_match_takes_
         assert plain.headers["etag"] == f'"{version}"'
         assert metric.headers["etag"] == f'"{version}-25832"'
         assert page.headers["etag"] == f'"{version}-html"'
+        # A page in English is another representation, and shared caches must know it.
+        english = await client.get(url, headers={"Accept": "text/html", "Accept-Language": "en"})
+        assert english.headers["etag"] == f'"{version}-html-en"'
+        assert english.headers["content-language"] == "en"
+        assert "Accept-Language" in english.headers["vary"]
+        assert "Accept-Language" not in plain.headers["vary"]
         changed = await client.patch(
             url,
             json={"properties": {"title": "Neu"}},
@@ -103,3 +109,17 @@ async def test_a_tile_etag_is_its_bytes_and_answers_304(client: httpx.AsyncClien
     tile = await revalidate(client, "/collections/measures/tiles/WebMercatorQuad/10/531/340")
     assert tile.headers["vary"] == "Authorization, X-API-Key"
     assert not tile.headers["etag"].startswith("W/")
+
+
+async def test_pages_in_two_languages_have_two_etags(client: httpx.AsyncClient) -> None:
+    german = await revalidate(client, "/", Accept="text/html")
+    english = await client.get("/", headers={"Accept": "text/html", "Accept-Language": "en-GB"})
+    assert german.headers["content-language"] == "de"
+    assert english.headers["content-language"] == "en"
+    assert english.headers["etag"] != german.headers["etag"]
+    for response in (german, english):
+        assert response.headers["vary"] == "Accept, Accept-Language"
+    table = await client.get(PAGE, headers={"Accept": "text/html"})
+    assert "Accept-Language" in table.headers["vary"]
+    same_url = await client.get(PAGE, headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert same_url.headers["etag"] != table.headers["etag"]

@@ -70,3 +70,20 @@ async def test_sortables_name_the_sortable_queryables(client: httpx.AsyncClient)
     collection = (await client.get("/collections/measures")).json()
     rels = {link["rel"] for link in collection["links"]}
     assert "http://www.opengis.net/def/rel/ogc/1.0/sortables" in rels
+
+
+async def test_pages_declare_their_html_answers_and_lang(client: httpx.AsyncClient) -> None:
+    doc = (await client.get("/api")).json()
+    paths = doc["paths"]
+    city = paths["/kommunen/{ags}"]["get"]
+    assert list(city["responses"]["200"]["content"]) == ["text/html"]
+    assert list(city["responses"]["404"]["content"]) == ["text/html"]
+    assert list(paths["/docs"]["get"]["responses"]["200"]["content"]) == ["text/html"]
+    item = paths["/collections/measures/items/{measure_id}"]["get"]
+    assert set(item["responses"]["404"]["content"]) == {"application/problem+json", "text/html"}
+    for operation in (city, item, paths["/docs"]["get"]):
+        assert parameter(
+            doc, next(p for p, o in paths.items() if o.get("get") is operation), "lang"
+        )
+    items_formats = parameter(doc, "/collections/measures/items", "f")["schema"]["enum"]
+    assert "geojson-file" in items_formats

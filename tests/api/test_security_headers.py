@@ -16,7 +16,14 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "app" / "web" / "templates"
 
 @pytest.mark.parametrize(
     "path",
-    ["/map", "/", "/collections/measures/items", "/collections/nope", "/static/map/main.js"],
+    [
+        "/map",
+        "/",
+        "/docs",
+        "/collections/measures/items",
+        "/collections/nope",
+        "/static/map/main.js",
+    ],
 )
 async def test_headers_on_every_response(client: httpx.AsyncClient, path: str) -> None:
     response = await client.get(path)

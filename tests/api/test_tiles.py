@@ -6,11 +6,13 @@ from dataclasses import replace
 
 import asyncpg
 import httpx
-import mapbox_vector_tile
 import morecantile
+import numpy as np
 import pytest
 from shapely import wkt
-from shapely.geometry import box
+from shapely.geometry import box, shape
+
+from tests.tile_ids import decode_tile
 
 pytestmark = pytest.mark.usefixtures("demo")
 TMS = morecantile.tms.get("WebMercatorQuad")
@@ -35,8 +37,15 @@ async def expected_ids(pool: asyncpg.Pool, tile: morecantile.Tile, extra: str = 
     return {r["id"] for r in rows if wkt.loads(r["wkt"]).intersects(window)}
 
 
+def flatten(coordinates: list) -> list[float]:
+    """Every number of nested GeoJSON-like coordinates."""
+    if isinstance(coordinates, (int, float)):
+        return [coordinates]
+    return [n for part in coordinates for n in flatten(part)]
+
+
 def decode(content: bytes) -> dict:
-    return mapbox_vector_tile.decode(content)
+    return decode_tile(content)
 
 
 async def test_z14_tile_holds_exactly_the_intersecting_measures(
@@ -53,8 +62,34 @@ async def test_z14_tile_holds_exactly_the_intersecting_measures(
     # The tile buffer (64/4096) may add features just outside; none may be missing.
     assert expected <= got
     assert len(got - expected) <= max(2, len(expected) // 10)
-    sample = layer["features"][0]["properties"]
-    assert {"type", "status", "title", "municipality", "area_m2"} <= set(sample)
+    # What the map draws and a click needs; the popup fetches the rest.
+    assert set(layer["features"][0]["properties"]) == {"id", "type", "review_state"}
+
+
+async def test_small_shapes_are_points_at_low_measure_zooms(client: httpx.AsyncClient) -> None:
+    tile = busiest_tile(12)
+    layer = decode((await client.get(tile_url(tile.z, tile.x, tile.y))).content)["measures"]
+    # A display pixel is 4096 / 256 = 16 tile units: shapes under 4 pixels are points.
+    spans = [
+        max(np.ptp(xy[:, 0]), np.ptp(xy[:, 1]))
+        for f in layer["features"]
+        if f["geometry"]["type"] != "Point"
+        for xy in [np.array(list(flatten(f["geometry"]["coordinates"]))).reshape(-1, 2)]
+    ]
+    points = sum(f["geometry"]["type"] == "Point" for f in layer["features"])
+    assert points > 10 * len(spans)  # most demo measures are small: roofs, yards, trees
+    # Clipping at the tile edge may cut a big shape to a small piece; none is 1 px whole.
+    assert min(spans, default=64) >= 16
+    roof = (
+        await client.get(
+            "/collections/measures/items", params={"type": "green_roof_extensive", "limit": 1}
+        )
+    ).json()["features"][0]
+    centre = shape(roof["geometry"]).representative_point()
+    detailed = TMS.tile(centre.x, centre.y, 18)
+    answer = await client.get(tile_url(detailed.z, detailed.x, detailed.y))
+    layer = decode(answer.content)["measures"]
+    assert "Polygon" in {f["geometry"]["type"] for f in layer["features"]}
 
 
 async def test_tile_takes_the_items_filters(client: httpx.AsyncClient, pool: asyncpg.Pool) -> None:

@@ -12,7 +12,9 @@ from playwright.async_api import Error as PlaywrightError
 from tests.browser.conftest import Watched
 
 
-@pytest.mark.parametrize("path", ["/map", "/", "/collections/measures/items?f=html&limit=5"])
+@pytest.mark.parametrize(
+    "path", ["/map", "/", "/collections/measures/items?f=html&limit=5", "/docs"]
+)
 async def test_pages_load_under_the_policy(watched: Watched, path: str) -> None:
     response = await watched.page.goto(f"{watched.base}{path}")
     assert response is not None and response.ok
@@ -21,6 +23,9 @@ async def test_pages_load_under_the_policy(watched: Watched, path: str) -> None:
     if path == "/map":
         # The boundaries are drawn: scripts, styles and data all loaded under the policy.
         await watched.page.locator("path.kw-boundary").first.wait_for()
+    if path == "/docs":
+        # Swagger UI rendered the operations of /api under the same policy.
+        await watched.page.locator(".opblock-tag").first.wait_for()
     await watched.page.wait_for_load_state("networkidle")
     # The landing page asks for /favicon.ico, which the API does not serve.
     watched.expect_refused(404)

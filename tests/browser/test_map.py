@@ -69,6 +69,17 @@ async def test_boundaries_measures_and_statistics_are_drawn(watched: Watched) ->
     assert await page.locator("path.kw-boundary").count() == 17
     labels = await page.locator(".kw-boundary-label").all_inner_texts()
     assert "Gelsenkirchen" in labels and "Recklinghausen" in labels
+    # Names that would overlap are left out: the boxes of the shown ones never overlap.
+    boxes = await page.evaluate(
+        "[...document.querySelectorAll('.kw-boundary-label')]"
+        ".filter((l) => getComputedStyle(l).visibility !== 'hidden')"
+        ".map((l) => { const r = l.getBoundingClientRect();"
+        " return [r.left, r.top, r.right, r.bottom]; })"
+    )
+    assert len(boxes) >= 10
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
     # The region view is below zoom 12: clusters.
     assert await drawn_shapes(page) > 0
     assert await page.evaluate("window.klimawerk.drawnMeasures().length") == 0
@@ -242,7 +253,7 @@ async def test_a_partner_draws_and_submits_a_point(
     await page.locator("#kw-m-cost_eur").fill("-5")
     await page.get_by_role("button", name="Speichern", exact=True).click()
     error = page.locator('.kw-field[data-field="cost_eur"] .kw-field-error')
-    await expect(error).to_contain_text(">= 0")
+    await expect(error).to_have_text("muss eine Zahl ≥ 0 sein")  # the API's problem in German
     assert await page.locator("#kw-m-cost_eur").get_attribute("aria-invalid") == "true"
     assert own_measures(base, partner_key, title) == []
     watched.expect_refused(422)

@@ -1,19 +1,19 @@
-"""A measure's area and impact read the same in its Feature, its tiles and exports."""
+"""A measure's area and impact read the same in its Feature and its exports.
+
+Tiles carry no area or impact (only id, type and review state): nothing there to round.
+"""
 
 from __future__ import annotations
 
 import json
 
 import asyncpg
-import mapbox_vector_tile
-import morecantile
 from shapely.geometry import box
 
 from app.domain.rounding import AREA_DECIMALS, IMPACT_DECIMALS
 from app.query.measure import MeasureQuery
 from app.services import impacts
-from app.sql import exports, tiles
-from app.sql.response_cache import ResponseCache
+from app.sql import exports
 from tests.factories import insert_measure
 
 IMPACTS = ("runoff_avoided_m3", "extra_evaporation_m3", "extra_infiltration_m3")
@@ -21,7 +21,7 @@ IMPACTS = ("runoff_avoided_m3", "extra_evaporation_m3", "extra_infiltration_m3")
 ROOF = box(7.0123, 51.4551, 7.01267, 51.45533)
 
 
-async def test_feature_tile_and_export_round_alike(conn: asyncpg.Connection) -> None:
+async def test_feature_and_export_round_alike(conn: asyncpg.Connection) -> None:
     inserted = await insert_measure(conn, ROOF, title="Rounding")
     # Impacts are stored by the one rule in Python (ADR 0009), as every write path does.
     assert await impacts.store_impacts(conn, "measures", "id = $1", inserted["id"]) == 1
@@ -35,13 +35,6 @@ async def test_feature_tile_and_export_round_alike(conn: asyncpg.Connection) -> 
     assert properties["area_m2"] == round(stored["area_m2"], AREA_DECIMALS)
     for name in IMPACTS:
         assert properties[name] == round(stored[name], IMPACT_DECIMALS)
-
-    tile = morecantile.tms.get("WebMercatorQuad").tile(*ROOF.centroid.coords[0], 16)
-    cache = ResponseCache(1 << 20)
-    data = (await tiles.select_tile(conn, cache, tile.z, tile.x, tile.y, MeasureQuery())).body
-    features = mapbox_vector_tile.decode(data)["measures"]["features"]
-    (in_tile,) = (f["properties"] for f in features if f["properties"]["id"] == str(row["id"]))
-    assert in_tile["area_m2"] == properties["area_m2"]
 
     mine = MeasureQuery(municipality=[row["municipality"]], status=["completed"])
     exported = [r async for batch in exports.stream_rows(conn, mine) for r in batch]

@@ -2,34 +2,17 @@
 // OGC API - Features Part 4; edit and delete with the ETag (If-Match) flow.
 /* global L */
 
-import { ApiError, request, storeKey, storedKey } from "./api.js";
-import { t, term, typeLabel } from "./i18n.js";
+import { ApiError, query, request, storeKey, storedKey } from "./api.js";
+import { formatNumber, t, term, typeLabel } from "./i18n.js";
+import { problemText } from "./problems.js";
 
 // Which geoman drawing tool makes which GeoJSON geometry.
 const DRAW_SHAPES = { Point: "CircleMarker", LineString: "Line", Polygon: "Polygon" };
 const NUMBER_FIELDS = ["disconnected_area_m2", "retention_volume_m3", "cost_eur"];
 const TEXT_FIELDS = ["title", "description", "status", "completed_on", "funding", "source"];
+// The form's fields that feed the water-balance preview (POST /impact).
+const PREVIEW_FIELDS = ["disconnected_area_m2", "retention_volume_m3"];
 const DRAW_STYLE = { color: "#d81b60", weight: 3, fillOpacity: 0.3 };
-
-/** Same rule as the API (app/domain/review.py): who may change a measure. */
-export function canEdit(me, measure) {
-  if (!me) return false;
-  if (me.role === "admin") return true;
-  if (me.role === "reviewer") {
-    return me.municipalities.length === 0 || me.municipalities.includes(measure.municipality);
-  }
-  return me.role === "partner" && me.partner !== null && me.partner === measure.partner;
-}
-
-/** Same rule as the API (app/domain/review.py): who may publish or reject a measure. */
-export function canReview(me, measure) {
-  if (!me) return false;
-  if (me.role === "admin") return true;
-  return (
-    me.role === "reviewer" &&
-    (me.municipalities.length === 0 || me.municipalities.includes(measure.municipality))
-  );
-}
 
 export class Editor {
   /**
@@ -37,8 +20,10 @@ export class Editor {
    * @param catalogue {types: Map, statuses: string[]}
    * @param onChange called after sign-in/out and after every stored change
    */
-  constructor(map, catalogue, onChange) {
+  constructor(map, catalogue, onChange, region = null) {
     this.map = map;
+    this.region = region; // bounds of the municipalities: drawing outside them is warned
+    this.show = () => {};
     this.types = catalogue.types;
     this.statuses = catalogue.statuses;
     this.onChange = onChange;
@@ -64,8 +49,23 @@ export class Editor {
       this.save();
     });
     this.el("kw-cancel").addEventListener("click", () => this.close());
-    this.el("kw-m-type").addEventListener("change", () => this.describeGeometry());
+    // Figures such as the disconnected area change the water-balance preview.
+    this.form.addEventListener("change", () => this.preview());
+    this.el("kw-m-type").addEventListener("change", () => {
+      this.describeGeometry();
+      this.preview();
+    });
     this.map.on("pm:create", (event) => this.drawnLayer(event.layer));
+    // Warn while drawing, not only when the API refuses the finished shape.
+    this.map.on("pm:drawstart", ({ workingLayer }) => {
+      workingLayer?.on("pm:vertexadded", ({ latlng }) => this.warnOutside([latlng]));
+    });
+    this.map.on("pm:drawend", () => labelHandles(this.map));
+    // The drawing library's vertex handles are buttons without a name: name them.
+    new MutationObserver(() => labelHandles(this.map)).observe(this.map.getContainer(), {
+      childList: true,
+      subtree: true,
+    });
     // Escape leaves a drawing that has not become a measure yet.
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && this.map.pm.globalDrawModeEnabled()) {
@@ -94,6 +94,14 @@ export class Editor {
     this.describeGeometry();
   }
 
+  /** Where the key may create, when not everywhere (/me capabilities.create_in). */
+  whereAllowed() {
+    const names = this.municipalityNames;
+    const createIn = this.createIn ?? [];
+    if (!names || !createIn.length || createIn.length >= names.size) return "";
+    return createIn.map((ags) => names.get(ags) ?? ags).join(", ");
+  }
+
   /** Checks a stored key at start-up; a revoked one is forgotten. */
   async resume() {
     const key = storedKey();
@@ -107,6 +115,10 @@ export class Editor {
       const { data } = await request("/me");
       if (data.role === "anonymous") throw new ApiError(401, { detail: t("invalidKey") });
       this.me = data;
+      // Drawing is offered only where /me says the key may create.
+      this.el("kw-new").hidden = !data.capabilities?.create;
+      if (!data.capabilities?.create) this.message(t("readOnlyRole"));
+      this.createIn = data.capabilities?.create_in ?? [];
     } catch (error) {
       storeKey(null);
       this.me = null;
@@ -136,8 +148,10 @@ export class Editor {
     this.el("kw-draw").hidden = true;
     const type = this.types.get(this.el("kw-new-type").value);
     if (!type) return;
+    const where = this.whereAllowed();
     this.el("kw-new-geometry").textContent =
-      `${t("allowedGeometries")}: ${type.geometry_types.map((g) => t(g)).join(", ")}`;
+      `${t("allowedGeometries")}: ${type.geometry_types.map((g) => t(g)).join(", ")}` +
+      (where ? ` · ${t("createIn")}: ${where}` : "");
     for (const geometry of type.geometry_types) {
       const button = document.createElement("button");
       button.type = "button";
@@ -161,6 +175,8 @@ export class Editor {
       continueDrawing: false,
     });
     this.message(t("drawHint"));
+    // Also over the map, where the eyes are while drawing (the panel may be scrolled).
+    this.hint(t("drawHint"));
   }
 
   /** Marks the map as busy with a drawing: clicks go to the drawing tool only. */
@@ -168,11 +184,110 @@ export class Editor {
     this.map.getContainer().classList.toggle("kw-drawing", on);
   }
 
+  hint(text) {
+    const box = this.el("kw-map-hint");
+    box.textContent = text;
+    box.hidden = !text;
+  }
+
   drawnLayer(layer) {
     this.map.pm.disableDraw();
+    this.hint("");
     this.drawn = layer;
     layer.pm.enable({ allowSelfIntersection: false });
+    layer.on("pm:edit", () => {
+      this.warnOutside(allLatLngs(layer));
+      this.preview();
+    });
     this.openForm(t("newMeasure"), { type: this.pendingType, status: "planned" });
+    this.warnOutside(allLatLngs(layer));
+    this.preview();
+  }
+
+  /** A warning beside the map while a shape leaves the region (the API refuses it). */
+  warnOutside(latlngs) {
+    if (!this.region) return;
+    const outside = latlngs.some((latlng) => !this.region.contains(latlng));
+    const box = this.el("kw-outside");
+    box.textContent = outside ? t("outsideRegion") : "";
+    box.hidden = !outside;
+  }
+
+  /** The water-balance effect of the drawn measure, live from POST /impact. */
+  async preview() {
+    const box = this.el("kw-impact");
+    if (!this.drawn || this.form.hidden) {
+      box.replaceChildren();
+      return;
+    }
+    const ticket = (this.previewTicket = (this.previewTicket ?? 0) + 1);
+    try {
+      // Only what the water balance depends on: the shape, the type and the volumes. A
+      // half-filled form (a status without its date, a title not yet typed) is no reason
+      // to withhold the preview.
+      const { geometry, properties } = this.feature();
+      const figures = { type: properties.type, title: properties.title || t("newMeasure") };
+      for (const name of PREVIEW_FIELDS) {
+        if (properties[name] != null) figures[name] = properties[name];
+      }
+      const body = { type: "Feature", geometry, properties: figures };
+      const { data } = await request("/impact", { method: "POST", body });
+      if (ticket !== this.previewTicket) return;
+      const rows = [
+        [t("runoffAvoided"), data.runoff_avoided_m3],
+        [t("extraEvaporation"), data.extra_evaporation_m3],
+        [t("extraInfiltration"), data.extra_infiltration_m3],
+      ];
+      const heading = document.createElement("h4");
+      heading.textContent = t("impactPreview");
+      const list = document.createElement("dl");
+      list.className = "kw-facts";
+      for (const [name, value] of rows) {
+        const dt = document.createElement("dt");
+        dt.textContent = name;
+        const dd = document.createElement("dd");
+        dd.textContent = value == null ? "–" : `${formatNumber(value, 1)} m³${t("perYear")}`;
+        list.append(dt, dd);
+      }
+      box.replaceChildren(heading, list);
+    } catch {
+      // A shape the API cannot judge yet (e.g. outside the region): no preview.
+      if (ticket === this.previewTicket) box.replaceChildren();
+    }
+  }
+
+  /** The caller's own measures, to find them again and to reach them by keyboard. */
+  async loadOwn() {
+    const list = this.el("kw-own-list");
+    const empty = this.el("kw-own-empty");
+    if (!this.me?.partner) {
+      list.replaceChildren();
+      return;
+    }
+    const params = {
+      filter: `partner = '${this.me.partner.replaceAll("'", "''")}'`,
+      sortby: "-updated_at",
+      limit: 50,
+    };
+    try {
+      const { data } = await request(`/collections/measures/items${query(params)}`);
+      empty.hidden = data.features.length > 0;
+      list.replaceChildren(
+        ...data.features.map((feature) => {
+          const item = document.createElement("li");
+          const button = document.createElement("button");
+          button.type = "button";
+          button.className = "kw-link";
+          button.textContent = `${feature.properties.title} (${term("reviewStates", feature.properties.review_state)})`;
+          button.addEventListener("click", () => this.show(feature.id));
+          item.append(button);
+          return item;
+        }),
+      );
+    } catch (error) {
+      empty.hidden = false;
+      empty.textContent = error.message;
+    }
   }
 
   /** Loads a stored measure with its ETag and opens it for editing. */
@@ -267,6 +382,9 @@ export class Editor {
     this.drawing(false);
     this.form.hidden = true;
     this.clearErrors();
+    this.el("kw-outside").hidden = true;
+    this.hint("");
+    this.el("kw-impact").replaceChildren();
   }
 
   feature() {
@@ -326,7 +444,8 @@ export class Editor {
     const heading = document.createElement("p");
     heading.textContent = `${t("notStored")}:`;
     const list = document.createElement("ul");
-    for (const { where, problem } of errors) {
+    for (const { where, problem: raw } of errors) {
+      const problem = problemText(raw);
       const field = fieldOf(where);
       const box = field && this.form.querySelector(`.kw-field[data-field="${field}"]`);
       if (box) {
@@ -342,8 +461,12 @@ export class Editor {
           input.setAttribute("aria-describedby", message.id);
         }
       }
+      if (field === "geometry" && this.drawn) {
+        // The geometry's problem belongs where the shape is: at the map.
+        this.drawn.bindTooltip(problem, { permanent: true, className: "kw-geometry-error" }).openTooltip();
+      }
       const item = document.createElement("li");
-      item.textContent = where ? `${where}: ${problem}` : problem;
+      item.textContent = field ? `${fieldLabel(field)}: ${problem}` : problem;
       list.append(item);
     }
     general.replaceChildren(heading, list);
@@ -372,6 +495,32 @@ function geometryOf(layer) {
   const geojson = layer.toGeoJSON();
   if (geojson.type === "FeatureCollection") return geojson.features[0]?.geometry ?? null;
   return geojson.geometry;
+}
+
+/** The form's label of a field (what a person reads instead of a JSON pointer). */
+function fieldLabel(field) {
+  if (field === "geometry") return t("geometry");
+  const label = document.querySelector(`label[for="kw-m-${field}"]`);
+  return label ? label.textContent.replace(/\s*\*$/, "").trim() : field;
+}
+
+function allLatLngs(layer) {
+  const geometry = geometryOf(layer);
+  if (!geometry) return [];
+  const flat = geometry.coordinates.flat(Infinity);
+  const points = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) points.push(L.latLng(flat[i + 1], flat[i]));
+  return points;
+}
+
+/** Names geoman's vertex and middle handles (axe: aria-command-name). */
+function labelHandles(map) {
+  for (const handle of map.getContainer().querySelectorAll(".marker-icon:not([aria-label])")) {
+    handle.setAttribute(
+      "aria-label",
+      handle.classList.contains("marker-icon-middle") ? t("addVertex") : t("vertex"),
+    );
+  }
 }
 
 function fieldOf(pointer) {

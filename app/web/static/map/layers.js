@@ -6,6 +6,7 @@ import { featureFilter } from "./state.js";
 import { t, typeLabel } from "./i18n.js";
 
 const TILE_PATH = "/collections/measures/tiles/WebMercatorQuad/{z}/{x}/{y}";
+const TILEJSON = "/collections/measures/tiles/WebMercatorQuad/tilejson.json";
 const FALLBACK_COLOUR = "#757575";
 // VectorGrid 1.3's canvas renderer calls L.DomEvent.fakeStop, which Leaflet 1.8 removed;
 // Leaflet's own canvas renderer no longer stops such clicks either, so a no-op matches it.
@@ -48,30 +49,74 @@ export async function boundaryLayer() {
   return { layer, features: data.features };
 }
 
+/** The radius of a cluster circle: its count must fit, and it grows with the count. */
+export function clusterRadius(count) {
+  return Math.min(22, 10 + 3 * Math.log10(Math.max(count, 1)));
+}
+
 function styleOf(types) {
   const colour = (type) => types.get(type)?.color ?? FALLBACK_COLOUR;
   return {
-    // Not yet published (only a key's holder sees these): dashed; rejected: faint.
-    measures: (props) => ({
-      color: colour(props.type),
+    // Areas keep a dark outline (visible on any fill); small ones come as points from the
+    // tiles and get the same symbol size as point measures. Not yet published (only a
+    // key's holder sees these): dashed; rejected: faint.
+    measures: (props, zoom) => ({
+      color: props.review_state === "published" ? "#263238" : colour(props.type),
       fillColor: colour(props.type),
-      weight: props.review_state === "published" ? 2 : 3,
+      weight: props.review_state === "published" ? 1.5 : 3,
       dashArray: props.review_state === "published" ? null : "5 4",
-      opacity: props.review_state === "rejected" ? 0.4 : 0.95,
+      opacity: props.review_state === "rejected" ? 0.4 : 0.9,
       fill: true,
-      fillOpacity: props.review_state === "rejected" ? 0.15 : 0.55,
-      radius: 6,
+      fillOpacity: props.review_state === "rejected" ? 0.15 : 0.75,
+      radius: zoom >= 16 ? 6 : zoom >= 14 ? 5 : 4,
     }),
-    // Clusters below zoom 12: one circle per occupied cell, sized by how many it holds.
+    // Clusters below the measure zoom: one circle per occupied cell with its count on it.
     clusters: (props) => ({
       color: "#ffffff",
-      weight: 1,
-      fillColor: colour(props.type),
+      weight: 1.5,
+      fillColor: "#1b5e20",
       fill: true,
       fillOpacity: 0.85,
-      radius: Math.min(14, 3 + 1.2 * Math.sqrt(props.count || 1)),
+      radius: clusterRadius(props.count || 1),
     }),
   };
+}
+
+/** The UUID of a tile's compact id (22 characters of base64url of its 16 bytes). */
+export function uuidOf(short) {
+  if (!short || short.length !== 22) return short;
+  const bytes = atob(short.replaceAll("-", "+").replaceAll("_", "/") + "==");
+  const hex = [...bytes].map((c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Draws a cluster's count on its circle (VectorGrid draws circles only). */
+function withCount(symbol) {
+  const drawCircle = symbol._updatePath;
+  symbol._updatePath = function () {
+    drawCircle.call(this);
+    const ctx = this._renderer?._ctx;
+    if (!ctx || this._empty()) return;
+    const count = this.properties.count;
+    ctx.save();
+    ctx.fillStyle = "#ffffff";
+    ctx.font = `bold ${count >= 1000 ? 10 : 11}px system-ui, sans-serif`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText(count >= 10000 ? `${Math.round(count / 1000)}k` : String(count), this._point.x, this._point.y);
+    ctx.restore();
+  };
+  symbol._updatePath();
+}
+
+/**
+ * The zooms of the measure tiles as the API's TileJSON states them: `measures`, from
+ * which tiles carry single measures (below it, clusters), and `max`, the deepest tile.
+ */
+export async function tileZooms() {
+  const { data } = await request(TILEJSON);
+  const measures = data.vector_layers.find((layer) => layer.id === "measures");
+  return { measures: measures.minzoom, max: data.maxzoom };
 }
 
 /**
@@ -79,24 +124,44 @@ function styleOf(types) {
  * `fresh()` makes later tile requests revalidate (after a write, or with a key, whose
  * private tiles share their URLs with the public ones).
  */
-export function measureLayer(types, state) {
+export function measureLayer(types, state, zooms) {
   const layer = L.vectorGrid.protobuf(tileUrl(state), {
     pane: "measures",
     // Canvas, not SVG: a zoom-13 view can hold 25,000 measures, which as SVG elements
     // made panning stutter (frames of 280 ms against 67 ms on canvas, 200,000 measures).
     rendererFactory: L.canvas.tile,
     interactive: true,
-    maxNativeZoom: 22,
-    maxZoom: 22,
+    maxNativeZoom: zooms.max,
+    maxZoom: zooms.max,
+    // Also makes VectorGrid keep each tile's renderer, where locatePoints finds them.
     getFeatureId: (feature) => feature.properties.id,
     vectorTileLayerStyles: styleOf(types),
     fetchOptions: fetchOptions(false),
   });
+  layer.on("tileload", ({ coords }) => locatePoints(layer, coords));
   layer.refresh = (nextState, fresh = false) => {
     layer.options.fetchOptions = fetchOptions(fresh);
     layer.setUrl(tileUrl(nextState), false);
   };
   return layer;
+}
+
+/**
+ * Gives the point symbols of a loaded tile their position. VectorGrid knows a point only
+ * in tile pixels; Leaflet treats a circle of radius <= 10 as a marker and asks it for its
+ * latlng on a click, which failed ("reading 'lat'") and left point measures unopenable.
+ */
+function locatePoints(layer, coords) {
+  const renderer = layer._vectorTiles[layer._tileCoordsToKey(coords)];
+  if (!renderer || !layer._map) return;
+  const origin = coords.scaleBy(layer.getTileSize());
+  for (const symbol of Object.values(renderer._layers ?? {})) {
+    if (symbol._point && !symbol._latlng) {
+      symbol._latlng = layer._map.unproject(origin.add(symbol._point), coords.z);
+    }
+    if (symbol.properties?.count !== undefined) withCount(symbol);
+    else if (symbol.properties?.id) symbol.properties.id = uuidOf(symbol.properties.id);
+  }
 }
 
 function fetchOptions(fresh) {

@@ -1,12 +1,15 @@
 // The Klima.Werk map: wires state, layers, filters, statistics, popups and the editor.
 /* global L */
 
-import { request } from "./api.js";
+import { query, request } from "./api.js";
 import { Editor } from "./editor.js";
 import { currentLang, setLang, t, term, typeLabel } from "./i18n.js";
-import { basemapLayer, boundaryLayer, legendControl, measureLayer, municipalityAt } from "./layers.js";
+import { basemapLayer, boundaryLayer, legendControl, measureLayer, municipalityAt, tileZooms } from "./layers.js";
+import { setUpDownload } from "./download.js";
+import { Overview } from "./overview.js";
 import { showMeasure } from "./popup.js";
-import { readState, selectsNothing, writeState } from "./state.js";
+import { ReviewQueue } from "./review.js";
+import { featureFilter, readState, selectsNothing, writeState } from "./state.js";
 import { showStatistics } from "./stats.js";
 
 const config = JSON.parse(document.getElementById("kw-config").textContent);
@@ -23,14 +26,20 @@ async function main() {
     zoom: state.view.z,
     minZoom: 8,
     maxZoom: 19,
-    zoomControl: true,
+    zoomControl: false,
     keyboard: true,
   });
+  const zoom = L.control.zoom({ zoomInTitle: t("zoomIn"), zoomOutTitle: t("zoomOut") }).addTo(map);
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   map.attributionControl.addAttribution(config.dataAttribution);
-  map.createPane("boundaries").style.zIndex = 350;
+  // Boundaries above the measures and the shading: lines stay visible over clusters.
+  map.createPane("boundaries").style.zIndex = 450;
   map.createPane("measures").style.zIndex = 420;
   map.pm.setLang(state.lang);
+
+  // Before the first view is fitted: on a phone the panel closes, and the fit must see
+  // the map's full size.
+  setUpPanelToggle(map);
 
   const basemap = basemapLayer(config);
   basemap?.addTo(map);
@@ -38,17 +47,27 @@ async function main() {
   const { layer: boundaries, features } = await boundaryLayer();
   boundaries.addTo(map);
   const municipalityNames = new Map(features.map((f) => [f.properties.ags, f.properties.name]));
+  const zooms = await tileZooms();
+  const overview = new Overview(map, features, boundaries, zooms.measures);
 
-  if (!window.location.hash) {
+  const boundaryOf = (ags) => boundaries.getLayers().find((b) => b.feature.properties.ags === ags);
+  const fitTo = (ags) => {
+    map.fitBounds((boundaryOf(ags) ?? boundaries).getBounds(), { padding: [10, 10], animate: false });
+    // The address says what the map shows from the first view on: a link of it
+    // reproduces exactly this view, not the default the map started with.
+    const centre = map.getCenter();
+    state.view = { z: map.getZoom(), lat: centre.lat, lon: centre.lng };
+  };
+  if (!state.hasView) {
     // Without a view in the link: the chosen municipality, else the whole region. Set
     // before the measures come, so that no tiles of the default view are fetched.
-    const boundary = boundaries.getLayers().find((b) => b.feature.properties.ags === state.municipality);
-    map.fitBounds((boundary ?? boundaries).getBounds(), { padding: [10, 10], animate: false });
+    fitTo(state.municipality);
   }
 
-  const measures = measureLayer(types, state);
+  const measures = measureLayer(types, state, zooms);
   if (!selectsNothing(state)) measures.addTo(map);
   const legend = legendControl(types).addTo(map);
+  overview.renderLegend(legend.getContainer());
 
   let layerControl = null;
   const addLayerControl = () => {
@@ -56,6 +75,10 @@ async function main() {
     const overlays = { [t("boundaries")]: boundaries, [t("measures")]: measures };
     const bases = basemap ? { [t("basemap")]: basemap } : {};
     layerControl = L.control.layers(bases, overlays, { collapsed: true }).addTo(map);
+    // Leaflet names its toggle "Layers" in English only.
+    const toggle = layerControl.getContainer().querySelector(".leaflet-control-layers-toggle");
+    toggle.title = t("layers");
+    toggle.setAttribute("aria-label", t("layers"));
   };
   addLayerControl();
   L.control.scale({ imperial: false }).addTo(map);
@@ -64,7 +87,6 @@ async function main() {
   const popupContext = {
     types,
     municipalityNames,
-    me: () => editor.me,
     actions: {
       edit: (id) => editor.edit(id),
       remove: (id) => editor.remove(id),
@@ -72,19 +94,37 @@ async function main() {
     },
   };
   let measureClick = null;
+  const openMeasure = (latlng, props) => {
+    const popup = L.popup({ maxWidth: 320, autoPanPadding: [20, 20] }).setLatLng(latlng).openOn(map);
+    popup.measureId = props.id;
+    state.measure = props.id;
+    writeState(state);
+    showMeasure(popup, props, popupContext);
+  };
   measures.on("click", (event) => {
     measureClick = event.originalEvent;
     const props = event.layer.properties;
     if (props.count !== undefined) {
-      // A cluster: zoom towards it until single measures show.
-      map.setView(event.latlng, Math.min(map.getZoom() + 2, 12));
+      // A cluster: zoom towards it until single measures show (the tiles' measure zoom).
+      map.setView(event.latlng, Math.min(map.getZoom() + 2, overview.fromZoom));
       return;
     }
-    const popup = L.popup({ maxWidth: 320, autoPanPadding: [20, 20] })
-      .setLatLng(event.latlng)
-      .openOn(map);
-    showMeasure(popup, props, popupContext);
+    openMeasure(event.latlng, props);
   });
+  map.on("popupclose", (event) => {
+    if (event.popup.measureId && state.measure === event.popup.measureId) {
+      state.measure = "";
+      writeState(state);
+    }
+  });
+  /** Opens a measure by id (from the link, the review queue or a list), moving to it. */
+  const goToMeasure = async (id, { move = true } = {}) => {
+    const { data } = await request(`/collections/measures/items/${encodeURIComponent(id)}`);
+    const shape = L.geoJSON(data);
+    const bounds = shape.getBounds();
+    if (move) map.fitBounds(bounds, { maxZoom: 17, padding: [60, 60], animate: false });
+    openMeasure(bounds.getCenter(), { id: data.id, ...data.properties });
+  };
 
   // A click beside every measure selects the municipality there for the statistics.
   // Listened for on the DOM: Leaflet's map "click" does not fire over canvas tiles.
@@ -103,9 +143,14 @@ async function main() {
 
   const statsBox = el("kw-stats");
   const refreshStatistics = () => showStatistics(statsBox, state, types, municipalityNames);
+  const download = setUpDownload(map, state);
 
   function apply({ fresh = false } = {}) {
     writeState(state);
+    download.update();
+    el("kw-table-link").href = `/collections/measures/items${query({ ...featureFilter(state), f: "html" })}`;
+    el("kw-city-link").hidden = !state.municipality;
+    el("kw-city-page").href = `/kommunen/${state.municipality}${state.lang === "en" ? "?lang=en" : ""}`;
     if (selectsNothing(state)) {
       measures.remove();
     } else {
@@ -117,6 +162,8 @@ async function main() {
       color: feature.properties.ags === state.municipality ? "#0d47a1" : "#1b5e20",
     }));
     refreshStatistics();
+    overview.refresh(state, state.shade);
+    overview.declutter(state.municipality);
   }
 
   function select(ags) {
@@ -126,11 +173,24 @@ async function main() {
     apply();
   }
 
-  const filters = setUpFilters(types, municipalityNames, catalogue.statuses, apply);
+  const filters = setUpFilters(types, municipalityNames, catalogue.statuses, apply, (ags) => {
+    // Choosing a municipality shows it (the whole region for "ganze Region").
+    fitTo(ags);
+  });
+  const reviewQueue = new ReviewQueue({
+    municipalityNames,
+    types,
+    show: (id) => goToMeasure(id),
+    review: (id, reviewState, note) => editor.review(id, reviewState, note),
+  });
   editor = new Editor(map, { types, statuses: catalogue.statuses }, ({ stored }) => {
     apply({ fresh: true });
     if (stored) map.closePopup();
-  });
+    reviewQueue.load(editor.me);
+    editor.loadOwn();
+  }, boundaries.getBounds());
+  editor.show = (id) => goToMeasure(id);
+  editor.municipalityNames = municipalityNames;
 
   // Back/forward and edited links change only the hash: follow them.
   window.addEventListener("hashchange", () => {
@@ -142,6 +202,7 @@ async function main() {
     const centre = map.getCenter();
     state.view = { z: map.getZoom(), lat: centre.lat, lon: centre.lng };
     writeState(state);
+    download.update();
   });
 
   el("kw-lang").addEventListener("click", () => {
@@ -151,6 +212,11 @@ async function main() {
     el("kw-lang").textContent = state.lang === "de" ? "EN" : "DE";
     filters.relabel();
     legend.render();
+    overview.renderLegend(legend.getContainer());
+    zoom.remove();
+    map.addControl(L.control.zoom({ zoomInTitle: t("zoomIn"), zoomOutTitle: t("zoomOut") }));
+    download.update();
+    reviewQueue.render({ relabel: true });
     addLayerControl();
     editor.relabel();
     // The tiles carry no language: only the address and the statistics panel change.
@@ -158,11 +224,17 @@ async function main() {
     refreshStatistics();
   });
   el("kw-lang").textContent = state.lang === "de" ? "EN" : "DE";
-  setUpPanelToggle(map);
   el("kw-data-attribution").innerHTML = config.dataAttribution;
 
   apply();
   await editor.resume();
+  if (state.measure) {
+    // A link with a measure opens it where the link's view shows it.
+    await goToMeasure(state.measure, { move: !state.hasView }).catch(() => {
+      state.measure = "";
+      writeState(state);
+    });
+  }
   // Tests and scripts look at the map through this handle; it is not an API.
   window.klimawerk = {
     map,
@@ -170,9 +242,9 @@ async function main() {
     // The measures on the loaded tiles (the canvas has no elements to look at).
     drawnMeasures: () =>
       Object.values(measures._vectorTiles).flatMap((tile) =>
-        Object.values(tile._features ?? {})
-          .map((entry) => entry.feature.properties)
-          .filter((props) => props.id),
+        Object.values(tile._layers ?? {})
+          .map((symbol) => symbol.properties)
+          .filter((props) => props?.id),
       ),
     // Every shape on the loaded tiles, clusters included.
     drawnShapes: () =>
@@ -184,10 +256,17 @@ async function main() {
   document.body.dataset.ready = "true";
 }
 
-function setUpFilters(types, municipalityNames, statuses, apply) {
+function setUpFilters(types, municipalityNames, statuses, apply, zoomTo) {
   const municipality = el("kw-f-municipality");
   const status = el("kw-f-status");
-  const year = el("kw-f-year");
+  const shade = el("kw-f-shade");
+  shade.value = state.shade;
+  shade.addEventListener("change", () => {
+    state.shade = shade.value;
+    apply();
+  });
+  const yearFrom = el("kw-f-year-from");
+  const yearTo = el("kw-f-year-to");
   const typeBox = el("kw-f-types");
 
   const relabel = () => {
@@ -203,7 +282,8 @@ function setUpFilters(types, municipalityNames, statuses, apply) {
       ...statuses.map((s) => new Option(term("statuses", s), s)),
     );
     status.value = state.status;
-    year.placeholder = t("yearPlaceholder");
+    yearFrom.placeholder = t("yearFromPlaceholder");
+    yearTo.placeholder = t("yearToPlaceholder");
     typeBox.replaceChildren(
       ...[...types.values()].map((type) => {
         const label = document.createElement("label");
@@ -222,7 +302,14 @@ function setUpFilters(types, municipalityNames, statuses, apply) {
     );
   };
   relabel();
-  year.value = state.year ?? "";
+  yearFrom.value = state.yearFrom ?? "";
+  yearTo.value = state.yearTo ?? "";
+  // Enter in a field submits the form: the filters apply in place, the page never reloads.
+  el("kw-filter").addEventListener("submit", (event) => {
+    event.preventDefault();
+    readYears();
+    apply();
+  });
 
   const readTypes = () => {
     const boxes = [...typeBox.querySelectorAll("input")];
@@ -231,17 +318,27 @@ function setUpFilters(types, municipalityNames, statuses, apply) {
   };
   municipality.addEventListener("change", () => {
     state.municipality = municipality.value;
+    zoomTo(state.municipality);
     apply();
   });
   status.addEventListener("change", () => {
     state.status = status.value;
     apply();
   });
-  year.addEventListener("change", () => {
-    const value = Number.parseInt(year.value, 10);
-    state.year = Number.isFinite(value) ? value : null;
-    apply();
-  });
+  function readYears() {
+    const value = (input) => {
+      const year = Number.parseInt(input.value, 10);
+      return Number.isFinite(year) && year >= 1900 && year <= 2100 ? year : null;
+    };
+    state.yearFrom = value(yearFrom);
+    state.yearTo = value(yearTo);
+  }
+  for (const input of [yearFrom, yearTo]) {
+    input.addEventListener("change", () => {
+      readYears();
+      apply();
+    });
+  }
   typeBox.addEventListener("change", () => {
     readTypes();
     apply();
@@ -255,9 +352,10 @@ function setUpFilters(types, municipalityNames, statuses, apply) {
   el("kw-types-none").addEventListener("click", () => setAll(false));
   el("kw-filter").addEventListener("reset", (event) => {
     event.preventDefault();
-    Object.assign(state, { municipality: "", status: "", year: null, types: null });
+    Object.assign(state, { municipality: "", status: "", yearFrom: null, yearTo: null, types: null });
     relabel();
-    year.value = "";
+    yearFrom.value = "";
+    yearTo.value = "";
     apply();
   });
   return { relabel };

@@ -2,7 +2,6 @@
 
 import { request } from "./api.js";
 import { formatArea, formatNumber, t, term, typeLabel } from "./i18n.js";
-import { canEdit, canReview } from "./editor.js";
 
 /**
  * Fills `popup` for the measure clicked on a tile (`props` from the tile), then replaces
@@ -23,13 +22,16 @@ export async function showMeasure(popup, props, context) {
   }
 }
 
-function content(measure, { types, municipalityNames, me, actions }, full) {
+function content(measure, { types, municipalityNames, actions }, full) {
+  // What the caller may do now, as the API says (the item's `actions`); none until known.
+  const allowed = new Set(full?.actions ?? []);
   const box = document.createElement("div");
   box.className = "kw-popup";
   const type = types.get(measure.type);
   const heading = document.createElement("h3");
   heading.className = "kw-popup-title";
-  heading.textContent = measure.title;
+  // Tiles carry no title: it comes with the full measure a moment later.
+  heading.textContent = measure.title ?? t("loading");
   const kind = document.createElement("p");
   kind.className = "kw-popup-type";
   const swatch = document.createElement("span");
@@ -83,11 +85,12 @@ function content(measure, { types, municipalityNames, me, actions }, full) {
   details.href = `/collections/measures/items/${encodeURIComponent(measure.id)}?f=html`;
   details.textContent = t("details");
   links.append(details);
-  if (full && canEdit(me(), measure)) {
+  if (full) {
     for (const [label, action] of [
-      [t("edit"), actions.edit],
-      [t("delete"), actions.remove],
+      [t("edit"), allowed.has("update") && actions.edit],
+      [t("delete"), allowed.has("delete") && actions.remove],
     ]) {
+      if (!action) continue;
       const button = document.createElement("button");
       button.type = "button";
       button.className = "kw-secondary";
@@ -97,13 +100,13 @@ function content(measure, { types, municipalityNames, me, actions }, full) {
     }
   }
   box.append(links);
-  if (full && measure.review_state !== "published" && canReview(me(), measure)) {
-    box.append(reviewControls(measure, actions));
+  if (allowed.has("publish") || allowed.has("reject")) {
+    box.append(reviewControls(measure, actions, allowed));
   }
   return box;
 }
 
-function reviewControls(measure, actions) {
+function reviewControls(measure, actions, allowed) {
   const form = document.createElement("form");
   form.className = "kw-review";
   const id = `kw-review-note-${measure.id}`;
@@ -117,17 +120,29 @@ function reviewControls(measure, actions) {
   note.value = measure.review_note ?? "";
   const row = document.createElement("p");
   row.className = "kw-row";
-  for (const [text, state] of [
-    [t("publish"), "published"],
-    [t("reject"), "rejected"],
+  const error = document.createElement("p");
+  error.className = "kw-field-error";
+  error.setAttribute("role", "alert");
+  for (const [text, state, action] of [
+    [t("publish"), "published", "publish"],
+    [t("reject"), "rejected", "reject"],
   ]) {
+    if (!allowed.has(action)) continue;
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = text;
     button.className = state === "rejected" ? "kw-secondary" : "";
-    button.addEventListener("click", () => actions.review(measure.id, state, note.value.trim()));
+    button.addEventListener("click", () => {
+      if (state === "rejected" && !note.value.trim()) {
+        error.textContent = t("reasonRequired");
+        note.setAttribute("aria-invalid", "true");
+        note.focus();
+        return;
+      }
+      actions.review(measure.id, state, note.value.trim());
+    });
     row.append(button);
   }
-  form.append(label, note, row);
+  form.append(label, note, error, row);
   return form;
 }

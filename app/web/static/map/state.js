@@ -1,40 +1,65 @@
-// The map's state (view, filters, language) lives in the URL, so a link reproduces it:
-// filters in the query string, the view in the hash as #zoom/lat/lon (as OpenStreetMap).
+// The map's state (view, filters, language, the open measure) lives in the URL, so a link
+// reproduces what the sender saw: filters in the query string, the view in the hash as
+// #zoom/lat/lon (as OpenStreetMap).
 
 export const REGION_VIEW = { z: 10, lat: 51.56, lon: 7.15 };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function yearOf(raw) {
+  const year = Number.parseInt(raw || "", 10);
+  return Number.isFinite(year) && year >= 1900 && year <= 2100 ? year : null;
+}
 
 /** Reads the state from a URL. Unknown or malformed values fall back to defaults. */
 export function readState(url = new URL(window.location.href)) {
   const p = url.searchParams;
   const [z, lat, lon] = url.hash.replace(/^#/, "").split("/").map(Number);
-  const view =
-    Number.isFinite(z) && Number.isFinite(lat) && Number.isFinite(lon) && url.hash
-      ? { z: Math.round(z), lat, lon }
-      : { ...REGION_VIEW };
-  const year = Number.parseInt(p.get("year") || "", 10);
+  const hasView = Number.isFinite(z) && Number.isFinite(lat) && Number.isFinite(lon) && url.hash;
+  // `year` (one year) is what older links carry; it is the range year-year.
+  const single = yearOf(p.get("year"));
   return {
-    view,
+    view: hasView ? { z: Math.round(z), lat, lon } : { ...REGION_VIEW },
+    hasView: Boolean(hasView),
     lang: p.get("lang") === "en" ? "en" : "de",
     municipality: /^\d{8}$/.test(p.get("municipality") || "") ? p.get("municipality") : "",
     // null: every type; an array (possibly empty) is an explicit choice.
     types: p.has("type") ? p.get("type").split(",").filter(Boolean) : null,
     status: p.get("status") || "",
-    year: Number.isFinite(year) ? year : null,
+    yearFrom: yearOf(p.get("from")) ?? single,
+    yearTo: yearOf(p.get("to")) ?? single,
+    measure: UUID.test(p.get("measure") || "") ? p.get("measure") : "",
+    // How the overview shades municipalities: progress to the target, or counts.
+    shade: p.get("shade") === "count" ? "count" : "progress",
   };
 }
 
-/** Writes the state into the address bar without adding a history entry per pan. */
-export function writeState(state) {
+/** The URL of a state (path, query and view). */
+export function stateUrl(state, pathname = window.location.pathname) {
   const p = new URLSearchParams();
   if (state.municipality) p.set("municipality", state.municipality);
   if (state.types !== null) p.set("type", state.types.join(","));
   if (state.status) p.set("status", state.status);
-  if (state.year) p.set("year", String(state.year));
+  if (state.yearFrom) p.set("from", String(state.yearFrom));
+  if (state.yearTo) p.set("to", String(state.yearTo));
+  if (state.measure) p.set("measure", state.measure);
+  if (state.shade === "count") p.set("shade", "count");
   if (state.lang === "en") p.set("lang", "en");
   const { z, lat, lon } = state.view;
   const search = p.toString();
-  const hash = `#${z}/${lat.toFixed(5)}/${lon.toFixed(5)}`;
-  history.replaceState(null, "", `${window.location.pathname}${search ? `?${search}` : ""}${hash}`);
+  return `${pathname}${search ? `?${search}` : ""}#${z}/${lat.toFixed(5)}/${lon.toFixed(5)}`;
+}
+
+/** Writes the state into the address bar without adding a history entry per pan. */
+export function writeState(state) {
+  history.replaceState(null, "", stateUrl(state));
+}
+
+/** The completion-date interval of the year range (open ends as `..`), or "". */
+export function completionInterval(state) {
+  if (!state.yearFrom && !state.yearTo) return "";
+  const start = state.yearFrom ? `${state.yearFrom}-01-01` : "..";
+  const end = state.yearTo ? `${state.yearTo}-12-31` : "..";
+  return `${start}/${end}`;
 }
 
 /** The items/tiles filter parameters of the state (the API's names). */
@@ -43,18 +68,27 @@ export function featureFilter(state) {
     municipality: state.municipality,
     type: state.types === null ? "" : state.types.join(","),
     status: state.status,
-    datetime: state.year ? `${state.year}-01-01/${state.year}-12-31` : "",
+    datetime: completionInterval(state),
   };
 }
 
-/** The /statistics parameters of the state. */
+/** The /statistics parameters of the state: one year as `year`, a range as a CQL2 filter. */
 export function statisticsFilter(state) {
-  return {
+  const params = {
     municipality: state.municipality,
     type: state.types === null ? "" : state.types.join(","),
     status: state.status,
-    year: state.year || "",
   };
+  if (state.yearFrom && state.yearFrom === state.yearTo) {
+    params.year = state.yearFrom;
+  } else if (state.yearFrom || state.yearTo) {
+    const parts = [];
+    if (state.yearFrom) parts.push(`completed_on >= DATE('${state.yearFrom}-01-01')`);
+    if (state.yearTo) parts.push(`completed_on <= DATE('${state.yearTo}-12-31')`);
+    params.filter = parts.join(" AND ");
+    params["filter-lang"] = "cql2-text";
+  }
+  return params;
 }
 
 /** True when the chosen types exclude everything (nothing to ask the API for). */
