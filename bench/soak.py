@@ -150,9 +150,13 @@ async def writer(base: str, secret: str, soak: Soak, until: float, n: int) -> No
 async def abuser(base: str, soak: Soak, until: float, n: int) -> None:
     """Hostile or careless requests: all must end in a 4xx, a 503 or a 200, never a 500."""
     deep = quote("(" * 100 + "area_m2 > 1" + ")" * 100)
+    # The inputs that crashed the CQL2 parser in round 1 (SIGSEGV): now refused as 400s.
+    crashing = [quote("(" * 2000 + "area_m2 > 1" + ")" * 2000), quote("NOT " * 5000 + "true")]
     wide = quote(" OR ".join(f"area_m2 = {i}" for i in range(500)))
     paths = [
         f"/collections/measures/items?filter={deep}",
+        *(f"/collections/measures/items?filter={c}" for c in crashing),
+        *(f"/statistics?filter={c}" for c in crashing),
         f"/collections/measures/items?filter={wide}",
         "/collections/measures/items?limit=10000&f=html",
         "/collections/measures/items?limit=99999999",

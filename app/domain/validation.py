@@ -64,7 +64,18 @@ RULE_FIELDS = (
     *PARAMETERS,
 )
 # Set by the server; ignored when a client sends them back (e.g. after a GET).
-READ_ONLY = ("id", "municipality", "area_m2", "partner", "created_at", "updated_at", "version")
+READ_ONLY = (
+    "id",
+    "municipality",
+    "area_m2",
+    "runoff_avoided_m3",
+    "extra_evaporation_m3",
+    "extra_infiltration_m3",
+    "partner",
+    "created_at",
+    "updated_at",
+    "version",
+)
 # Built once: bulk imports check a hundred thousand property sets in a row.
 PROPERTY_FIELDS = CLIENT_FIELDS + REVIEW_FIELDS
 KNOWN_PROPERTIES = frozenset(PROPERTY_FIELDS + READ_ONLY)

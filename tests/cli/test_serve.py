@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from app.cli.serve import public_base
-from tests.conftest import _free_port
+from tests.servers import free_port
 
 KLIMAWERK = Path(sys.executable).with_name("klimawerk")
 
@@ -26,7 +26,7 @@ def test_a_wildcard_address_is_shown_as_loopback() -> None:
 
 
 def test_serve_prints_the_urls_when_ready(dsn: str) -> None:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [str(KLIMAWERK), "serve", "--host", "127.0.0.1", "--port", str(port)],
         env={**os.environ, "DATABASE_URL": dsn},
