@@ -95,12 +95,15 @@ def default_climate(ags: str | None) -> Climate:
     row = table["municipalities"].get(ags or "")
     if row is None:
         return region_climate()
+    # The entry's own source says what each of its two figures rests on; an entry with a
+    # stand-in figure stays unverified, and the note says so up front.
+    source = row.get("source") or table["source"]
     return Climate(
         row["precipitation_mm"],
         row["etp_mm"],
         "municipality default",
         True,
-        table["source"] if row["verified"] else f"not verified: {table['source']}",
+        source if row["verified"] else f"not verified: {source}",
     )
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from app.domain.catalogue import load_catalogue
 from app.domain.m102_4 import OutOfRange, split
 from app.domain.water_balance import (
+    CLIMATE_PATH,
     Climate,
     check_parameters,
     climate_of,
@@ -127,9 +130,17 @@ def test_out_of_range_parameters_are_refused_with_the_range() -> None:
 
 
 def test_climate_defaults_are_marked_and_a_baseline_overrides_them() -> None:
-    assert region_climate().is_default and region_climate().precipitation_mm == 800.0
+    table = json.loads(CLIMATE_PATH.read_text(encoding="utf-8"))
+    assert region_climate().is_default
+    assert region_climate().precipitation_mm == table["region_default"]["precipitation_mm"]
+    for ags, row in table["municipalities"].items():
+        climate = default_climate(ags)
+        assert climate.is_default and climate.source == "municipality default"
+        assert climate.precipitation_mm == row["precipitation_mm"]
+        assert climate.etp_mm == row["etp_mm"]
+        # Every entry names what its figures rest on; an unverified one says so first.
+        assert row["source"] and row["source"] in climate.note
+        assert climate.note.startswith("not verified") is not row["verified"]
     essen = default_climate("05113000")
-    assert essen.is_default and essen.source == "municipality default"
-    assert "not verified" in essen.note
     own = climate_of("05113000", {"precipitation_mm": 900.0, "climate_source": "DWD"})
     assert (own.precipitation_mm, own.etp_mm, own.is_default) == (900.0, essen.etp_mm, False)
