@@ -1,5 +1,6 @@
 // The popup of a measure: what the tile knows at once, then every fact from the API.
 
+import { factList } from "./facts.js";
 import { request } from "./api.js";
 import { formatArea, formatNumber, t, term, typeLabel } from "./i18n.js";
 
@@ -62,17 +63,7 @@ function content(measure, { types, municipalityNames, actions }, full) {
       facts.push([t("reviewNoteShort"), measure.review_note]);
     }
   }
-  const list = document.createElement("dl");
-  list.className = "kw-facts";
-  for (const [name, value] of facts) {
-    if (value === null || value === undefined || value === "") continue;
-    const dt = document.createElement("dt");
-    dt.textContent = name;
-    const dd = document.createElement("dd");
-    dd.textContent = String(value);
-    list.append(dt, dd);
-  }
-  box.append(list);
+  box.append(factList(facts, "kw-facts"));
   if (full?.properties.description) {
     const description = document.createElement("p");
     description.className = "kw-popup-description";

@@ -4,22 +4,13 @@
 /* global L */
 
 import { request } from "../map/api.js";
+import { factList } from "../map/facts.js";
 import { formatArea, formatNumber, setLang, t, term, typeLabel } from "../map/i18n.js";
 
 const app = document.getElementById("kw-item-app");
 
 function facts(rows) {
-  const list = document.createElement("dl");
-  list.className = "facts";
-  for (const [name, value] of rows) {
-    if (value === null || value === undefined || value === "") continue;
-    const dt = document.createElement("dt");
-    dt.textContent = name;
-    const dd = document.createElement("dd");
-    dd.textContent = String(value);
-    list.append(dt, dd);
-  }
-  return list;
+  return factList(rows, "facts");
 }
 
 function heading(level, text) {
