@@ -31,6 +31,7 @@ from app.api.pages import not_found_page
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_collection, feature_with_links
 from app.db.session import connection
 from app.domain import access
+from app.domain.review import with_review_note
 from app.errors import NotFound
 from app.guards.deadline import extend_deadline
 from app.ogc import params
@@ -217,9 +218,13 @@ async def get_measure_item(
         link(str(request.url), "self", GEOJSON, "this measure"),
         link(f"{base}/collections/measures", "collection", JSON, "the measures collection"),
     ]
+    facts = measure_changes.facts(row)
+    feature = bytes(row["feature"])
+    if access.sees_review_process(caller, facts):
+        feature = with_review_note(feature, row["review_note"])
     # What this caller may do on it now, so that clients need not know the rules.
-    allowed = access.actions(caller, measure_changes.facts(row))
-    body = feature_with_links(row["feature"], links, {"actions": allowed})
+    allowed = access.actions(caller, facts)
+    body = feature_with_links(feature, links, {"actions": allowed})
     if html:
         response = _item_page(request, "measures", body)
         response.headers.update(headers)

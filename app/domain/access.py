@@ -2,8 +2,8 @@
 
 Every decision about rights asks this module: the visibility of lists, tiles and single
 measures (as SQL through `Visibility.condition`, in Python through `Visibility.admits`),
-the write checks of the API and importer, the history a caller sees, `/me` and the
-`actions` of an item. The README's role table states the same rules.
+the write checks of the API and importer, the history and review notes a caller sees,
+`/me` and the `actions` of an item. The README's role table states the same rules.
 
 - anonymous: reads published measures; writes nothing.
 - partner: reads published measures and its own; creates in its key's municipalities
@@ -110,8 +110,9 @@ def may_set_baselines(who: Who) -> bool:
 
 def sees_review_process(who: Who, measure: MeasureFacts) -> bool:
     """Whether the caller sees unpublished versions, review notes and reviewers in the
-    measure's history: its owner, its reviewers and admins; everyone else sees what
-    was published."""
+    measure's history, and its `review_note` on items and in exports: its owner, its
+    reviewers and admins; everyone else sees what was published, without the note.
+    In SQL: `Visibility.review_condition`."""
     return owns(who, measure) or may_review(who, measure.municipality)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 
 def review_after_change(by_reviewer: bool, changes: dict[str, Any]) -> dict[str, Any]:
     """A change by someone who may not review the measure (a partner) goes back to
@@ -12,6 +14,14 @@ def review_after_change(by_reviewer: bool, changes: dict[str, Any]) -> dict[str,
     if not by_reviewer:
         return {**changes, "review_state": "submitted", "review_note": None}
     return changes
+
+
+def with_review_note(feature: bytes, note: str | None) -> bytes:
+    """The Feature (UTF-8 JSON) with `properties.review_note`, for a caller who sees the
+    review process: the stored Feature leaves the note out, since anyone may read it."""
+    doc = orjson.loads(feature)
+    doc["properties"]["review_note"] = note
+    return orjson.dumps(doc)
 
 
 def diff(older: dict[str, Any], newer: dict[str, Any]) -> dict[str, dict[str, Any]]:

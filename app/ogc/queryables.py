@@ -41,7 +41,8 @@ def measure_queryables(
         Queryable("description", "description", "text", "description", sortable=False),
         Queryable("status", "status", "text", "state of implementation", statuses),
         Queryable("review_state", "review_state", "text", "review state", review_states),
-        Queryable("review_note", "review_note", "text", "reviewer's note", sortable=False),
+        # No `review_note`: a filter on it would tell anyone what a note says, and the
+        # note is private to the review process (`access.sees_review_process`).
         Queryable("municipality", "municipality", "text", "8-digit AGS of the municipality"),
         Queryable("area_m2", "area_m2", "number", "area in m² (EPSG:25832)"),
         Queryable(

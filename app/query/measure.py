@@ -97,6 +97,24 @@ class Visibility:
             )
         return "(" + " OR ".join(alternatives) + ")"
 
+    def review_condition(self, where: Where) -> str:
+        """The SQL condition for measures whose review process (notes) the caller sees:
+        the visible ones beyond the published, as `access.sees_review_process` decides.
+
+        Equal to that rule because every stored measure has a municipality (the write
+        trigger refuses one outside the region) and reviewers see their municipalities'.
+        """
+        if self.everything:
+            return "true"
+        alternatives = []
+        if self.partner:
+            alternatives.append(f"partner = {where.param(self.partner)}")
+        if self.municipalities:
+            alternatives.append(
+                f"municipality = ANY({where.param(list(self.municipalities))}::text[])"
+            )
+        return "(" + (" OR ".join(alternatives) or "false") + ")"
+
     @property
     def anonymous(self) -> bool:
         return not (self.everything or self.partner or self.municipalities)

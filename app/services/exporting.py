@@ -17,20 +17,21 @@ import pyogrio.raw
 from app.domain.csv_cells import neutralise
 from app.domain.water_balance import PARAMETERS, TEXT_PARAMETERS
 from app.query.measure import MeasureQuery
-from app.sql.exports import COLUMNS, stream_rows
+from app.sql.exports import columns, stream_rows
 
 FORMATS = ("geojson", "csv", "gpkg")
-CSV_COLUMNS = (*COLUMNS, "lon", "lat", "wkt")
-# In a projected CRS the point columns hold easting and northing, not lon/lat.
-CSV_COLUMNS_PROJECTED = (*COLUMNS, "x", "y", "wkt")
 
 
 def csv_columns(query: MeasureQuery) -> tuple[str, ...]:
-    """The CSV header for the query's CRS."""
-    return CSV_COLUMNS if query.crs.srid == 4326 else CSV_COLUMNS_PROJECTED
+    """The CSV header for the query's caller and CRS."""
+    # In a projected CRS the point columns hold easting and northing, not lon/lat.
+    point = ("lon", "lat") if query.crs.srid == 4326 else ("x", "y")
+    return (*columns(query), *point, "wkt")
 
 
-GPKG_FIELDS = [c for c in COLUMNS if c != "id"] + ["measure_id"]
+def gpkg_fields(query: MeasureQuery) -> list[str]:
+    """The GeoPackage attribute fields for the query's caller."""
+    return [c for c in columns(query) if c != "id"] + ["measure_id"]
 
 
 def _csv_value(value: object) -> object:
@@ -101,14 +102,15 @@ def _gpkg_column(rows: list[asyncpg.Record], name: str) -> np.ndarray:
 async def write_gpkg(conn: asyncpg.Connection, query: MeasureQuery, path: Path) -> int:
     """Write a GeoPackage layer `measures` batch by batch; returns the number written."""
     written = 0
+    fields = gpkg_fields(query)
     async for rows in stream_rows(conn, query, batch=10_000):
-        data = [_gpkg_column(rows, name) for name in GPKG_FIELDS]
+        data = [_gpkg_column(rows, name) for name in fields]
         geometry = np.array([bytes(r["wkb"]) for r in rows], dtype=object)
         pyogrio.raw.write(
             path,
             geometry,
             data,
-            GPKG_FIELDS,
+            fields,
             layer="measures",
             driver="GPKG",
             geometry_type="Unknown",

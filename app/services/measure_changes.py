@@ -16,7 +16,7 @@ import orjson
 from app.auth.caller import Caller
 from app.domain import access
 from app.domain.catalogue import load_catalogue
-from app.domain.review import review_after_change
+from app.domain.review import review_after_change, with_review_note
 from app.domain.validation import (
     REVIEW_FIELDS,
     RULE_FIELDS,
@@ -42,13 +42,16 @@ class Stored:
         return f'"{self.version}"'
 
 
-async def _stored(conn: asyncpg.Connection, row: asyncpg.Record) -> Stored:
-    """The written measure with its impact stored (the one rule, `services.impacts`)."""
+async def _stored(conn: asyncpg.Connection, caller: Caller, row: asyncpg.Record) -> Stored:
+    """The written measure with its impact stored (the one rule, `services.impacts`), and
+    its review note when the caller sees the review process."""
     if await impacts.store_impacts(conn, "measures", "id = $1", row["id"]):
-        feature = await measure_writes.select_feature(conn, row["id"])
+        feature = bytes(await measure_writes.select_feature(conn, row["id"]))
     else:
-        feature = row["feature"]
-    return Stored(id=row["id"], version=row["version"], feature=bytes(feature))
+        feature = bytes(row["feature"])
+    if access.sees_review_process(caller, facts(row)):
+        feature = with_review_note(feature, row["review_note"])
+    return Stored(id=row["id"], version=row["version"], feature=feature)
 
 
 def _invalid(errors: list[dict[str, str]]) -> InvalidMeasure:
@@ -110,7 +113,7 @@ async def create(
     if not access.may_create_in(caller, row["municipality"]):
         raise Forbidden(f"this key may not create measures in municipality {row['municipality']}")
     _check_result(caller, row, reviewed)
-    return await _stored(conn, row)
+    return await _stored(conn, caller, row)
 
 
 async def _current(
@@ -144,7 +147,9 @@ async def change(
     current = await _current(conn, caller, measure_id, if_match)
     measure = checked(doc, partial=not replace, transform=transform)
     values = dict(measure.values)
-    reviewed = _reviews(values, orjson.loads(current["feature"])["properties"])
+    # The stored Feature has no review note: compare with the column's.
+    properties = orjson.loads(current["feature"])["properties"]
+    reviewed = _reviews(values, {**properties, "review_note": current["review_note"]})
     if reviewed and not access.may_review(caller, current["municipality"]):
         raise Forbidden("only reviewers of this municipality and admins review measures")
     if not reviewed:
@@ -173,7 +178,7 @@ async def change(
     if row is None:  # cannot happen under FOR UPDATE; kept as the last guard
         raise PreconditionFailed("the measure changed meanwhile; reload and retry")
     _check_result(caller, row, reviewed)
-    return await _stored(conn, row)
+    return await _stored(conn, caller, row)
 
 
 async def delete(

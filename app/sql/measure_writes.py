@@ -14,7 +14,7 @@ from app.domain.validation import CLIENT_FIELDS, REVIEW_FIELDS, RULE_FIELDS
 WRITABLE = (*CLIENT_FIELDS, *REVIEW_FIELDS)
 RETURNING = (
     "RETURNING id, version, convert_to(feature, 'UTF8') AS feature, partner, "
-    "municipality, review_state"
+    "municipality, review_state, review_note"
 )
 
 
@@ -79,7 +79,8 @@ async def select_for_change(
 ) -> asyncpg.Record | None:
     """The current version and owner facts, locked for this transaction."""
     return await conn.fetchrow(
-        f"SELECT id, version, partner, municipality, review_state, {', '.join(RULE_FIELDS)},"
+        f"SELECT id, version, partner, municipality, review_state, review_note,"
+        f" {', '.join(RULE_FIELDS)},"
         " convert_to(feature, 'UTF8') AS feature, GeometryType(geom) AS geometry_type"
         " FROM measures WHERE id = $1 AND deleted_at IS NULL FOR UPDATE",
         measure_id,
@@ -94,10 +95,11 @@ async def select_feature(conn: asyncpg.Connection, measure_id: uuid.UUID) -> byt
 
 
 async def select_history(conn: asyncpg.Connection, measure_id: uuid.UUID) -> list[asyncpg.Record]:
-    """Every version, newest first: the current row, then the kept earlier versions."""
+    """Every version, newest first: the current row, then the kept earlier versions (as
+    `measure_snapshot` makes them: the Feature with the review note)."""
     return await conn.fetch(
-        "SELECT version, updated_at AS changed_at, changed_by AS partner, feature::jsonb::text"
-        " AS snapshot, deleted_at FROM measures WHERE id = $1"
+        "SELECT version, updated_at AS changed_at, changed_by AS partner,"
+        " measure_snapshot(measures)::text AS snapshot, deleted_at FROM measures WHERE id = $1"
         " UNION ALL"
         " SELECT version, changed_at, partner, snapshot::text, NULL FROM measure_history"
         " WHERE measure_id = $1"

@@ -206,7 +206,8 @@ async def select_feature(
     visibility: Visibility,
     crs: Crs = CRS84,
 ) -> asyncpg.Record | None:
-    """The Feature (UTF-8 JSON), version and owner facts of one visible measure."""
+    """The Feature (UTF-8 JSON), version, owner facts and review note of one visible
+    measure (the Feature leaves the note out: who may see it is the caller's question)."""
     where = Where(values=[measure_id])
     where.add("id = $1")
     where.add("deleted_at IS NULL")
@@ -215,7 +216,8 @@ async def select_feature(
         where.add(visible)
     feature = feature_sql(crs, [], where)
     return await conn.fetchrow(
-        f"SELECT {feature} AS feature, version, partner, municipality, review_state"
+        f"SELECT {feature} AS feature, version, partner, municipality, review_state,"
+        " review_note"
         f" FROM measures WHERE {where.sql()}",
         *where.values,
     )
