@@ -132,3 +132,7 @@ async def connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
         raise translate(exc) from exc
     except (OSError, asyncpg.InterfaceError) as exc:
         raise Unavailable(f"the database is not available: {exc}") from exc
+    except asyncpg.InternalClientError as exc:
+        # A connection lost mid-query hands its holder back to the pool by itself; the
+        # release at the end then finds a free holder. The cause is the lost database.
+        raise Unavailable("the database connection was lost; retry shortly") from exc
