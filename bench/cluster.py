@@ -28,6 +28,7 @@ from app.config import get_settings
 from app.db.cluster import embedded_cluster
 from app.db.databases import create_database
 from app.services import loading, proxy
+from bench import UNLIMITED
 from bench.run import BBOX, wrk
 
 DATABASE, IMPORT_DATABASE = "klimawerk_bench_cluster", "klimawerk_bench_import"
@@ -45,7 +46,7 @@ def serve(workers: int, env: dict[str, str]) -> subprocess.Popen:
     command = ["serve", "--port", str(API_PORT), "--workers", str(workers)]
     server = subprocess.Popen(
         [sys.executable, "-m", "app.cli.main", *command],
-        env={**os.environ, **env},
+        env={**os.environ, **env, **UNLIMITED},
     )
     for _ in range(150):
         try:

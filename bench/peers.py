@@ -31,6 +31,7 @@ from app.config import get_settings
 from app.db.cluster import find_pg_bin
 from app.db.databases import create_database
 from app.services import loading
+from bench import UNLIMITED
 from bench.run import wrk
 
 DATABASE = "klimawerk_peers"
@@ -209,7 +210,7 @@ def main() -> None:
     count, item = asyncio.run(settle(url))
 
     bbox, tile = ",".join(map(str, BBOX)), "/tiles/WebMercatorQuad/{}/{}/{}".format(*TILE)
-    env = {"DATABASE_URL": url}
+    env = {"DATABASE_URL": url, **UNLIMITED}
     peer_bin = PEER_VENV.resolve() / "bin"
     logs = Path(tempfile.mkdtemp(prefix="bench-peers-"))
     processes = []

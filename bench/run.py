@@ -25,6 +25,7 @@ import httpx
 from app.config import get_settings
 from app.db.databases import create_database
 from app.services import loading
+from bench import UNLIMITED
 
 DATABASE = "klimawerk_bench"
 BBOX = "7.00,51.44,7.02,51.455"  # a neighbourhood in Essen, as in bench/peers.py
@@ -129,7 +130,7 @@ def main() -> None:
 
     server = subprocess.Popen(
         [sys.executable, "-m", "app.cli.main", "serve", "--port", str(args.port)],
-        env={**os.environ, "DATABASE_URL": url},
+        env={**os.environ, "DATABASE_URL": url, **UNLIMITED},
     )
     base = f"http://127.0.0.1:{args.port}"
     try:
