@@ -23,6 +23,7 @@ from app.api import (
 )
 from app.api.body import BodyLimit
 from app.api.deps import KnownMunicipalities
+from app.api.keyed_responses import KeyedResponses
 from app.api.request_id import RequestId
 from app.api.security_headers import SecurityHeaders
 from app.config import Settings, get_settings
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=map.STATIC_DIR), name="static")
     # Outermost last: every response, a 413 or a 500 included, gets an id and the headers.
     app.add_middleware(BodyLimit)
+    app.add_middleware(KeyedResponses)
     app.add_middleware(RequestId)
     app.add_middleware(SecurityHeaders, settings=settings)
     return app
