@@ -154,9 +154,7 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
         page = await measures.select_page(conn, query)
     lang = page_lang(request) if html else None
     # Of the features, not of the time stamp: an unchanged page revalidates as a 304.
-    etag = content_etag(
-        b"".join(page.features), request, lang, query.visibility, page.matched
-    )
+    etag = content_etag(b"".join(page.features), request, lang, query.visibility, page.matched)
     headers = cache_headers(request, etag, visibility=query.visibility, languages=html)
     if matches(request, etag):
         return not_modified(headers)

@@ -254,7 +254,7 @@ async def test_unknown_id_is_404_problem(client: httpx.AsyncClient) -> None:
         ("bbox=7,51,6,52", "minimum must not exceed"),
         ("bbox=a,b,c,d", "numbers"),
         ("bbox=7,51,nan,52", "bbox takes numbers"),
-            ("bbox=7,51,1e999,52", "finite"),
+        ("bbox=7,51,1e999,52", "finite"),
         ("bbox=350000,5700000,360000,5710000", "bbox-crs"),
         ("limit=0", "between 1 and 10000"),
         ("limit=10000000", "between 1 and 10000"),

@@ -15,7 +15,6 @@ from app.errors import InvalidParameter
 from app.guards.slots import Slots, SlotsMiddleware, heavy_kind
 from app.http.query import Query
 
-
 REFUSED = "400"
 
 
