@@ -38,7 +38,7 @@ def imported_packages(package: str) -> set[str]:
         ("auth", {"errors", "domain", "query"}),
         ("ogc", {"errors", "http", "query"}),
         # One reading of the request: a leaf every layer may use.
-        ("http", {"errors"}),
+        ("http", {"errors", "config"}),
         # Guards run before routing; they share the handlers' parsers, never the routers.
         ("guards", {"errors", "http", "auth", "domain", "ogc", "query"}),
         ("sql", {"errors", "domain", "query"}),

@@ -109,9 +109,10 @@ async def _export(request: Request, query: MeasureQuery, fmt: str) -> Response:
     extend_deadline(request.scope, settings.export_timeout_s)
     workers = request.app.state.worker_processes
     timeout_s = settings.export_statement_timeout_s
-    handle = await export_files.prepare(workers, settings.dsn, query, fmt, timeout_s)
+    disk = request.app.state.export_disk
+    prepared = await export_files.prepare(workers, disk, settings.dsn, query, fmt, timeout_s)
     return StreamingResponse(
-        export_files.file_chunks(handle),
+        prepared.chunks(),
         media_type=media_type,
         headers={
             "Content-Disposition": f'attachment; filename="measures.{suffix}"',
