@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from app.config import Settings
-from tests.http.served import klimawerk_serve
+from tests.servers import klimawerk_serve
 
 pytestmark = pytest.mark.slow
 
