@@ -269,7 +269,7 @@ async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
 @router.get(
     "/collections/municipalities/items/{ags}",
     summary="One municipality",
-    responses=responses(200, GEOJSON_MEDIA, HTML, problems=(404,)),
+    responses=responses(200, GEOJSON_MEDIA, HTML, problems=(400, 404)),
 )
 async def get_municipality_item(ags: str, request: Request, pool: PoolDep) -> Response:
     """One municipality boundary as a GeoJSON Feature."""
