@@ -71,6 +71,7 @@ NUMBER_SPELLINGS = {
     "underscore": "10_000",
     "superscript two": "%C2%B2",
     "Arabic-Indic three": "%D9%A3",
+    "full-width digits": "%EF%BC%91%EF%BC%90",
     "5,000 digits": FIVE_THOUSAND_DIGITS,
     "empty": "",
     "minus": "-5",
@@ -111,6 +112,9 @@ SPELLING_CASES = {
     ),
     "items: limit twice (guard read the first, handler the last)": Case(
         400, path=f"{ITEMS}?limit=1&limit=10000", names="given 2 times"
+    ),
+    "items: limit twice, once percent-encoded in its name": Case(
+        400, path=f"{ITEMS}?limit=1&lim%69t=10000", names="given 2 times"
     ),
     "items: f=json&f=csv": Case(400, path=f"{ITEMS}?f=json&f=csv", names="given 2 times"),
     "items: f=json&f=gpkg": Case(400, path=f"{ITEMS}?f=json&f=gpkg", names="given 2 times"),

@@ -124,6 +124,8 @@ SPELLINGS = [
     "limit=10_000",
     "limit=%C2%B2",
     "limit=%D9%A3",
+    "limit=%EF%BC%91%EF%BC%90",
+    "limit=1&lim%69t=10000",
     "limit=" + "9" * 5000,
     "limit=",
     "limit=-1",
