@@ -101,6 +101,32 @@ class Settings(BaseSettings):
     heavy_page_size: int = Field(
         default=1000, ge=1, description="a page with a larger limit counts as heavy"
     )
+    # Slow clients and what they leave behind (issue 24, ADR 0013).
+    export_disk_mb: float = Field(
+        default=256,
+        gt=0,
+        description="MB of prepared export files a worker keeps for downloads at once; "
+        "an export beyond it gets a 503 with Retry-After",
+    )
+    client_stall_timeout_s: float = Field(
+        default=30,
+        gt=0,
+        description="a client that reads nothing of a response for this long is dropped "
+        "(an export's file is removed)",
+    )
+    export_download_timeout_s: float = Field(
+        default=3600, gt=0, description="the longest a download may take; then it is dropped"
+    )
+    header_timeout_s: float = Field(
+        default=10,
+        gt=0,
+        description="a connection must send a request's headers within this (klimawerk serve)",
+    )
+    body_timeout_s: float = Field(
+        default=30,
+        gt=0,
+        description="a request body must keep arriving: no gap longer than this",
+    )
 
     @property
     def replica_urls(self) -> list[str]:

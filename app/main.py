@@ -23,6 +23,7 @@ from app.api import (
 )
 from app.api.body import BodyLimit
 from app.api.deps import KnownMunicipalities
+from app.api.keyed_responses import KeyedResponses
 from app.api.request_id import RequestId
 from app.api.security_headers import SecurityHeaders
 from app.config import Settings, get_settings
@@ -33,6 +34,7 @@ from app.guards.deadline import DeadlineMiddleware
 from app.guards.rate_limit import RateLimiter, RateLimitMiddleware
 from app.guards.slots import Slots, SlotsMiddleware
 from app.ogc.openapi import install_openapi
+from app.services.export_files import ExportDisk
 from app.services.worker_processes import WorkerProcesses
 from app.sql.response_cache import ResponseCache
 
@@ -78,6 +80,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
     app.state.worker_processes = WorkerProcesses(settings.worker_processes)
+    app.state.export_disk = ExportDisk(
+        int(settings.export_disk_mb * 1024 * 1024),
+        stall_s=settings.client_stall_timeout_s,
+        deadline_s=settings.export_download_timeout_s,
+    )
     install_error_handlers(app)
     # The last added runs first: a caller over its rate, or heavy work beyond the slots,
     # costs nothing more. These run inside BodyLimit, RequestId and SecurityHeaders
@@ -104,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=map.STATIC_DIR), name="static")
     # Outermost last: every response, a 413 or a 500 included, gets an id and the headers.
     app.add_middleware(BodyLimit)
+    app.add_middleware(KeyedResponses)
     app.add_middleware(RequestId)
     app.add_middleware(SecurityHeaders, settings=settings)
     return app

@@ -1,5 +1,6 @@
 """Imports point one way: the query model and the domain are leaves; `app/ogc` and
-`app/sql` do not import each other; `app/auth` does not reach into SQL."""
+`app/sql` do not import each other; `app/auth` does not reach into SQL; the guards
+import nothing from `app/api`."""
 
 from __future__ import annotations
 
@@ -35,9 +36,18 @@ def imported_packages(package: str) -> set[str]:
         ("query", {"errors"}),
         ("domain", {"errors", "query"}),
         ("auth", {"errors", "domain", "query"}),
-        ("ogc", {"errors", "query"}),
+        ("ogc", {"errors", "http", "query"}),
+        # One reading of the request: a leaf every layer may use.
+        ("http", {"errors", "config"}),
+        # Guards run before routing; they share the handlers' parsers, never the routers.
+        ("guards", {"errors", "http", "auth", "domain", "ogc", "query"}),
         ("sql", {"errors", "domain", "query"}),
     ],
 )
 def test_package_imports_only_what_lies_below_it(package: str, allowed: set[str]) -> None:
     assert imported_packages(package) <= allowed, imported_packages(package) - allowed
+
+
+def test_nothing_below_the_routers_imports_them() -> None:
+    for package in ("guards", "http", "auth", "ogc", "sql", "domain", "query", "services"):
+        assert "api" not in imported_packages(package), package

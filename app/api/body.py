@@ -7,7 +7,8 @@ from typing import Any
 import orjson
 from fastapi import Request
 
-from app.errors import InvalidMeasure, PayloadTooLarge, problem_response
+from app.errors import InvalidMeasure, InvalidParameter, PayloadTooLarge, problem_response
+from app.http.numbers import parse_whole
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 # A FeatureCollection of MultiPolygons nests 8 levels; nothing we accept needs 32.
@@ -82,11 +83,16 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        declared = headers.get(b"content-length", b"")
-        if not (declared.isdigit() and int(declared) > MAX_BODY_BYTES):
+        declared = headers.get(b"content-length")
+        try:
+            # The one number parser (servers refuse most bad lengths before us).
+            size = parse_whole("Content-Length", declared.decode("latin-1")) if declared else 0
+        except InvalidParameter as error:
+            await problem_response(error, scope.get("path"))(scope, receive, send)
+            return
+        if size <= MAX_BODY_BYTES:
             await self.app(scope, receive, send)
             return
-        size = int(declared)
         if headers.get(b"expect", b"").lower() != b"100-continue" and size <= DRAIN_LIMIT_BYTES:
             more = True
             while more:

@@ -39,7 +39,11 @@ async def _describe_all(request: Request, pool: PoolDep) -> dict[str, dict]:
     }
 
 
-@router.get("/collections", summary="The collections", responses=responses(200, JSON, HTML))
+@router.get(
+    "/collections",
+    summary="The collections",
+    responses=responses(200, JSON, HTML, problems=(400,)),
+)
 async def list_collections(request: Request, pool: PoolDep) -> Response:
     """Both collections with their extents."""
     described = await _describe_all(request, pool)
@@ -56,7 +60,7 @@ async def list_collections(request: Request, pool: PoolDep) -> Response:
 @router.get(
     "/collections/{collection_id}",
     summary="One collection",
-    responses=responses(200, JSON, HTML, problems=(404,)),
+    responses=responses(200, JSON, HTML, problems=(400, 404)),
 )
 async def get_collection(collection_id: str, request: Request, pool: PoolDep) -> Response:
     """The description of `measures` or `municipalities`."""

@@ -42,9 +42,7 @@ PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
 
 async def get_caller(request: Request, pool: PoolDep) -> Caller:
     """The caller of this request, from `Authorization: Bearer` or `X-API-Key`."""
-    secret = key_from_headers(
-        request.headers.get("authorization"), request.headers.get("x-api-key")
-    )
+    secret = key_from_headers(request.headers.raw)
     if secret is None:
         return Caller()
     digest = hash_key(secret)

@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse, Response
 
+from app.http.query import query_of
 from app.ogc.collections import ATTRIBUTION
 from app.services.worker_processes import WorkerProcesses
 
@@ -20,7 +21,7 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "
 
 def wants_html(request: Request) -> bool:
     """An explicit `f=html`, or a browser that asks for HTML without `f`."""
-    f = request.query_params.get("f")
+    f = query_of(request.scope).get("f")
     if f is not None:
         return f == "html"
     accept = request.headers.get("accept", "")
@@ -41,7 +42,7 @@ LANG_PARAMETER = {
 
 def page_lang(request: Request) -> str:
     """German unless `lang=en` or the browser prefers English (Accept-Language)."""
-    chosen = request.query_params.get("lang")
+    chosen = query_of(request.scope).get("lang")
     if chosen in ("de", "en"):
         return chosen
     for part in request.headers.get("accept-language", "").split(","):

@@ -3,7 +3,13 @@
 A representation is fixed by the URL (format, CRS, filters, paging), the negotiated
 format (`Accept`) and what the caller may see. Anonymous responses are `public` so that
 nginx or a CDN keeps them for `HTTP_MAX_AGE_S`; responses to a key are `private,
-no-cache` (the caller's browser revalidates, so a partner sees its own writes at once).
+no-store` (review notes and unpublished measures must not stay in any cache; a client
+may still revalidate with the ETag it kept itself). `KeyedResponses` enforces that for
+every response to a request with a key, whichever handler answered.
+
+ETags of lists and statistics are hashes of the body and the representation, never a
+data version: a counter in a public header told anyone how many writes the partners
+made.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from fastapi import Request
 from starlette.responses import Response
 
 from app.api.html import DEFAULT_LANG
+from app.http.query import query_of
 from app.query.crs import Crs
 from app.query.measure import Visibility
 
@@ -22,13 +29,17 @@ from app.query.measure import Visibility
 RELEASE = metadata.version("klimawerk")
 # The key headers that change what a caller sees.
 VARY_CALLER = ["Authorization", "X-API-Key"]
+# What a response to a key may be kept as: nothing, anywhere but in the client's hands.
+KEYED_CACHE_CONTROL = "private, no-store"
 
 
-def representation_etag(version: int, request: Request, *variant: object) -> str:
-    """A weak ETag for the representation of `request` at data `version`."""
-    parts = (RELEASE, request.url.path, sorted(request.query_params.multi_items()), variant)
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
-    return f'W/"{version}-{digest}"'
+def content_etag(body: bytes, request: Request, *variant: object) -> str:
+    """A weak ETag of `body` as the representation of `request` (format, language,
+    caller's visibility in `variant`): it changes exactly when the bytes would."""
+    digest = hashlib.blake2b(body, digest_size=16)
+    parts = (RELEASE, request.url.path, sorted(query_of(request.scope).multi_items()), variant)
+    digest.update(repr(parts).encode())
+    return f'W/"{digest.hexdigest()}"'
 
 
 def item_etag(version: int, *, html: bool, crs: Crs, lang: str = DEFAULT_LANG) -> str:
@@ -74,7 +85,7 @@ def cache_headers(
         + (VARY_CALLER if visibility else [])
     )
     headers = {
-        "Cache-Control": "private, no-cache" if private else f"public, max-age={max_age}",
+        "Cache-Control": KEYED_CACHE_CONTROL if private else f"public, max-age={max_age}",
         "Vary": ", ".join(vary),
     }
     if etag:

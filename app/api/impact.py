@@ -18,6 +18,8 @@ from app.domain.m102_4 import OutOfRange, check_climate
 from app.domain.validation import check_feature, check_type_fits_geometry
 from app.domain.water_balance import Climate, climate_of, effect_or_reason
 from app.errors import InvalidMeasure, InvalidParameter
+from app.http.numbers import parse_number
+from app.http.query import query_of
 from app.ogc.openapi import feature_body, responses
 from app.sql import impacts as sql
 from app.sql import statistics
@@ -43,17 +45,14 @@ PARAMETERS = [
 
 
 def _number(request: Request, name: str) -> float | None:
-    raw = request.query_params.get(name)
+    raw = query_of(request.scope).get(name)
     if raw is None:
         return None
-    try:
-        return float(raw)
-    except ValueError:
-        raise InvalidParameter(f"{name} must be a number, got {raw!r}") from None
+    return float(parse_number(name, raw, whole=False))
 
 
 def _what_if(request: Request, climate: Climate) -> Climate:
-    unknown = set(request.query_params) - {"precipitation_mm", "etp_mm"}
+    unknown = query_of(request.scope).names() - {"precipitation_mm", "etp_mm"}
     if unknown:
         raise InvalidParameter(f"unknown parameter {', '.join(sorted(unknown))}")
     p, e = _number(request, "precipitation_mm"), _number(request, "etp_mm")

@@ -13,11 +13,12 @@ from starlette.responses import Response, StreamingResponse
 from app.api.deps import CallerDep, PoolDep
 from app.api.html import LANG_PARAMETER, page_lang, render, render_in_worker, wants_html
 from app.api.http_cache import (
+    VARY_CALLER,
     cache_headers,
+    content_etag,
     item_etag,
     matches,
     not_modified,
-    representation_etag,
     with_validators,
 )
 from app.api.landing import base_url
@@ -34,6 +35,7 @@ from app.domain import access
 from app.domain.review import with_review_note
 from app.errors import NotFound
 from app.guards.deadline import extend_deadline
+from app.http.query import query_of
 from app.ogc import params
 from app.ogc.crs import content_crs_header, parse_crs
 from app.ogc.links import GEOJSON, JSON, link, with_query
@@ -41,7 +43,7 @@ from app.ogc.openapi import CSV, GPKG, HTML, NOT_MODIFIED, responses
 from app.ogc.openapi import GEOJSON as GEOJSON_MEDIA
 from app.query.measure import Cursor, MeasureQuery
 from app.services import export_files, measure_changes
-from app.sql import measures, municipalities, response_cache
+from app.sql import measures, municipalities
 
 router = APIRouter(tags=["features"])
 
@@ -107,13 +109,17 @@ async def _export(request: Request, query: MeasureQuery, fmt: str) -> Response:
     extend_deadline(request.scope, settings.export_timeout_s)
     workers = request.app.state.worker_processes
     timeout_s = settings.export_statement_timeout_s
-    handle = await export_files.prepare(workers, settings.dsn, query, fmt, timeout_s)
+    disk = request.app.state.export_disk
+    prepared = await export_files.prepare(workers, disk, settings.dsn, query, fmt, timeout_s)
     return StreamingResponse(
-        export_files.file_chunks(handle),
+        prepared.chunks(),
         media_type=media_type,
         headers={
             "Content-Disposition": f'attachment; filename="measures.{suffix}"',
             "Content-Crs": content_crs_header(query.crs),
+            # What the file holds depends on the key (`KeyedResponses` makes a keyed one
+            # `private, no-store`).
+            "Vary": ", ".join(VARY_CALLER),
         },
     )
 
@@ -141,19 +147,18 @@ def _page_links(url: URL, page: measures.Page) -> list[dict[str, Any]]:
 )
 async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQueryDep) -> Response:
     """A page of measures as GeoJSON; `f=csv|gpkg|geojson-file` exports every match."""
-    export = request.query_params.get("f")
+    export = query_of(request.scope).get("f")
     if export in EXPORT_TYPES:
         return await _export(request, query, export)
     html = wants_html(request)
     async with connection(pool) as conn:
-        # Read before the page: the ETag never claims newer data than the body has.
-        version = await response_cache.current_version(conn)
-        lang = page_lang(request) if html else None
-        etag = representation_etag(version, request, lang, query.visibility)
-        headers = cache_headers(request, etag, visibility=query.visibility, languages=html)
-        if matches(request, etag):
-            return not_modified(headers)
         page = await measures.select_page(conn, query)
+    lang = page_lang(request) if html else None
+    # Of the features, not of the time stamp: an unchanged page revalidates as a 304.
+    etag = content_etag(b"".join(page.features), request, lang, query.visibility, page.matched)
+    headers = cache_headers(request, etag, visibility=query.visibility, languages=html)
+    if matches(request, etag):
+        return not_modified(headers)
     body = feature_collection(
         page.features,
         matched=page.matched,
@@ -191,10 +196,10 @@ async def get_measure_item(
     measure now, a subset of `["update", "delete", "publish", "reject"]` (`[]` for
     anonymous callers). A measure the caller may not see answers 404.
     """
-    query = request.query_params
+    query = query_of(request.scope)
     if query:
         # `lang` chooses the language of the HTML page (German by default).
-        params.check_unknown(dict(query), frozenset({"f", "crs", "lang"}))
+        params.check_unknown(query.names(), frozenset({"f", "crs", "lang"}))
         check_format(query.get("f"))
     key = params.parse_uuid(measure_id)
     output_crs = parse_crs(query.get("crs"))
@@ -241,8 +246,8 @@ async def get_measure_item(
 )
 async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
     """The municipality boundaries as a GeoJSON FeatureCollection."""
-    query = request.query_params
-    params.check_unknown(dict(query), frozenset(p["name"] for p in MUNICIPALITY_PARAMETERS))
+    query = query_of(request.scope)
+    params.check_unknown(query.names(), frozenset(p["name"] for p in MUNICIPALITY_PARAMETERS))
     check_format(query.get("f"))
     box, srid = parse_bbox(query.get("bbox"), query.get("bbox-crs"))
     size = params.parse_limit(query.get("limit"))
@@ -264,7 +269,7 @@ async def list_municipality_items(request: Request, pool: PoolDep) -> Response:
 @router.get(
     "/collections/municipalities/items/{ags}",
     summary="One municipality",
-    responses=responses(200, GEOJSON_MEDIA, HTML, problems=(404,)),
+    responses=responses(200, GEOJSON_MEDIA, HTML, problems=(400, 404)),
 )
 async def get_municipality_item(ags: str, request: Request, pool: PoolDep) -> Response:
     """One municipality boundary as a GeoJSON Feature."""

@@ -24,7 +24,7 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@router.get("/", summary="Landing page", responses=responses(200, JSON, HTML))
+@router.get("/", summary="Landing page", responses=responses(200, JSON, HTML, problems=(400,)))
 async def get_landing(request: Request, pool: PoolDep) -> Response:
     """Links to the API definition, conformance, collections and the map."""
     base = base_url(request)

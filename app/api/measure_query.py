@@ -11,18 +11,19 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from starlette.datastructures import QueryParams
 
 from app.api.deps import CallerDep, KnownMunicipalitiesDep
 from app.domain.catalogue import load_catalogue
 from app.errors import InvalidParameter
+from app.http.query import Query, query_of
 from app.ogc import cql2, params, queryables
 from app.ogc.crs import SUPPORTED, bbox_to_storage, check_in_extent, parse_crs
 from app.ogc.queryables import Queryable
 from app.query.measure import Cursor, MeasureQuery, SortKey, Visibility
 from app.query.where import Where
 
-FORMATS = frozenset({"json", "geojson", "html", "csv", "gpkg", "geojson-file"})
+FORMATS = params.FORMATS
+check_format = params.check_format
 
 
 def doc_parameter(
@@ -121,12 +122,6 @@ def measure_queryables() -> dict[str, Queryable]:
     )
 
 
-def check_format(f: str | None) -> None:
-    """JSON/GeoJSON, HTML for browsers, or an export (csv, gpkg, geojson-file)."""
-    if f is not None and f not in FORMATS:
-        raise InvalidParameter(f"f must be one of {', '.join(sorted(FORMATS))}, got {f!r}")
-
-
 def parse_bbox(raw: str | None, bbox_crs: str | None) -> tuple[tuple[float, ...] | None, int]:
     """bbox in storage axis order, and the SRID it is given in."""
     box = params.parse_bbox(raw)
@@ -142,13 +137,13 @@ def parse_bbox(raw: str | None, bbox_crs: str | None) -> tuple[tuple[float, ...]
 
 
 def parse_measure_query(
-    query: QueryParams,
+    query: Query,
     visibility: Visibility,
     known_municipalities: frozenset[str],
     allowed: frozenset[str] = ITEM_PARAMETERS,
 ) -> MeasureQuery:
     """Check every parameter of a measures request and build its query."""
-    params.check_unknown(dict(query), allowed)
+    params.check_unknown(query.names(), allowed)
     get = query.get
     check_format(get("f"))
     catalogue = load_catalogue()
@@ -194,7 +189,7 @@ async def measure_query(
     request: Request, caller: CallerDep, known_municipalities: KnownMunicipalitiesDep
 ) -> MeasureQuery:
     """The measures query of this request."""
-    return parse_measure_query(request.query_params, caller.visibility, known_municipalities)
+    return parse_measure_query(query_of(request.scope), caller.visibility, known_municipalities)
 
 
 MeasureQueryDep = Annotated[MeasureQuery, Depends(measure_query)]

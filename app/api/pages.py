@@ -27,7 +27,7 @@ PAGE_PARAMETERS = {"parameters": [LANG_PARAMETER]}
     "/docs",
     summary="API documentation (Swagger UI)",
     response_class=Response,
-    responses=responses(200, HTML),
+    responses=responses(200, HTML, problems=(400,)),
     openapi_extra=PAGE_PARAMETERS,
 )
 async def get_docs(request: Request) -> Response:
@@ -39,7 +39,7 @@ async def get_docs(request: Request) -> Response:
     "/kommunen/{ags}",
     summary="A municipality's page: progress, charts, latest measures, map",
     response_class=Response,
-    responses={**responses(200, HTML), **NOT_FOUND_PAGE},
+    responses={**responses(200, HTML, problems=(400,)), **NOT_FOUND_PAGE},
     openapi_extra=PAGE_PARAMETERS,
 )
 async def get_municipality_page(ags: str, request: Request, pool: PoolDep) -> Response:

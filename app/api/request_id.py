@@ -29,11 +29,6 @@ def _incoming(scope: dict) -> str | None:
     return None
 
 
-def request_id_of(scope: dict) -> str | None:
-    """The id `RequestId` gave this request (None outside it)."""
-    return scope.get("state", {}).get("request_id")
-
-
 class RequestId:
     """Give each HTTP request an id (scope state `request_id`, header `X-Request-Id`)."""
 

@@ -10,18 +10,19 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
-from starlette.datastructures import QueryParams
 from starlette.responses import Response
 
 from app.api.body import read_json
 from app.api.deps import CallerDep, KnownMunicipalitiesDep, PoolDep, ResponseCacheDep
-from app.api.http_cache import cache_headers, matches, not_modified, representation_etag
+from app.api.http_cache import cache_headers, content_etag, matches, not_modified
 from app.api.measure_query import FILTER_PARAMETERS, doc_parameter, parse_measure_query
 from app.db.session import connection
 from app.domain import access
 from app.domain import statistics as stats
 from app.domain.catalogue import load_catalogue
 from app.errors import Forbidden, InvalidMeasure, InvalidParameter, Unauthorized
+from app.http.numbers import parse_whole
+from app.http.query import query_of
 from app.ogc import params
 from app.ogc.openapi import CSV, model_body, responses
 from app.ogc.openapi import JSON as JSON_MEDIA
@@ -41,14 +42,15 @@ PARAMETERS = [
     doc_parameter("f", "json (default) or csv", {"type": "string", "enum": ["json", "csv"]}),
 ]
 ALLOWED = frozenset(p["name"] for p in PARAMETERS)
+# The years a `year` filter may name.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
 def _year(raw: str | None) -> tuple[dt.date, dt.date] | None:
     if raw is None:
         return None
-    if not (raw.isdigit() and 1990 <= int(raw) <= 2100):
-        raise InvalidParameter(f"year must be a year like 2024, got {raw!r}")
-    return dt.date(int(raw), 1, 1), dt.date(int(raw), 12, 31)
+    year = parse_whole("year", raw, FIRST_YEAR, LAST_YEAR)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
 @router.get(
@@ -67,15 +69,15 @@ async def get_statistics(
     """Counts, areas and water-balance volumes by type, status, year and municipality;
     disconnected share against 25 % and evaporation change against +10 pp."""
     # `f` (json/csv) and `year` are this endpoint's own; the rest are the items filters.
-    params.check_unknown(dict(request.query_params), ALLOWED)
-    filters = QueryParams(
-        [(k, v) for k, v in request.query_params.multi_items() if k not in ("f", "year")]
-    )
+    given = query_of(request.scope)
+    params.check_unknown(given.names(), ALLOWED)
+    filters = given.without("f", "year")
     query = parse_measure_query(filters, caller.visibility, known_municipalities, allowed=ALLOWED)
-    years = _year(request.query_params.get("year"))
+    year = given.get("year")
+    years = _year(year)
     if years:
         query.completed = years
-    fmt = request.query_params.get("f", "json")
+    fmt = given.get("f", "json")
     if fmt not in ("json", "csv"):
         raise InvalidParameter(f"f must be json or csv, got {fmt!r}")
 
@@ -101,7 +103,7 @@ async def get_statistics(
             repr(
                 (
                     sorted(filters.multi_items()),
-                    request.query_params.get("year"),
+                    year,
                     query.visibility,
                     fmt,
                 )
@@ -111,14 +113,12 @@ async def get_statistics(
     )
     async with connection(pool) as conn:
         version = await response_cache.current_version(conn)
-        etag = representation_etag(version, request, query.visibility)
-        headers = cache_headers(request, etag, visibility=query.visibility)
-        if matches(request, etag):
-            return not_modified(headers)
         entry = await cache.get(conn, key, version, make)
-    if entry.version != version:  # a write came between: label the body with its version
-        headers["ETag"] = representation_etag(entry.version, request, query.visibility)
     body = entry.body
+    etag = content_etag(body, request, query.visibility)
+    headers = cache_headers(request, etag, visibility=query.visibility)
+    if matches(request, etag):
+        return not_modified(headers)
     if fmt == "csv":
         headers["Content-Disposition"] = 'attachment; filename="statistics.csv"'
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import morecantile
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from starlette.responses import Response
 
 from app.api.deps import PoolDep, ResponseCacheDep
@@ -17,6 +17,7 @@ from app.db.session import connection
 from app.domain.region import REGION
 from app.domain.tiling import CLUSTERS_LAYER, MAX_ZOOM, MEASURES_LAYER, MIN_ZOOM
 from app.errors import InvalidParameter, NotFound
+from app.http.numbers import parse_number, parse_whole
 from app.ogc.links import JSON, link
 from app.ogc.openapi import NOT_MODIFIED, responses
 from app.query.measure import MeasureQuery
@@ -52,15 +53,19 @@ async def tile_query(
     ),
 )
 async def get_measure_tile(
-    z: int,
-    x: int,
-    y: int,
+    z_raw: Annotated[str, Path(alias="z")],
+    x_raw: Annotated[str, Path(alias="x")],
+    y_raw: Annotated[str, Path(alias="y")],
     request: Request,
     pool: PoolDep,
     cache: ResponseCacheDep,
     query: Annotated[MeasureQuery, Depends(tile_query)],
 ) -> Response:
     """Mapbox Vector Tile; layer `measures` from zoom 12, `clusters` below; 204 when empty."""
+    # Read as the tile slot guard reads the zoom: ASCII digits only (a column or row of
+    # -1 is a tile outside the matrix, a 404 below).
+    z = parse_whole("z", z_raw)
+    x, y = (int(parse_number(name, raw, signed=True)) for name, raw in (("x", x_raw), ("y", y_raw)))
     if not MIN_ZOOM <= z <= MAX_ZOOM:
         raise NotFound(f"zoom {z} is outside {MIN_ZOOM}..{MAX_ZOOM}")
     if not (0 <= x < 1 << z and 0 <= y < 1 << z):

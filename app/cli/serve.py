@@ -13,6 +13,7 @@ import uvicorn
 
 from app.cli.output import console
 from app.config import get_settings
+from app.http.slow_clients import TimedHttpToolsProtocol
 
 READY_TIMEOUT_S = 120.0
 
@@ -74,5 +75,6 @@ def serve(
         log_level="warning",
         access_log=False,
         loop="uvloop",
-        http="httptools",
+        # httptools with header, body and write timeouts (ADR 0013).
+        http=TimedHttpToolsProtocol,
     )

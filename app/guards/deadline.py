@@ -7,8 +7,8 @@ import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.request_id import request_id_of
 from app.errors import Unavailable, problem_response
+from app.http.request_id import request_id_of
 
 log = logging.getLogger("klimawerk")
 

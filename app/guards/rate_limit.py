@@ -11,7 +11,7 @@ from limits.strategies import SlidingWindowCounterRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.auth.keys import hash_key, key_from_headers
-from app.errors import TooManyRequests, problem_response
+from app.errors import InvalidParameter, TooManyRequests, problem_response
 
 # Roles of recently seen valid keys; bounded so that a flood of keys cannot grow it.
 MAX_KNOWN_KEYS = 10_000
@@ -68,8 +68,11 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or not self.limiter.enabled:
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        secret = key_from_headers(headers.get("authorization"), headers.get("x-api-key"))
+        try:
+            secret = key_from_headers(scope["headers"])
+        except InvalidParameter as error:  # two different keys: refused, counted for neither
+            await problem_response(error, scope.get("path"))(scope, receive, send)
+            return
         address = scope["client"][0] if scope.get("client") else "unknown"
         identity = self.limiter.identity(hash_key(secret) if secret else None, address)
         wait = self.limiter.hit(identity) if identity else None

@@ -9,40 +9,40 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.request_id import request_id_of
 from app.domain.tiling import FULL_DETAIL_ZOOM
-from app.errors import Unavailable, problem_response
+from app.errors import InvalidParameter, Unavailable, problem_response
+from app.http.numbers import parse_whole
+from app.http.query import Query, query_of
+from app.http.request_id import request_id_of
+from app.ogc import params
 
 log = logging.getLogger("klimawerk")
 
 ITEMS = "/collections/measures/items"
 TILES = "/collections/measures/tiles/WebMercatorQuad/"
-# Only plain, short numbers are compared: `int()` refuses 5,000 digits and `²` (which
-# `str.isdigit` accepts); a value this does not match is refused later as a 400 anyway.
-PLAIN_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
-def _number(text: str) -> int | None:
-    return int(text) if PLAIN_NUMBER.fullmatch(text) else None
+def heavy_kind(path: str, query: Query, heavy_page_size: int) -> str | None:
+    """`export`, `heavy` (big pages), `tile` (cluster tiles) or None for ordinary requests.
 
-
-def heavy_kind(path: str, query_string: bytes, heavy_page_size: int) -> str | None:
-    """`export`, `heavy` (big pages), `tile` (cluster tiles) or None for ordinary requests."""
+    Read with the handlers' own parsers (`app/ogc/params.py`, `app/http`), so that no
+    spelling is classified as one thing and executed as another: a value they refuse
+    (a repeated `f` or `limit`, `limit=+10000`, `limit=10_000`) raises the same 400
+    here, before any work.
+    """
     if path == ITEMS:
-        query = parse_qs(query_string.decode("latin-1"))
-        if query.get("f", [""])[0] in ("csv", "gpkg"):
+        if params.check_format(query.get("f")) in params.EXPORT_FORMATS:
             return "export"
-        limit = _number(query.get("limit", [""])[0])
-        return "heavy" if limit is not None and limit > heavy_page_size else None
+        return "heavy" if params.parse_limit(query.get("limit")) > heavy_page_size else None
     if path.startswith(TILES):
-        zoom = _number(path[len(TILES) :].split("/", 1)[0])
+        parts = path[len(TILES) :].split("/")
+        if len(parts) != 3:  # tilejson.json and the like; a bad path is the router's 404
+            return None
         # Cluster tiles aggregate every measure under them.
-        return "tile" if zoom is not None and zoom < FULL_DETAIL_ZOOM else None
+        return "tile" if parse_whole("z", parts[0]) < FULL_DETAIL_ZOOM else None
     return None
 
 
@@ -93,7 +93,13 @@ class SlotsMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = None
         if scope["type"] == "http":
-            kind = heavy_kind(scope["path"], scope["query_string"], self.heavy_page_size)
+            try:
+                kind = heavy_kind(scope["path"], query_of(scope), self.heavy_page_size)
+            except InvalidParameter as error:  # what the handler would answer, sooner
+                await problem_response(error, scope["path"], request_id_of(scope))(
+                    scope, receive, send
+                )
+                return
         if kind is None:
             await self.app(scope, receive, send)
             return

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import uuid
+from collections.abc import Collection
 
 from app.errors import InvalidParameter
+from app.http.numbers import parse_number, parse_whole
 from app.query.measure import BBox
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
+# `f` of the measures: pages (JSON/GeoJSON, HTML for browsers) and exports, which
+# download every match as a file and take an export slot (`app/guards/slots.py`).
+EXPORT_FORMATS = frozenset({"csv", "gpkg", "geojson-file"})
+FORMATS = frozenset({"json", "geojson", "html"}) | EXPORT_FORMATS
+
+
+def check_format(f: str | None) -> str | None:
+    """`f` when it is one of `FORMATS` (None when not given); else a 400."""
+    if f is not None and f not in FORMATS:
+        raise InvalidParameter(f"f must be one of {', '.join(sorted(FORMATS))}, got {f!r}")
+    return f
 
 
 def parse_bbox(raw: str | None) -> BBox | None:
@@ -22,12 +34,7 @@ def parse_bbox(raw: str | None) -> BBox | None:
         raise InvalidParameter(
             f"bbox must have 4 numbers (minx,miny,maxx,maxy) or 6 for 3D, got {len(parts)}"
         )
-    try:
-        numbers = [float(p) for p in parts]
-    except ValueError:
-        raise InvalidParameter(f"bbox must be numbers separated by commas, got {raw!r}") from None
-    if not all(math.isfinite(n) for n in numbers):
-        raise InvalidParameter("bbox numbers must be finite")
+    numbers = [float(parse_number("bbox", p, whole=False, signed=True)) for p in parts]
     if len(numbers) == 6:
         numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
     minx, miny, maxx, maxy = numbers
@@ -54,13 +61,7 @@ def parse_limit(raw: str | None) -> int:
     """1..10,000, default 100."""
     if raw is None:
         return DEFAULT_LIMIT
-    try:
-        limit = int(raw)
-    except ValueError:
-        raise InvalidParameter(f"limit must be a whole number, got {raw!r}") from None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidParameter(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
-    return limit
+    return parse_whole("limit", raw, 1, MAX_LIMIT)
 
 
 def parse_choices(name: str, raw: str | None, allowed: set[str] | frozenset[str]) -> list[str]:
@@ -85,7 +86,7 @@ def parse_uuid(raw: str) -> uuid.UUID:
         raise InvalidParameter(f"measure ids are UUIDs, got {raw!r}") from None
 
 
-def check_unknown(params: dict[str, str], known: frozenset[str]) -> None:
+def check_unknown(params: Collection[str], known: frozenset[str]) -> None:
     """OGC API - Features: a query parameter the API does not define is a 400."""
     unknown = sorted(set(params) - known)
     if unknown:

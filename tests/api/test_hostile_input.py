@@ -36,6 +36,9 @@ class Case:
     body: str | bytes | None = None
     key: str | None = None  # a role of the `roles` fixture
     headers: dict[str, str] | None = None
+    # Headers that may repeat; a value `key:ROLE` is the secret of that role's key.
+    repeated: tuple[tuple[str, str], ...] = ()
+    names: str | None = None  # what the problem's detail must name
 
 
 def cql_json(filter: Any) -> dict[str, str]:
@@ -56,6 +59,117 @@ DEEP_PARENS = "(" * 2000 + "version = 1" + ")" * 2000
 MANY_NOTS = "NOT " * 4900 + "version = 1"  # just under the length bound: nesting refuses it
 DEEP_JSON = '{"op":"not","args":[' * 300 + "true" + "]}" * 300
 CISTERN = {"type": "cistern", "title": "Zisterne"}
+FIVE_THOUSAND_DIGITS = "9" * 5000
+# Spellings of a number that Python's int()/float() or str.isdigit() take but the API
+# does not define: a space (%20 and +), a sign, an underscore, a superscript two, an
+# Arabic-Indic three, 5,000 digits, nothing at all. Each must be a 400 wherever a
+# number is read, in the guards and the handlers alike.
+NUMBER_SPELLINGS = {
+    "%20 space": "%2010000",
+    "+ (a space)": "+10000",
+    "%2B sign": "%2B10000",
+    "underscore": "10_000",
+    "superscript two": "%C2%B2",
+    "Arabic-Indic three": "%D9%A3",
+    "full-width digits": "%EF%BC%91%EF%BC%90",
+    "5,000 digits": FIVE_THOUSAND_DIGITS,
+    "empty": "",
+    "minus": "-5",
+}
+SPELLING_CASES = {
+    **{
+        f"items: limit of {label}": Case(400, path=f"{ITEMS}?limit={raw}", names="limit")
+        for label, raw in NUMBER_SPELLINGS.items()
+    },
+    **{
+        f"statistics: year of {label}": Case(400, path=f"/statistics?year={raw}", names="year")
+        for label, raw in NUMBER_SPELLINGS.items()
+    },
+    **{
+        f"tiles: zoom of {label}": Case(
+            400, path=f"/collections/measures/tiles/WebMercatorQuad/{raw}/0/0", names="z"
+        )
+        for label, raw in NUMBER_SPELLINGS.items()
+        if raw and "+" not in raw and "%20" not in raw  # a path keeps + and spaces apart
+    },
+    **{
+        f"items: bbox number of {label}": Case(400, path=f"{ITEMS}?bbox=7,51,8,{raw}", names="bbox")
+        for label, raw in NUMBER_SPELLINGS.items()
+        if label not in ("minus",)
+    },
+    **{
+        f"impact: precipitation of {label}": Case(
+            400,
+            "POST",
+            f"/impact?precipitation_mm={raw}",
+            body=feature(CISTERN),
+            names="precipitation_mm",
+        )
+        for label, raw in NUMBER_SPELLINGS.items()
+    },
+    "statistics: year 2024 twice": Case(
+        400, path="/statistics?year=2024&year=2025", names="given 2 times"
+    ),
+    "items: limit twice (guard read the first, handler the last)": Case(
+        400, path=f"{ITEMS}?limit=1&limit=10000", names="given 2 times"
+    ),
+    "items: limit twice, once percent-encoded in its name": Case(
+        400, path=f"{ITEMS}?limit=1&lim%69t=10000", names="given 2 times"
+    ),
+    "items: f=json&f=csv": Case(400, path=f"{ITEMS}?f=json&f=csv", names="given 2 times"),
+    "items: f=json&f=gpkg": Case(400, path=f"{ITEMS}?f=json&f=gpkg", names="given 2 times"),
+    "items: f=csv twice": Case(400, path=f"{ITEMS}?f=csv&f=csv", names="given 2 times"),
+    "items: f=geojson-file&f=json": Case(
+        400, path=f"{ITEMS}?f=geojson-file&f=json", names="given 2 times"
+    ),
+    "items: bbox twice": Case(
+        400, path=f"{ITEMS}?bbox=7,51,8,52&bbox=0,0,1,1", names="given 2 times"
+    ),
+    "items: type twice": Case(400, path=f"{ITEMS}?type=swale&type=cistern", names="given 2 times"),
+    "item: crs twice": Case(
+        400, path=f"{ITEMS}/{SOME_ID}?crs={UTM}&crs={UTM}", names="given 2 times"
+    ),
+    "statistics: f=json&f=csv": Case(400, path="/statistics?f=json&f=csv", names="given 2 times"),
+    "tiles: filter twice": Case(
+        400, path=f"{TILE}?status=completed&status=planned", names="given 2 times"
+    ),
+    "municipalities: limit twice": Case(
+        400, path=f"{MUNICIPALITIES}?limit=1&limit=17", names="given 2 times"
+    ),
+    "impact: etp twice": Case(
+        400, "POST", "/impact?etp_mm=500&etp_mm=600", body=feature(CISTERN), names="given 2 times"
+    ),
+    "two X-API-Key headers": Case(
+        400,
+        repeated=(("X-API-Key", "key:partner"), ("X-API-Key", "key:admin")),
+        names="different API keys",
+    ),
+    "a valid and an invented X-API-Key": Case(
+        400,
+        path="/me",
+        repeated=(("X-API-Key", "key:partner"), ("X-API-Key", "kw_invented")),
+        names="different API keys",
+    ),
+    "Bearer and a different X-API-Key": Case(
+        400,
+        path="/me",
+        repeated=(("Authorization", "Bearer key:reviewer"), ("X-API-Key", "key:partner")),
+        names="different API keys",
+    ),
+    "two Bearer keys": Case(
+        400,
+        path=f"{ITEMS}/{SOME_ID}/history",
+        repeated=(("Authorization", "Bearer key:partner"), ("Authorization", "Bearer key:admin")),
+        names="different API keys",
+    ),
+    "Bearer and another X-API-Key on a write": Case(
+        400,
+        "POST",
+        body=feature(CISTERN),
+        repeated=(("Authorization", "Bearer key:partner"), ("X-API-Key", "key:other_partner")),
+        names="different API keys",
+    ),
+}
 
 CASES: dict[str, Case] = {
     # Filters that crashed the process (SIGSEGV in the parser), on every endpoint.
@@ -274,6 +388,7 @@ CASES: dict[str, Case] = {
         key="admin",
     ),
 }  # fmt: skip
+CASES.update(SPELLING_CASES)
 
 
 @pytest.fixture(scope="module")
@@ -299,13 +414,26 @@ async def test_hostile_request_is_a_problem_and_keeps_the_connection(
         headers.setdefault("Content-Type", "application/json")
     target = case.path + (f"?{urlencode(case.query)}" if case.query else "")
     body = case.body.encode() if isinstance(case.body, str) else case.body
-    connection.request(case.method, target, body=body, headers=headers)
+    pairs = list(headers.items())
+    for name, value in case.repeated:
+        role = value.split("key:", 1)[1] if "key:" in value else None
+        secret = roles[role]["Authorization"].removeprefix("Bearer ") if role else ""
+        pairs.append((name, value.replace(f"key:{role}", secret) if role else value))
+    # putheader, not a dict: the same header may be sent twice.
+    connection.putrequest(case.method, target)
+    for name, value in pairs:
+        connection.putheader(name, value)
+    if body is not None:
+        connection.putheader("Content-Length", str(len(body)))
+    connection.endheaders(body)
     response = connection.getresponse()
     payload = response.read()
     assert response.status == case.status, payload[:300]
     assert response.getheader("content-type") == "application/problem+json"
     problem = json.loads(payload)
     assert problem["status"] == case.status and problem["detail"]
+    if case.names:
+        assert case.names in problem["detail"], problem["detail"]
     # The server kept the connection open for the next request.
     assert not response.will_close
     assert connection.sock is socket_before and connection.sock is not None

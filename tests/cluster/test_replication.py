@@ -77,7 +77,7 @@ async def test_a_partner_reads_its_own_writes_in_100_rounds(
         read = await client.get(location, headers=partner)
         assert read.status_code == 200
         assert read.json()["properties"]["title"] == f"Runde {i}"
-        assert read.headers["cache-control"] == "private, no-cache"
+        assert read.headers["cache-control"] == "private, no-store"
 
 
 async def test_a_stopped_replica_costs_no_request_and_is_used_again(

@@ -72,3 +72,21 @@ async def test_a_partner_key_has_its_own_allowance_and_admins_none(
     await limited.get("/me", headers=admin)
     statuses = {(await limited.get("/me", headers=admin)).status_code for _ in range(10)}
     assert statuses == {200}
+
+
+async def test_two_different_keys_are_refused_before_they_count_for_either(
+    limited: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    admin = auth(await make_key(pool, "Rate Admin Two", "admin"))
+    await limited.get("/me", headers=admin)  # the admin's key is known: not limited
+    secret = admin["Authorization"].removeprefix("Bearer ")
+    # Counted as the admin while authenticated as someone else (or the reverse) was the
+    # hole; now the one key reader refuses the pair, on any path, before counting.
+    for path in ("/conformance", "/me"):
+        for headers in (
+            [("X-API-Key", secret), ("X-API-Key", "kw_someone_else")],
+            [("Authorization", "Bearer kw_someone_else"), ("X-API-Key", secret)],
+        ):
+            response = await limited.get(path, headers=headers)
+            assert response.status_code == 400, response.text
+            assert "different API keys" in response.json()["detail"]

@@ -11,7 +11,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from app.errors import InvalidParameter
 from app.guards.slots import Slots, SlotsMiddleware, heavy_kind
+from app.http.query import Query
+
+REFUSED = "400"
 
 
 @pytest.mark.parametrize(
@@ -19,14 +23,22 @@ from app.guards.slots import Slots, SlotsMiddleware, heavy_kind
     [
         ("/collections/measures/items", b"f=gpkg", "export"),
         ("/collections/measures/items", b"limit=10&f=csv", "export"),
+        ("/collections/measures/items", b"f=geojson-file", "export"),
         ("/collections/measures/items", b"limit=10000&f=html", "heavy"),
         ("/collections/measures/items", b"limit=1000", None),
-        ("/collections/measures/items", b"limit=abc", None),
-        # Not numbers `int()` can take: refused later as 400s, never a 500 here.
-        ("/collections/measures/items", b"limit=" + b"9" * 5000, None),
-        ("/collections/measures/items", b"limit=%C2%B2", None),  # ²
-        ("/collections/measures/tiles/WebMercatorQuad/²/0/0", b"", None),
-        ("/collections/measures/tiles/WebMercatorQuad/" + "1" * 5000 + "/0/0", b"", None),
+        # What the handler refuses is refused here too, with the same 400.
+        ("/collections/measures/items", b"limit=abc", REFUSED),
+        ("/collections/measures/items", b"limit=" + b"9" * 5000, REFUSED),
+        ("/collections/measures/items", b"limit=%C2%B2", REFUSED),  # ²
+        ("/collections/measures/items", b"limit=1&limit=10000", REFUSED),
+        ("/collections/measures/items", b"limit=%2010000", REFUSED),
+        ("/collections/measures/items", b"limit=+10000", REFUSED),
+        ("/collections/measures/items", b"limit=%2B10000", REFUSED),
+        ("/collections/measures/items", b"limit=10_000", REFUSED),
+        ("/collections/measures/items", b"f=json&f=csv", REFUSED),
+        ("/collections/measures/items", b"f=CSV", REFUSED),
+        ("/collections/measures/tiles/WebMercatorQuad/²/0/0", b"", REFUSED),
+        ("/collections/measures/tiles/WebMercatorQuad/" + "1" * 5000 + "/0/0", b"", REFUSED),
         ("/collections/measures/items", b"", None),
         ("/collections/measures/tiles/WebMercatorQuad/8/132/85", b"", "tile"),
         ("/collections/measures/tiles/WebMercatorQuad/14/8511/5451", b"", None),
@@ -35,7 +47,11 @@ from app.guards.slots import Slots, SlotsMiddleware, heavy_kind
     ],
 )
 def test_heavy_requests_are_known_by_their_url(path: str, query: bytes, kind: str | None) -> None:
-    assert heavy_kind(path, query, heavy_page_size=1000) == kind
+    if kind == REFUSED:
+        with pytest.raises(InvalidParameter):
+            heavy_kind(path, Query.parse(query), heavy_page_size=1000)
+        return
+    assert heavy_kind(path, Query.parse(query), heavy_page_size=1000) == kind
 
 
 async def test_a_full_kind_refuses_until_a_slot_comes_back() -> None:
