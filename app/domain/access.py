@@ -129,6 +129,24 @@ def actions(who: Who, measure: MeasureFacts) -> list[str]:
     return done
 
 
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def allowed_on_items(who: Who) -> list[str]:
+    """The `Allow` of `/collections/measures/items` for the caller: everyone reads; a key
+    that may create somewhere (a partner, reviewer or admin) may also POST."""
+    # Every key may create in its municipalities (all of them when it names none).
+    return [*READ_METHODS, "POST"] if identified(who) else list(READ_METHODS)
+
+
+def allowed_on_item(who: Who, measure: MeasureFacts) -> list[str]:
+    """The `Allow` of one measure for the caller: PUT, PATCH and DELETE when it may change
+    the measure as it is now (QGIS enables editing from this answer)."""
+    if may_change(who, measure):
+        return [*READ_METHODS, "PUT", "PATCH", "DELETE"]
+    return list(READ_METHODS)
+
+
 def capabilities(who: Who, municipalities: Iterable[str]) -> dict[str, object]:
     """What `/me` reports: the caller, and where it may create and review among
     `municipalities` (every municipality of the region)."""

@@ -3,6 +3,7 @@
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     Computed,
@@ -81,6 +82,8 @@ measures = Table(
     Column("runoff_avoided_m3", Float),
     Column("extra_evaporation_m3", Float),
     Column("extra_infiltration_m3", Float),
+    # Written without If-Match: the last writer's change (migration 0012, ADR 0015).
+    Column("last_writer", Boolean, nullable=False, server_default=text("false")),
     CheckConstraint(_one_of("status", STATUSES), name="status"),
     CheckConstraint(_one_of("review_state", REVIEW_STATES), name="review_state"),
     CheckConstraint("char_length(title) between 1 and 200", name="title_length"),
@@ -114,6 +117,7 @@ measure_history = Table(
     Column("changed_at", DateTime(timezone=True), nullable=False),
     Column("partner", Text),  # who wrote this version
     Column("snapshot", JSONB, nullable=False),  # the version as a GeoJSON Feature
+    Column("last_writer", Boolean, nullable=False, server_default=text("false")),
 )
 
 # Every write to measures, baselines or boundaries bumps `data_version` (statement

@@ -137,13 +137,14 @@ async def change(
     conn: asyncpg.Connection,
     caller: Caller,
     measure_id: uuid.UUID,
-    if_match: int,
+    if_match: int | None,
     doc: Any,
     *,
     replace: bool,
     transform: Any = None,
 ) -> Stored:
-    """PUT (replace) or PATCH (JSON merge patch) a measure at version `if_match`."""
+    """PUT (replace) or PATCH (JSON merge patch) a measure at version `if_match`, or, with
+    None (no If-Match sent), at whatever version it has: the last writer's change."""
     current = await _current(conn, caller, measure_id, if_match)
     measure = checked(doc, partial=not replace, transform=transform)
     values = dict(measure.values)
@@ -173,7 +174,13 @@ async def change(
             raise _invalid(errors)
     values = review_after_change(access.may_review(caller, current["municipality"]), values)
     row = await measure_writes.update_measure(
-        conn, measure_id, if_match, values, measure.geometry, caller.partner
+        conn,
+        measure_id,
+        current["version"],
+        values,
+        measure.geometry,
+        caller.partner,
+        last_writer=if_match is None,
     )
     if row is None:  # cannot happen under FOR UPDATE; kept as the last guard
         raise PreconditionFailed("the measure changed meanwhile; reload and retry")
@@ -186,7 +193,9 @@ async def delete(
 ) -> None:
     """Soft-delete a measure (at version `if_match` when given)."""
     row = await _current(conn, caller, measure_id, if_match)
-    await measure_writes.delete_measure(conn, measure_id, row["version"], caller.partner)
+    await measure_writes.delete_measure(
+        conn, measure_id, row["version"], caller.partner, last_writer=if_match is None
+    )
 
 
 def _geojson_type(postgis_type: str) -> str:

@@ -45,11 +45,16 @@ async def update_measure(
     values: dict[str, Any],
     geometry: dict[str, Any] | None,
     actor: str | None,
+    *,
+    last_writer: bool = False,
 ) -> asyncpg.Record | None:
-    """Apply a change if `version` is still current (None otherwise: a lost race)."""
+    """Apply a change if `version` is still current (None otherwise: a lost race).
+    `last_writer` marks a change sent without If-Match (kept in the history)."""
     columns = [c for c in WRITABLE if c in values]
-    args: list[Any] = [measure_id, version, actor] + [values[c] for c in columns]
-    sets = ["changed_by = $3"] + [f"{c} = ${i + 4}" for i, c in enumerate(columns)]
+    args: list[Any] = [measure_id, version, actor, last_writer] + [values[c] for c in columns]
+    sets = ["changed_by = $3", "last_writer = $4"] + [
+        f"{c} = ${i + 5}" for i, c in enumerate(columns)
+    ]
     if geometry is not None:
         args.append(json.dumps(geometry))
         sets.append(f"geom = ST_SetSRID(ST_GeomFromGeoJSON(${len(args)}), 4326)")
@@ -61,15 +66,21 @@ async def update_measure(
 
 
 async def delete_measure(
-    conn: asyncpg.Connection, measure_id: uuid.UUID, version: int, actor: str | None
+    conn: asyncpg.Connection,
+    measure_id: uuid.UUID,
+    version: int,
+    actor: str | None,
+    *,
+    last_writer: bool = False,
 ) -> bool:
     """Soft delete: gone from reads, kept in history."""
     status = await conn.execute(
-        "UPDATE measures SET deleted_at = now(), changed_by = $3"
+        "UPDATE measures SET deleted_at = now(), changed_by = $3, last_writer = $4"
         " WHERE id = $1 AND version = $2 AND deleted_at IS NULL",
         measure_id,
         version,
         actor,
+        last_writer,
     )
     return status.endswith(" 1")
 
@@ -99,9 +110,11 @@ async def select_history(conn: asyncpg.Connection, measure_id: uuid.UUID) -> lis
     `measure_snapshot` makes them: the Feature with the review note)."""
     return await conn.fetch(
         "SELECT version, updated_at AS changed_at, changed_by AS partner,"
-        " measure_snapshot(measures)::text AS snapshot, deleted_at FROM measures WHERE id = $1"
+        " measure_snapshot(measures)::text AS snapshot, deleted_at, last_writer"
+        " FROM measures WHERE id = $1"
         " UNION ALL"
-        " SELECT version, changed_at, partner, snapshot::text, NULL FROM measure_history"
+        " SELECT version, changed_at, partner, snapshot::text, NULL, last_writer"
+        " FROM measure_history"
         " WHERE measure_id = $1"
         " ORDER BY version DESC",
         measure_id,
