@@ -108,3 +108,11 @@ async def test_a_scoped_key_lists_no_put_outside_its_municipalities(
     assert (await options(client, url, here)).headers["allow"] == WRITE
     put = await client.put(url, json=feature, headers=auth(essen_only))
     assert put.status_code == 403
+
+
+async def test_options_is_declared_in_the_api_document(client: httpx.AsyncClient) -> None:
+    paths = (await client.get("/api")).json()["paths"]
+    for path in (ITEMS, ITEMS + "/{measure_id}"):
+        declared = paths[path]["options"]["responses"]
+        assert "204" in declared and "200" not in declared
+        assert "content" not in declared["204"]  # no body

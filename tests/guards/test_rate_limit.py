@@ -72,3 +72,12 @@ async def test_a_partner_key_has_its_own_allowance_and_admins_none(
     await limited.get("/me", headers=admin)
     statuses = {(await limited.get("/me", headers=admin)).status_code for _ in range(10)}
     assert statuses == {200}
+
+
+async def test_options_costs_no_part_of_the_allowance(limited: httpx.AsyncClient) -> None:
+    """QGIS asks OPTIONS on the items and on an item before it offers editing."""
+    statuses = {
+        (await limited.options("/collections/measures/items")).status_code for _ in range(9)
+    }
+    assert statuses == {204}
+    assert [(await limited.get("/conformance")).status_code for _ in range(3)] == [200] * 3
