@@ -13,7 +13,8 @@ the write checks of the API and importer, the history and review notes a caller 
   in its municipalities.
 - admin: everything, everywhere.
 A key's municipalities bound the municipality a measure has before *and after* a
-change: a move across a border needs the right on both sides.
+change: a move across a border needs the right on both sides. A scoped key must hold
+every municipality the geometry reaches, not only the one holding its largest share.
 """
 
 from __future__ import annotations
@@ -63,6 +64,17 @@ def in_scope(who: Who, municipality: str | None) -> bool:
     if not identified(who) or municipality is None:
         return False
     return not who.municipalities or municipality in who.municipalities
+
+
+def scoped(who: Who) -> bool:
+    """Whether the key is limited to some municipalities (admins never are)."""
+    return who.role != "admin" and bool(who.municipalities)
+
+
+def outside_scope(who: Who, reached: Iterable[str]) -> list[str]:
+    """The municipalities a measure reaches (every part of it, `app.domain.region`) that
+    the caller may not write in: a scoped key must hold all of them."""
+    return [ags for ags in reached if not in_scope(who, ags)]
 
 
 def owns(who: Who, measure: MeasureFacts) -> bool:

@@ -85,11 +85,22 @@ def _reviews(values: dict[str, Any], current: dict[str, Any] | None = None) -> b
     return any(name in values and values[name] != current.get(name) for name in REVIEW_FIELDS)
 
 
-def _check_result(caller: Caller, row: asyncpg.Record, reviewed: bool) -> None:
+async def _check_result(
+    conn: asyncpg.Connection, caller: Caller, row: asyncpg.Record, reviewed: bool
+) -> None:
     """The stored measure (its municipality derived from the new geometry) must lie where
-    the caller may write, and review, when it named review fields. Raising here rolls
-    the caller's transaction back: nothing stays stored."""
+    the caller may write, every part of it for a scoped key, and where it may review
+    when it named review fields. Raising here rolls the caller's transaction back:
+    nothing stays stored."""
     measure = facts(row)
+    if access.scoped(caller):
+        outside = access.outside_scope(caller, await measure_writes.select_reached(conn, row["id"]))
+        if outside:
+            raise Forbidden(
+                f"part of the geometry lies in municipality {', '.join(outside)}, where this "
+                "key may not write (every part must lie in the key's municipalities)",
+                errors=[{"where": "/geometry", "problem": f"reaches into {', '.join(outside)}"}],
+            )
     if not access.may_change(caller, measure):
         raise Forbidden(f"this key may not write measures in municipality {measure.municipality}")
     if reviewed and not access.may_review(caller, measure.municipality):
@@ -110,9 +121,9 @@ async def create(
     reviewed = _reviews(values)
     values.setdefault("review_state", "submitted")
     row = await measure_writes.insert_measure(conn, values, measure.geometry, caller.partner)
+    await _check_result(conn, caller, row, reviewed)
     if not access.may_create_in(caller, row["municipality"]):
         raise Forbidden(f"this key may not create measures in municipality {row['municipality']}")
-    _check_result(caller, row, reviewed)
     return await _stored(conn, caller, row)
 
 
@@ -184,7 +195,7 @@ async def change(
     )
     if row is None:  # cannot happen under FOR UPDATE; kept as the last guard
         raise PreconditionFailed("the measure changed meanwhile; reload and retry")
-    _check_result(caller, row, reviewed)
+    await _check_result(conn, caller, row, reviewed)
     return await _stored(conn, caller, row)
 
 
