@@ -84,10 +84,24 @@ async def _items_page(
     return render(request, "items.html", orjson.loads(body), **extra)
 
 
-def _item_page(request: Request, collection_id: str, body: bytes) -> Response:
+def _item_page(
+    request: Request, collection_id: str, body: bytes, reached: list[dict[str, str]] | None = None
+) -> Response:
+    """The HTML page of one item; `reached`: the municipalities a measure reaches into,
+    named on the page when they are more than one."""
     href = f"{base_url(request)}/collections/{collection_id}"
+    doc = orjson.loads(body)
+    spans = reached if reached and len(reached) > 1 else []
+    home = doc["properties"].get("municipality")
+    counted_in = next((m["name"] for m in spans if m["ags"] == home), home)
     return render(
-        request, "item.html", orjson.loads(body), collection_id=collection_id, collection_href=href
+        request,
+        "item.html",
+        doc,
+        collection_id=collection_id,
+        collection_href=href,
+        spans=spans,
+        counted_in=counted_in,
     )
 
 
@@ -226,7 +240,10 @@ async def get_measure_item(
     allowed = access.actions(caller, facts)
     body = feature_with_links(feature, links, {"actions": allowed})
     if html:
-        response = _item_page(request, "measures", body)
+        async with connection(pool) as conn:
+            # A measure reaching into two cities is stored once, counted where most of it lies.
+            reached = [dict(r) for r in await measures.select_reached(conn, key)]
+        response = _item_page(request, "measures", body, reached)
         response.headers.update(headers)
         return response
     headers["Content-Crs"] = content_crs_header(output_crs)

@@ -26,7 +26,7 @@ from app.domain.validation import (
 )
 from app.errors import Forbidden, InvalidMeasure, NotFound, PreconditionFailed
 from app.services import impacts
-from app.sql import measure_writes
+from app.sql import measure_writes, measures
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,9 @@ async def _check_result(
     nothing stays stored."""
     measure = facts(row)
     if access.scoped(caller):
-        outside = access.outside_scope(caller, await measure_writes.select_reached(conn, row["id"]))
+        outside = access.outside_scope(
+            caller, [r["ags"] for r in await measures.select_reached(conn, row["id"])]
+        )
         if outside:
             raise Forbidden(
                 f"part of the geometry lies in municipality {', '.join(outside)}, where this "

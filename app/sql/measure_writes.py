@@ -8,7 +8,6 @@ from typing import Any
 
 import asyncpg
 
-from app.domain.region import BORDER_TOLERANCE_M
 from app.domain.validation import CLIENT_FIELDS, REVIEW_FIELDS, RULE_FIELDS
 
 # Columns a request may set; names come from these tuples only, never from input.
@@ -96,18 +95,6 @@ async def select_for_change(
         " convert_to(feature, 'UTF8') AS feature, GeometryType(geom) AS geometry_type"
         " FROM measures WHERE id = $1 AND deleted_at IS NULL FOR UPDATE",
         measure_id,
-    )
-
-
-async def select_reached(conn: asyncpg.Connection, measure_id: uuid.UUID) -> list[str]:
-    """The AGS of every municipality the measure's geometry reaches into (beyond the
-    border tolerance of `app.domain.region`), sorted."""
-    return list(
-        await conn.fetchval(
-            "SELECT measure_municipalities(geom, $2) FROM measures WHERE id = $1",
-            measure_id,
-            BORDER_TOLERANCE_M,
-        )
     )
 
 

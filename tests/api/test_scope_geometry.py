@@ -189,3 +189,32 @@ async def test_a_geometry_collection_is_refused_as_invalid(
     response = await client.post(ITEMS, json=body, headers={**auth(gelsenkirchen_key), **UTM})
     assert response.status_code == 422
     assert any(e["where"].startswith("/geometry") for e in response.json()["errors"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("de", "Sie ist einmal gespeichert und zählt in Gelsenkirchen"),
+        ("en", "It is stored once and counted in Gelsenkirchen"),
+    ],
+)
+async def test_the_item_page_says_when_a_measure_spans_two_cities(
+    client: httpx.AsyncClient, roles: dict, lang: str, text: str
+) -> None:
+    spanning = await client.post(
+        ITEMS,
+        json=feature(MultiPolygon([square(near(200, 200), 60), square(in_bottrop())]), "swale"),
+        headers={**auth(roles["admin"]), **UTM},
+    )
+    inside = await client.post(
+        ITEMS,
+        json=feature(square(near(200, 200), 60), "swale"),
+        headers={**auth(roles["admin"]), **UTM},
+    )
+    admin = auth(roles["admin"])
+    page = await client.get(f"{ITEMS}/{spanning.json()['id']}?f=html&lang={lang}", headers=admin)
+    assert page.status_code == 200
+    assert "Bottrop" in page.text and text in page.text
+    other = await client.get(f"{ITEMS}/{inside.json()['id']}?f=html&lang={lang}", headers=admin)
+    assert other.status_code == 200
+    assert 'class="spans"' not in other.text
