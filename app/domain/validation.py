@@ -75,6 +75,7 @@ READ_ONLY = (
     "created_at",
     "updated_at",
     "version",
+    "revision_of",
 )
 # Sent as null (as QGIS sends every field the user left empty), these mean "as it is":
 # the review fields stay unchanged, a status not given is the default (planned) on

@@ -186,6 +186,8 @@ async def change(
         if errors:
             raise _invalid(errors)
     values = review_after_change(access.may_review(caller, current["municipality"]), values)
+    if _kept_published(caller, current):
+        return await _revise(conn, caller, current, values, measure.geometry, if_match)
     row = await measure_writes.update_measure(
         conn,
         measure_id,
@@ -198,6 +200,60 @@ async def change(
     if row is None:  # cannot happen under FOR UPDATE; kept as the last guard
         raise PreconditionFailed("the measure changed meanwhile; reload and retry")
     await _check_result(conn, caller, row, reviewed)
+    return await _stored(conn, caller, await _applied(conn, caller, row))
+
+
+async def _applied(conn: asyncpg.Connection, caller: Caller, row: asyncpg.Record) -> asyncpg.Record:
+    """The written row; for a revision a reviewer just published, the published measure
+    it changed, now at its next version."""
+    if row["revision_of"] is None or row["review_state"] != "published":
+        return row
+    applied = await measure_writes.apply_revision(conn, row["id"], caller.partner)
+    if applied is None:
+        raise NotFound(f"the measure {row['revision_of']} this revision would change is gone")
+    return applied
+
+
+def _kept_published(caller: Caller, current: asyncpg.Record) -> bool:
+    """Whether a change waits for review as a pending revision: a published measure
+    changed by someone who may not review it (the public keeps the published version)."""
+    return (
+        current["review_state"] == "published"
+        and current["revision_of"] is None
+        and not access.may_review(caller, current["municipality"])
+    )
+
+
+async def _revise(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    current: asyncpg.Record,
+    values: dict[str, Any],
+    geometry: dict[str, Any] | None,
+    if_match: int | None,
+) -> Stored:
+    """Keep the change as the measure's pending revision (a new one, or the one waiting
+    already): the whole measure as it would be, submitted for review."""
+    pending = await measure_writes.select_pending_revision(conn, current["id"])
+    # A patch changes the waiting revision if there is one, else the published measure.
+    base = await measure_writes.select_values(conn, pending["id"] if pending else current["id"])
+    merged = {**{name: base[name] for name in measure_writes.CLIENT_FIELDS}, **values}
+    shape = geometry or orjson.loads(base["geometry"])
+    if pending is None:
+        row = await measure_writes.insert_measure(
+            conn, merged, shape, current["partner"], revision_of=current["id"]
+        )
+    else:
+        row = await measure_writes.update_measure(
+            conn,
+            pending["id"],
+            pending["version"],
+            merged,
+            shape,
+            caller.partner,
+            last_writer=if_match is None,
+        )
+    await _check_result(conn, caller, row, False)
     return await _stored(conn, caller, row)
 
 

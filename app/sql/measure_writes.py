@@ -14,7 +14,7 @@ from app.domain.validation import CLIENT_FIELDS, REVIEW_FIELDS, RULE_FIELDS
 WRITABLE = (*CLIENT_FIELDS, *REVIEW_FIELDS)
 RETURNING = (
     "RETURNING id, version, convert_to(feature, 'UTF8') AS feature, partner, "
-    "municipality, review_state, review_note"
+    "municipality, review_state, review_note, revision_of"
 )
 
 
@@ -23,17 +23,20 @@ async def insert_measure(
     values: dict[str, Any],
     geometry: dict[str, Any],
     partner: str | None,
+    *,
+    revision_of: uuid.UUID | None = None,
 ) -> asyncpg.Record:
-    """Insert one measure; the trigger derives municipality, area and the Feature."""
+    """Insert one measure (or, with `revision_of`, a pending revision of that published
+    measure); the trigger derives municipality, area and the Feature."""
     columns = [c for c in WRITABLE if c in values]
     args: list[Any] = [values[c] for c in columns]
-    args += [partner, partner, json.dumps(geometry)]
+    args += [partner, partner, revision_of, json.dumps(geometry)]
     n = len(columns)
     placeholders = ", ".join(f"${i + 1}" for i in range(n))
     sql = (
-        f"INSERT INTO measures ({', '.join([*columns, 'partner', 'changed_by', 'geom'])}) "
-        f"VALUES ({placeholders}{', ' if n else ''}${n + 1}, ${n + 2}, "
-        f"ST_SetSRID(ST_GeomFromGeoJSON(${n + 3}), 4326)) {RETURNING}"
+        f"INSERT INTO measures ({', '.join([*columns, 'partner', 'changed_by', 'revision_of', 'geom'])}) "
+        f"VALUES ({placeholders}{', ' if n else ''}${n + 1}, ${n + 2}, ${n + 3}, "
+        f"ST_SetSRID(ST_GeomFromGeoJSON(${n + 4}), 4326)) {RETURNING}"
     )
     return await conn.fetchrow(sql, *args)
 
@@ -90,12 +93,55 @@ async def select_for_change(
 ) -> asyncpg.Record | None:
     """The current version and owner facts, locked for this transaction."""
     return await conn.fetchrow(
-        f"SELECT id, version, partner, municipality, review_state, review_note,"
+        f"SELECT id, version, partner, municipality, review_state, review_note, revision_of,"
         f" {', '.join(RULE_FIELDS)},"
         " convert_to(feature, 'UTF8') AS feature, GeometryType(geom) AS geometry_type"
         " FROM measures WHERE id = $1 AND deleted_at IS NULL FOR UPDATE",
         measure_id,
     )
+
+
+async def select_values(conn: asyncpg.Connection, measure_id: uuid.UUID) -> asyncpg.Record:
+    """The client fields and the lon/lat geometry (GeoJSON text) of a measure."""
+    return await conn.fetchrow(
+        f"SELECT {', '.join(CLIENT_FIELDS)}, ST_AsGeoJSON(geom, 9) AS geometry"
+        " FROM measures WHERE id = $1",
+        measure_id,
+    )
+
+
+async def select_pending_revision(
+    conn: asyncpg.Connection, measure_id: uuid.UUID
+) -> asyncpg.Record | None:
+    """The pending (submitted) revision of a published measure, locked, or None."""
+    return await conn.fetchrow(
+        "SELECT id, version FROM measures WHERE revision_of = $1 AND deleted_at IS NULL"
+        " AND review_state = 'submitted' FOR UPDATE",
+        measure_id,
+    )
+
+
+async def apply_revision(
+    conn: asyncpg.Connection, revision_id: uuid.UUID, actor: str | None
+) -> asyncpg.Record | None:
+    """Publish a revision: its facts and geometry become the published measure's next
+    version, and the revision row is retired (kept, with its history). None when the
+    measure it would change is gone."""
+    columns = ", ".join([*WRITABLE, "geom"])
+    row = await conn.fetchrow(
+        f"UPDATE measures SET ({columns}, changed_by, last_writer) ="
+        f" (SELECT {columns}, $2::text, false FROM measures WHERE id = $1)"
+        " WHERE id = (SELECT revision_of FROM measures WHERE id = $1) AND deleted_at IS NULL"
+        f" {RETURNING}",
+        revision_id,
+        actor,
+    )
+    await conn.execute(
+        "UPDATE measures SET deleted_at = now(), changed_by = $2 WHERE id = $1",
+        revision_id,
+        actor,
+    )
+    return row
 
 
 async def select_feature(conn: asyncpg.Connection, measure_id: uuid.UUID) -> bytes:
