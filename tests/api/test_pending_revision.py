@@ -94,6 +94,14 @@ async def test_an_edited_published_measure_stays_public_unchanged_until_review(
     assert after[0]["properties"]["area_m2"] == revision["properties"]["area_m2"]
     assert after[1] == before[1]  # still one measure, not two
     assert after[2] != before[2]  # the statistics follow the published change
+    # The kept statistics count the measure once, with its new area.
+    assert before[2]["totals"]["count"] == after[2]["totals"]["count"] == 1
+    assert before[2]["totals"]["area_m2"] == pytest.approx(
+        measure["properties"]["area_m2"], abs=0.1
+    )
+    assert after[2]["totals"]["area_m2"] == pytest.approx(
+        revision["properties"]["area_m2"], abs=0.1
+    )
     assert (
         await client.get(f"{ITEMS}/{revision['id']}", headers=auth(roles["partner"]))
     ).status_code == 404
