@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     http_max_age_s: int = Field(
         default=60, description="how long shared caches may keep an anonymous response"
     )
+    require_if_match: bool = Field(
+        default=False,
+        description="refuse PUT, PATCH and DELETE without If-Match (428); off by default: "
+        "QGIS and OWSLib never send it, and the history keeps every version",
+    )
 
     # Limits that keep the service up under load and abuse (README, "Limits").
     statement_timeout_s: float = Field(

@@ -32,7 +32,7 @@ from app.api.pages import not_found_page
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_collection, feature_with_links
 from app.db.session import connection
 from app.domain import access
-from app.domain.review import with_review_note
+from app.domain.review import diff, with_review_note
 from app.errors import NotFound
 from app.guards.deadline import extend_deadline
 from app.http.query import query_of
@@ -41,7 +41,7 @@ from app.ogc.crs import content_crs_header, parse_crs
 from app.ogc.links import GEOJSON, JSON, link, with_query
 from app.ogc.openapi import CSV, GPKG, HTML, NOT_MODIFIED, responses
 from app.ogc.openapi import GEOJSON as GEOJSON_MEDIA
-from app.query.measure import Cursor, MeasureQuery
+from app.query.measure import Cursor, MeasureQuery, Visibility
 from app.services import export_files, measure_changes
 from app.sql import measures, municipalities
 
@@ -86,10 +86,39 @@ async def _items_page(
     return render(request, "items.html", orjson.loads(body), **extra)
 
 
-def _item_page(request: Request, collection_id: str, body: bytes) -> Response:
+async def _revision_review(conn: Any, feature: bytes) -> dict[str, Any] | None:
+    """For a pending revision: the published measure it would change and what changes,
+    as its reviewers compare them (None for a measure that is no revision)."""
+    doc = orjson.loads(feature)
+    original_id = doc["properties"].get("revision_of")
+    if original_id is None:
+        return None
+    original = await measures.select_feature(
+        conn, params.parse_uuid(original_id), Visibility(everything=True)
+    )
+    if original is None:
+        return {"of": original_id, "changes": {}}
+    return {"of": original_id, "changes": diff(orjson.loads(bytes(original["feature"])), doc)}
+
+
+def _item_page(
+    request: Request, collection_id: str, body: bytes, reached: list[dict[str, str]] | None = None
+) -> Response:
+    """The HTML page of one item; `reached`: the municipalities a measure reaches into,
+    named on the page when they are more than one."""
     href = f"{base_url(request)}/collections/{collection_id}"
+    doc = orjson.loads(body)
+    spans = reached if reached and len(reached) > 1 else []
+    home = doc["properties"].get("municipality")
+    counted_in = next((m["name"] for m in spans if m["ags"] == home), home)
     return render(
-        request, "item.html", orjson.loads(body), collection_id=collection_id, collection_href=href
+        request,
+        "item.html",
+        doc,
+        collection_id=collection_id,
+        collection_href=href,
+        spans=spans,
+        counted_in=counted_in,
     )
 
 
@@ -229,9 +258,18 @@ async def get_measure_item(
         feature = with_review_note(feature, row["review_note"])
     # What this caller may do on it now, so that clients need not know the rules.
     allowed = access.actions(caller, facts)
-    body = feature_with_links(feature, links, {"actions": allowed})
+    members: dict[str, Any] = {"actions": allowed}
+    if access.sees_review_process(caller, facts):
+        async with connection(pool) as conn:
+            revision = await _revision_review(conn, feature)
+        if revision:
+            members["revision"] = revision
+    body = feature_with_links(feature, links, members)
     if html:
-        response = _item_page(request, "measures", body)
+        async with connection(pool) as conn:
+            # A measure reaching into two cities is stored once, counted where most of it lies.
+            reached = [dict(r) for r in await measures.select_reached(conn, key)]
+        response = _item_page(request, "measures", body, reached)
         response.headers.update(headers)
         return response
     headers["Content-Crs"] = content_crs_header(output_crs)

@@ -64,10 +64,12 @@ def _idempotency_key(request: Request) -> str | None:
     return key
 
 
-def _if_match(request: Request, *, required: bool = True) -> int | None:
+def _if_match(request: Request) -> int | None:
+    """The version an If-Match names; None when absent and the deployment allows that
+    (the default: QGIS and OWSLib never send it; such a write is the last writer's)."""
     raw = request.headers.get("if-match")
     if raw is None:
-        if required:
+        if request.app.state.settings.require_if_match:
             raise PreconditionRequired("send If-Match with the ETag of the version you changed")
         return None
     # Any representation's ETag names the version it shows: "7", "7-html", "7-25832".
@@ -222,7 +224,8 @@ async def _change(
 async def replace_measure(
     measure_id: str, request: Request, pool: PoolDep, caller: CallerDep
 ) -> Response:
-    """Replace a measure; needs If-Match with its current ETag (412 when stale)."""
+    """Replace a measure; If-Match is honoured (412 when stale) and optional unless
+    REQUIRE_IF_MATCH is set (428)."""
     return await _change(request, pool, caller, measure_id, replace=True)
 
 
@@ -254,10 +257,43 @@ async def delete_measure(
     """Soft delete: gone from reads, kept in the history. If-Match is honoured."""
     _writer(caller)
     key = params.parse_uuid(measure_id)
-    version = _if_match(request, required=False)
+    version = _if_match(request)
     async with connection(pool) as conn, conn.transaction():
         await measure_changes.delete(conn, caller, key, version)
     return Response(status_code=204)
+
+
+def _allow(methods: list[str]) -> Response:
+    # 204 and no body: QGIS reads only the header (and accepts an empty answer).
+    return Response(status_code=204, headers={"Allow": ", ".join(methods)})
+
+
+@router.options(
+    "/collections/measures/items",
+    status_code=204,
+    summary="Methods this caller may use on the measures",
+    responses=responses(204, problems=(401,)),
+)
+async def options_items(caller: CallerDep) -> Response:
+    """`Allow` for this caller: GET, HEAD, OPTIONS, and POST with a key."""
+    return _allow(access.allowed_on_items(caller))
+
+
+@router.options(
+    ITEM,
+    status_code=204,
+    summary="Methods this caller may use on a measure",
+    responses=responses(204, problems=(400, 401, 404)),
+)
+async def options_item(measure_id: str, pool: PoolDep, caller: CallerDep) -> Response:
+    """`Allow` for this caller and this measure: PUT, PATCH and DELETE where it may
+    change it (404 for a measure it may not see, as GET)."""
+    key = params.parse_uuid(measure_id)
+    async with connection(pool) as conn:
+        visible = await measures.select_feature(conn, key, caller.visibility)
+    if visible is None:
+        raise NotFound(f"no measure {measure_id}")
+    return _allow(access.allowed_on_item(caller, measure_changes.facts(visible)))
 
 
 @router.get(
@@ -282,6 +318,7 @@ async def get_measure_history(measure_id: str, pool: PoolDep, caller: CallerDep)
             "partner": r["partner"],
             "snapshot": orjson.loads(r["snapshot"]),
             "deleted_at": r["deleted_at"].isoformat() if r["deleted_at"] else None,
+            "last_writer": r["last_writer"],
         }
         for r in rows
     ]

@@ -13,7 +13,8 @@ the write checks of the API and importer, the history and review notes a caller 
   in its municipalities.
 - admin: everything, everywhere.
 A key's municipalities bound the municipality a measure has before *and after* a
-change: a move across a border needs the right on both sides.
+change: a move across a border needs the right on both sides. A scoped key must hold
+every municipality the geometry reaches, not only the one holding its largest share.
 """
 
 from __future__ import annotations
@@ -63,6 +64,17 @@ def in_scope(who: Who, municipality: str | None) -> bool:
     if not identified(who) or municipality is None:
         return False
     return not who.municipalities or municipality in who.municipalities
+
+
+def scoped(who: Who) -> bool:
+    """Whether the key is limited to some municipalities (admins never are)."""
+    return who.role != "admin" and bool(who.municipalities)
+
+
+def outside_scope(who: Who, reached: Iterable[str]) -> list[str]:
+    """The municipalities a measure reaches (every part of it, `app.domain.region`) that
+    the caller may not write in: a scoped key must hold all of them."""
+    return [ags for ags in reached if not in_scope(who, ags)]
 
 
 def owns(who: Who, measure: MeasureFacts) -> bool:
@@ -127,6 +139,24 @@ def actions(who: Who, measure: MeasureFacts) -> list[str]:
         if measure.review_state != "rejected":
             done.append("reject")
     return done
+
+
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def allowed_on_items(who: Who) -> list[str]:
+    """The `Allow` of `/collections/measures/items` for the caller: everyone reads; a key
+    that may create somewhere (a partner, reviewer or admin) may also POST."""
+    # Every key may create in its municipalities (all of them when it names none).
+    return [*READ_METHODS, "POST"] if identified(who) else list(READ_METHODS)
+
+
+def allowed_on_item(who: Who, measure: MeasureFacts) -> list[str]:
+    """The `Allow` of one measure for the caller: PUT, PATCH and DELETE when it may change
+    the measure as it is now (QGIS enables editing from this answer)."""
+    if may_change(who, measure):
+        return [*READ_METHODS, "PUT", "PATCH", "DELETE"]
+    return list(READ_METHODS)
 
 
 def capabilities(who: Who, municipalities: Iterable[str]) -> dict[str, object]:

@@ -1,10 +1,25 @@
-"""The Klima.Werk region: the lon/lat bounds of its 17 municipalities, in one place."""
+"""The Klima.Werk region: the lon/lat bounds of its 17 municipalities, and how a measure
+relates to them, in one place.
+
+- A measure belongs to the municipality holding the largest share of it (area; for
+  lines length; for points their number; ties to the lower AGS). The database derives
+  it on every write and bulk load (`measure_municipality()`); statistics, visibility
+  and reviews go by it.
+- A measure *reaches* every municipality it lies in by more than BORDER_TOLERANCE_M
+  (`measure_municipalities()`, asked by `app.sql.measure_writes.select_reached`); a key
+  limited to some municipalities must hold every one it reaches.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from shapely.geometry.base import BaseGeometry
+
+# A part of a measure may stray over a municipal border by this much (metres, in
+# EPSG:25832) and still count as lying where the rest of it lies: boundaries and drawn
+# edges differ by about that much when both follow the same line.
+BORDER_TOLERANCE_M = 1.0
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,8 @@ def history(versions: list[dict[str, Any]], *, full: bool) -> list[dict[str, Any
         }
         if version.get("deleted_at") is not None:
             entry["deleted_at"] = version["deleted_at"]
+        # Sent without If-Match: accepted as the last writer's change (ADR 0015).
+        entry["last_writer"] = bool(version.get("last_writer", False))
         entries.append(entry)
     return entries
 

@@ -75,7 +75,12 @@ READ_ONLY = (
     "created_at",
     "updated_at",
     "version",
+    "revision_of",
 )
+# Sent as null (as QGIS sends every field the user left empty), these mean "as it is":
+# the review fields stay unchanged, a status not given is the default (planned) on
+# create and replace and unchanged in a patch.
+NULL_MEANS_UNCHANGED = frozenset(("status", "review_state", "review_note"))
 # Built once: bulk imports check a hundred thousand property sets in a row.
 PROPERTY_FIELDS = CLIENT_FIELDS + REVIEW_FIELDS
 KNOWN_PROPERTIES = frozenset(PROPERTY_FIELDS + READ_ONLY)
@@ -346,12 +351,14 @@ def check_properties(
     values: dict[str, Any] = {}
     for name in (n for n in PROPERTY_FIELDS if n in props):
         where = f"/properties/{name}"
+        if props[name] is None and name in NULL_MEANS_UNCHANGED:
+            continue
         if name in REVIEW_FIELDS and not may_review:
             problems.add(where, "only reviewers and admins may set it")
         elif props[name] is None:
-            if name in ("type", "title", "status", "review_state"):
+            if name in ("type", "title"):
                 problems.add(where, "must not be null")
-            else:
+            elif name not in NULL_MEANS_UNCHANGED:
                 values[name] = None
         else:
             value, problem = check_value(name, props[name], catalogue)

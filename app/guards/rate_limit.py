@@ -65,7 +65,8 @@ class RateLimitMiddleware:
         self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.limiter.enabled:
+        # OPTIONS costs nothing: QGIS asks it before it offers editing (issue 25).
+        if scope["type"] != "http" or not self.limiter.enabled or scope["method"] == "OPTIONS":
             await self.app(scope, receive, send)
             return
         try:

@@ -3,6 +3,7 @@
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     Computed,
@@ -81,6 +82,10 @@ measures = Table(
     Column("runoff_avoided_m3", Float),
     Column("extra_evaporation_m3", Float),
     Column("extra_infiltration_m3", Float),
+    # Written without If-Match: the last writer's change (migration 0012, ADR 0015).
+    Column("last_writer", Boolean, nullable=False, server_default=text("false")),
+    # A pending revision: the published measure it would change (migration 0012).
+    Column("revision_of", UUID(as_uuid=True), ForeignKey("measures.id")),
     CheckConstraint(_one_of("status", STATUSES), name="status"),
     CheckConstraint(_one_of("review_state", REVIEW_STATES), name="review_state"),
     CheckConstraint("char_length(title) between 1 and 200", name="title_length"),
@@ -88,6 +93,12 @@ measures = Table(
     Index("ix_measures_geom", "geom", postgresql_using="gist"),
     Index("ix_measures_geom_3857", "geom_3857", postgresql_using="gist"),
     Index("ix_measures_published_id", "id", postgresql_where=text(PUBLISHED)),
+    Index(
+        "ux_measures_pending_revision",
+        "revision_of",
+        unique=True,
+        postgresql_where=text("deleted_at IS NULL AND review_state = 'submitted'"),
+    ),
     Index(
         "ix_measures_published_statistics",
         "municipality",
@@ -114,6 +125,7 @@ measure_history = Table(
     Column("changed_at", DateTime(timezone=True), nullable=False),
     Column("partner", Text),  # who wrote this version
     Column("snapshot", JSONB, nullable=False),  # the version as a GeoJSON Feature
+    Column("last_writer", Boolean, nullable=False, server_default=text("false")),
 )
 
 # Every write to measures, baselines or boundaries bumps `data_version` (statement

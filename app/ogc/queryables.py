@@ -89,6 +89,12 @@ def measure_queryables(
         Queryable("created_at", "created_at", "timestamp", "first stored"),
         Queryable("updated_at", "updated_at", "timestamp", "last changed"),
         Queryable("version", "version", "integer", "version number (ETag)"),
+        Queryable(
+            "revision_of",
+            "revision_of",
+            "uuid",
+            "a pending revision: the published measure it would change",
+        ),
     ]
     return {q.name: q for q in items}
 

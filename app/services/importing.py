@@ -38,7 +38,7 @@ from app.domain.validation import (
     check_rules,
     check_type_fits_geometry,
 )
-from app.services import impacts
+from app.services import impacts, raw_text
 from app.sql import imports, measures
 
 Progress = Callable[[str, int, int], None]
@@ -112,11 +112,12 @@ def read_measures(path: Path, layer: str | None = None) -> tuple[FileFeatures, I
         fields = list(meta["fields"])
     else:
         fields = list(pyogrio.read_info(path, layer=layer)["fields"])
-        meta, _, wkb, field_data = pyogrio.raw.read(
+        meta, fids, wkb, field_data = pyogrio.raw.read(
             path,
             layer=layer,
             force_2d=True,
             columns=[name for name in fields if name in CLIENT_FIELDS],
+            return_fids=True,
         )
     report = ImportReport(read=len(wkb), ignored_columns=sorted(set(fields) - set(CLIENT_FIELDS)))
     geometries = shapely.from_wkb(wkb)
@@ -131,6 +132,14 @@ def read_measures(path: Path, layer: str | None = None) -> tuple[FileFeatures, I
     columns = dict(zip(meta["fields"], field_data, strict=True))
     if Path(path).suffix.lower() in (".geojson", ".json"):
         _restore_cut_text(Path(path), columns)
+    else:
+        cut = raw_text.texts_with_nul(Path(path), layer, list(columns))
+        if cut:
+            # Back into the cells GDAL cut short, so that the checks refuse them by name.
+            position = {int(fid): n for n, fid in enumerate(fids)}
+            for (fid, name), text in cut.items():
+                if fid in position:
+                    columns[name][position[fid]] = text
     return FileFeatures(columns, geometries), report
 
 

@@ -26,7 +26,7 @@ from app.domain.validation import (
 )
 from app.errors import Forbidden, InvalidMeasure, NotFound, PreconditionFailed
 from app.services import impacts
-from app.sql import measure_writes
+from app.sql import measure_writes, measures
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,24 @@ def _reviews(values: dict[str, Any], current: dict[str, Any] | None = None) -> b
     return any(name in values and values[name] != current.get(name) for name in REVIEW_FIELDS)
 
 
-def _check_result(caller: Caller, row: asyncpg.Record, reviewed: bool) -> None:
+async def _check_result(
+    conn: asyncpg.Connection, caller: Caller, row: asyncpg.Record, reviewed: bool
+) -> None:
     """The stored measure (its municipality derived from the new geometry) must lie where
-    the caller may write, and review, when it named review fields. Raising here rolls
-    the caller's transaction back: nothing stays stored."""
+    the caller may write, every part of it for a scoped key, and where it may review
+    when it named review fields. Raising here rolls the caller's transaction back:
+    nothing stays stored."""
     measure = facts(row)
+    if access.scoped(caller):
+        outside = access.outside_scope(
+            caller, [r["ags"] for r in await measures.select_reached(conn, row["id"])]
+        )
+        if outside:
+            raise Forbidden(
+                f"part of the geometry lies in municipality {', '.join(outside)}, where this "
+                "key may not write (every part must lie in the key's municipalities)",
+                errors=[{"where": "/geometry", "problem": f"reaches into {', '.join(outside)}"}],
+            )
     if not access.may_change(caller, measure):
         raise Forbidden(f"this key may not write measures in municipality {measure.municipality}")
     if reviewed and not access.may_review(caller, measure.municipality):
@@ -110,9 +123,9 @@ async def create(
     reviewed = _reviews(values)
     values.setdefault("review_state", "submitted")
     row = await measure_writes.insert_measure(conn, values, measure.geometry, caller.partner)
+    await _check_result(conn, caller, row, reviewed)
     if not access.may_create_in(caller, row["municipality"]):
         raise Forbidden(f"this key may not create measures in municipality {row['municipality']}")
-    _check_result(caller, row, reviewed)
     return await _stored(conn, caller, row)
 
 
@@ -137,13 +150,14 @@ async def change(
     conn: asyncpg.Connection,
     caller: Caller,
     measure_id: uuid.UUID,
-    if_match: int,
+    if_match: int | None,
     doc: Any,
     *,
     replace: bool,
     transform: Any = None,
 ) -> Stored:
-    """PUT (replace) or PATCH (JSON merge patch) a measure at version `if_match`."""
+    """PUT (replace) or PATCH (JSON merge patch) a measure at version `if_match`, or, with
+    None (no If-Match sent), at whatever version it has: the last writer's change."""
     current = await _current(conn, caller, measure_id, if_match)
     measure = checked(doc, partial=not replace, transform=transform)
     values = dict(measure.values)
@@ -172,12 +186,74 @@ async def change(
         if errors:
             raise _invalid(errors)
     values = review_after_change(access.may_review(caller, current["municipality"]), values)
+    if _kept_published(caller, current):
+        return await _revise(conn, caller, current, values, measure.geometry, if_match)
     row = await measure_writes.update_measure(
-        conn, measure_id, if_match, values, measure.geometry, caller.partner
+        conn,
+        measure_id,
+        current["version"],
+        values,
+        measure.geometry,
+        caller.partner,
+        last_writer=if_match is None,
     )
     if row is None:  # cannot happen under FOR UPDATE; kept as the last guard
         raise PreconditionFailed("the measure changed meanwhile; reload and retry")
-    _check_result(caller, row, reviewed)
+    await _check_result(conn, caller, row, reviewed)
+    return await _stored(conn, caller, await _applied(conn, caller, row))
+
+
+async def _applied(conn: asyncpg.Connection, caller: Caller, row: asyncpg.Record) -> asyncpg.Record:
+    """The written row; for a revision a reviewer just published, the published measure
+    it changed, now at its next version."""
+    if row["revision_of"] is None or row["review_state"] != "published":
+        return row
+    applied = await measure_writes.apply_revision(conn, row["id"], caller.partner)
+    if applied is None:
+        raise NotFound(f"the measure {row['revision_of']} this revision would change is gone")
+    return applied
+
+
+def _kept_published(caller: Caller, current: asyncpg.Record) -> bool:
+    """Whether a change waits for review as a pending revision: a published measure
+    changed by someone who may not review it (the public keeps the published version)."""
+    return (
+        current["review_state"] == "published"
+        and current["revision_of"] is None
+        and not access.may_review(caller, current["municipality"])
+    )
+
+
+async def _revise(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    current: asyncpg.Record,
+    values: dict[str, Any],
+    geometry: dict[str, Any] | None,
+    if_match: int | None,
+) -> Stored:
+    """Keep the change as the measure's pending revision (a new one, or the one waiting
+    already): the whole measure as it would be, submitted for review."""
+    pending = await measure_writes.select_pending_revision(conn, current["id"])
+    # A patch changes the waiting revision if there is one, else the published measure.
+    base = await measure_writes.select_values(conn, pending["id"] if pending else current["id"])
+    merged = {**{name: base[name] for name in measure_writes.CLIENT_FIELDS}, **values}
+    shape = geometry or orjson.loads(base["geometry"])
+    if pending is None:
+        row = await measure_writes.insert_measure(
+            conn, merged, shape, current["partner"], revision_of=current["id"]
+        )
+    else:
+        row = await measure_writes.update_measure(
+            conn,
+            pending["id"],
+            pending["version"],
+            merged,
+            shape,
+            caller.partner,
+            last_writer=if_match is None,
+        )
+    await _check_result(conn, caller, row, False)
     return await _stored(conn, caller, row)
 
 
@@ -186,7 +262,9 @@ async def delete(
 ) -> None:
     """Soft-delete a measure (at version `if_match` when given)."""
     row = await _current(conn, caller, measure_id, if_match)
-    await measure_writes.delete_measure(conn, measure_id, row["version"], caller.partner)
+    await measure_writes.delete_measure(
+        conn, measure_id, row["version"], caller.partner, last_writer=if_match is None
+    )
 
 
 def _geojson_type(postgis_type: str) -> str:

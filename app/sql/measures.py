@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 
+from app.domain.region import BORDER_TOLERANCE_M
 from app.errors import InvalidParameter
 from app.query.crs import CRS84, Crs
 from app.query.measure import MeasureQuery, SortKey, Visibility
@@ -220,6 +221,19 @@ async def select_feature(
         " review_note"
         f" FROM measures WHERE {where.sql()}",
         *where.values,
+    )
+
+
+async def select_reached(conn: asyncpg.Connection, measure_id: uuid.UUID) -> list[asyncpg.Record]:
+    """`ags` and `name` of every municipality the measure's geometry reaches into (beyond
+    the border tolerance of `app.domain.region`), by AGS; the scope of writes and the
+    item page ask it."""
+    return await conn.fetch(
+        "SELECT m.ags, m.name FROM measures x"
+        " JOIN municipalities m ON m.ags = ANY (measure_municipalities(x.geom, $2))"
+        " WHERE x.id = $1 ORDER BY m.ags",
+        measure_id,
+        BORDER_TOLERANCE_M,
     )
 
 

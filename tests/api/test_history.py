@@ -12,14 +12,18 @@ from tests.api.test_transactions import ITEMS, roof
 pytestmark = pytest.mark.usefixtures("clean")
 
 
-async def patch(client: httpx.AsyncClient, key: dict, url: str, version: int, props: dict) -> None:
+async def patch(
+    client: httpx.AsyncClient, key: dict, url: str, version: int, props: dict
+) -> httpx.Response:
     headers = {**auth(key), "If-Match": f'"{version}"'}
     response = await client.patch(url, json={"properties": props}, headers=headers)
     assert response.status_code == 200, response.text
+    return response
 
 
 async def reviewed_measure(client: httpx.AsyncClient, roles: dict) -> str:
-    """Submitted (1), published with a note (2), edited by its partner (3), published (4)."""
+    """Submitted (1), published with a note (2); edited by its partner as a pending
+    revision, which the reviewer publishes: the published measure's version 3."""
     created = await client.post(ITEMS, json=roof(), headers=auth(roles["partner"]))
     url = f"{ITEMS}/{created.json()['id']}"
     await patch(
@@ -29,8 +33,9 @@ async def reviewed_measure(client: httpx.AsyncClient, roles: dict) -> str:
         1,
         {"review_state": "published", "review_note": "intern: ok"},
     )
-    await patch(client, roles["partner"], url, 2, {"title": "Gründach Nord"})
-    await patch(client, roles["reviewer"], url, 3, {"review_state": "published"})
+    revision = await patch(client, roles["partner"], url, 2, {"title": "Gründach Nord"})
+    revision_url = f"{ITEMS}/{revision.json()['id']}"
+    await patch(client, roles["reviewer"], revision_url, 1, {"review_state": "published"})
     return url
 
 
@@ -41,7 +46,7 @@ async def test_history_by_caller(client: httpx.AsyncClient, roles: dict) -> None
         response = await client.get(f"{url}/history", headers=auth(roles.get(who, {})))
         assert response.status_code == 200
         versions = response.json()["versions"]
-        assert [v["version"] for v in versions] == [4, 2], who
+        assert [v["version"] for v in versions] == [3, 2], who
         assert versions[0]["changes"] == {
             "title": {"from": "Gründach Musterstraße 1", "to": "Gründach Nord"}
         }
@@ -50,9 +55,9 @@ async def test_history_by_caller(client: httpx.AsyncClient, roles: dict) -> None
     for who in ("partner", "reviewer", "admin"):
         response = await client.get(f"{url}/history", headers=auth(roles[who]))
         versions = response.json()["versions"]
-        assert [v["version"] for v in versions] == [4, 3, 2, 1], who
-        assert versions[2]["partner"] == "Stadt Gelsenkirchen"
-        assert versions[2]["changes"]["review_note"] == {"from": None, "to": "intern: ok"}
+        assert [v["version"] for v in versions] == [3, 2, 1], who
+        assert versions[1]["partner"] == "Stadt Gelsenkirchen"
+        assert versions[1]["changes"]["review_note"] == {"from": None, "to": "intern: ok"}
 
 
 async def test_history_of_an_unpublished_measure_is_not_public(

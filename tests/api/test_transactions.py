@@ -103,7 +103,7 @@ async def test_role_action_matrix(client: httpx.AsyncClient, roles: dict) -> Non
     assert (await client.get(url, headers=auth(roles["admin"]))).status_code == 404
 
 
-async def test_partner_edit_sends_a_published_measure_back_to_review(
+async def test_partner_edit_of_a_published_measure_goes_to_review(
     client: httpx.AsyncClient, roles: dict
 ) -> None:
     feature = (await create(client, roles["partner"])).json()
@@ -125,8 +125,12 @@ async def test_partner_edit_sends_a_published_measure_back_to_review(
     props = edited.json()["properties"]
     assert props["title"] == "Partner-Titel"
     assert props["review_state"] == "submitted" and props["review_note"] is None
-    assert (await client.get(url)).status_code == 404  # out of public view until reviewed
-    own = await client.get(url, headers=auth(roles["partner"]))
+    # The edit waits as a pending revision; the public keeps the published version
+    # (tests/api/test_pending_revision.py).
+    assert props["revision_of"] == feature["id"]
+    public = await client.get(url)
+    assert public.json()["properties"]["review_state"] == "published"
+    own = await client.get(f"{ITEMS}/{edited.json()['id']}", headers=auth(roles["partner"]))
     assert own.json()["properties"]["review_state"] == "submitted"
 
 
@@ -143,16 +147,18 @@ async def test_admin_edit_keeps_a_published_measure_published(
     assert edited.json()["properties"]["review_state"] == "published"
 
 
-async def test_if_match_is_required_and_checked(client: httpx.AsyncClient, roles: dict) -> None:
+async def test_if_match_is_checked_when_sent(client: httpx.AsyncClient, roles: dict) -> None:
     feature = (await create(client, roles["partner"])).json()
     url = f"{ITEMS}/{feature['id']}"
     headers = auth(roles["partner"])
     body = {"properties": {"title": "Zweiter Titel"}}
-    assert (await client.patch(url, json=body, headers=headers)).status_code == 428
     stale = await client.patch(url, json=body, headers={**headers, "If-Match": '"7"'})
     assert stale.status_code == 412
     ok = await client.patch(url, json=body, headers={**headers, "If-Match": '"1"'})
     assert ok.status_code == 200 and ok.headers["etag"] == '"2"'
+    # Without If-Match (QGIS, OWSLib): the last writer's change (tests/api/test_if_match.py).
+    last = await client.patch(url, json=body, headers=headers)
+    assert last.status_code == 200 and last.headers["etag"] == '"3"'
 
 
 async def test_concurrent_updates_one_wins_the_other_gets_412(

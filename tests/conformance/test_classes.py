@@ -78,8 +78,9 @@ TESTS_OF_CLASS = {
     ],
     FEATURES_4 + "update": ["tests.api.test_transactions::test_role_action_matrix"],
     FEATURES_4 + "optimistic-locking-etags": [
-        "tests.api.test_transactions::test_if_match_is_required_and_checked",
+        "tests.api.test_transactions::test_if_match_is_checked_when_sent",
         "tests.api.test_transactions::test_concurrent_updates_one_wins_the_other_gets_412",
+        "tests.api.test_if_match::test_require_if_match_makes_it_428_for_every_write",
     ],
     FEATURES_4 + "features": [
         "tests.api.test_transactions::test_feature_collection_is_all_or_nothing"

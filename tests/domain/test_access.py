@@ -162,3 +162,24 @@ def test_capabilities() -> None:
 
 def test_only_admins_set_baselines() -> None:
     assert [w for w in CALLERS if access.may_set_baselines(w)] == [ADMIN, ADMIN_LIMITED]
+
+
+def test_a_scoped_key_must_hold_every_municipality_a_measure_reaches() -> None:
+    assert access.scoped(PARTNER_GE)
+    assert access.outside_scope(PARTNER_GE, [E, GE]) == [E]
+    assert access.outside_scope(PARTNER_GE, [GE]) == []
+    assert not access.scoped(PARTNER)
+    assert access.outside_scope(PARTNER, [E, GE]) == []
+    assert not access.scoped(ADMIN_LIMITED)
+    assert access.outside_scope(ADMIN_LIMITED, [GE]) == []
+
+
+def test_allow_lists_what_the_caller_may_do() -> None:
+    read = ["GET", "HEAD", "OPTIONS"]
+    assert access.allowed_on_items(ANONYMOUS) == read
+    assert access.allowed_on_items(PARTNER) == [*read, "POST"]
+    assert access.allowed_on_item(ANONYMOUS, OWN_E_PUBLISHED) == read
+    assert access.allowed_on_item(PARTNER, OWN_E_PUBLISHED) == [*read, "PUT", "PATCH", "DELETE"]
+    assert access.allowed_on_item(PARTNER, OTHER_E_PUBLISHED) == read
+    assert access.allowed_on_item(PARTNER_GE, OWN_E_PUBLISHED) == read
+    assert access.allowed_on_item(REVIEWER_GE, OTHER_GE_SUBMITTED)[-1] == "DELETE"

@@ -90,3 +90,12 @@ async def test_two_different_keys_are_refused_before_they_count_for_either(
             response = await limited.get(path, headers=headers)
             assert response.status_code == 400, response.text
             assert "different API keys" in response.json()["detail"]
+
+
+async def test_options_costs_no_part_of_the_allowance(limited: httpx.AsyncClient) -> None:
+    """QGIS asks OPTIONS on the items and on an item before it offers editing."""
+    statuses = {
+        (await limited.options("/collections/measures/items")).status_code for _ in range(9)
+    }
+    assert statuses == {204}
+    assert [(await limited.get("/conformance")).status_code for _ in range(3)] == [200] * 3

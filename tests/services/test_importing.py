@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -267,3 +268,61 @@ async def test_text_with_nul_is_refused_not_cut(
     assert set(refused) == {(0, "/properties/title"), (1, "/properties/description")}
     assert "U+0000" in refused[(0, "/properties/title")]
     assert await pool.fetchval("SELECT count(*) FROM measures") == 0
+
+
+def _with_nul_written_in(path: Path, before: bytes, after: bytes) -> None:
+    """Put a NUL into the file's bytes, where GDAL cannot write one itself."""
+    data = path.read_bytes()
+    assert data.count(before) == 1
+    path.write_bytes(data.replace(before, after))
+
+
+@pytest.mark.parametrize(("suffix", "driver"), [("gpkg", None), ("shp", "ESRI Shapefile")])
+async def test_a_nul_in_a_geopackage_or_shapefile_attribute_is_refused_not_cut(
+    dsn: str, pool: asyncpg.Pool, tmp_path: Path, suffix: str, driver: str | None
+) -> None:
+    """GDAL reads "Zisterne\\0Schule" as "Zisterne"; the import reads the file's bytes."""
+    points = [shapely.Point(7.05, 51.51), shapely.Point(7.06, 51.51)]
+    props = {
+        "type": ["cistern", "cistern"],
+        "title": ["Zisterne Kita", "ZisterneXSchule"],
+        "funding": ["ohne NUL", "a"],
+    }
+    path = write_file(tmp_path / f"nul.{suffix}", points, props, driver=driver)
+    if suffix == "gpkg":
+        # SQLite keeps the text with its NUL; GDAL would stop at it.
+        with sqlite3.connect(path) as db:
+            # The spatial index's triggers need GDAL's SQL functions; the geometry stays.
+            triggers = db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            for (name,) in triggers.fetchall():
+                db.execute(f'DROP TRIGGER "{name}"')
+            db.execute(
+                "UPDATE nul SET title = CAST(x'5a69737465726e65005363687565' AS TEXT)"
+                " WHERE title = 'ZisterneXSchule'"
+            )
+    else:
+        _with_nul_written_in(path.with_suffix(".dbf"), b"ZisterneXSchule", b"Zisterne\x00Schule")
+    assert pyogrio.raw.read(path)[3][1][1] == "Zisterne"  # what GDAL alone would store
+    report = await import_file(dsn, path)
+    assert report.imported == 0
+    refused = {(r["feature"], r["where"]): r["problem"] for r in report.rejected}
+    assert list(refused) == [(1, "/properties/title")]
+    assert "U+0000" in refused[(1, "/properties/title")]
+    assert await pool.fetchval("SELECT count(*) FROM measures") == 0
+
+
+async def test_nul_padding_of_a_shapefile_is_no_text(
+    dsn: str, pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    """Some writers pad dBASE text with NUL instead of spaces: that is not refused."""
+    points = [shapely.Point(7.05, 51.51)]
+    props = {"type": ["cistern"], "title": ["Zisterne Kita"], "funding": ["Land NRW"]}
+    path = write_file(tmp_path / "padded.shp", points, props, driver="ESRI Shapefile")
+    dbf = path.with_suffix(".dbf")
+    data = dbf.read_bytes()
+    at = data.index(b"Land NRW") + len(b"Land NRW")
+    end = data.index(b" ", at) if b" " in data[at:] else at
+    while end < len(data) and data[end : end + 1] == b" ":
+        end += 1
+    dbf.write_bytes(data[:at] + b"\x00" * (end - at) + data[end:])
+    assert (await import_file(dsn, path)).imported == 1
