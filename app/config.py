@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field
@@ -100,6 +101,29 @@ class Settings(BaseSettings):
     )
     heavy_page_size: int = Field(
         default=1000, ge=1, description="a page with a larger limit counts as heavy"
+    )
+
+    # Operations (README, "Operations"): metrics, access log, backups.
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="serve /metrics on this port of its own (no key); unset: on the API "
+        "port for admin keys only",
+    )
+    access_log: bool = Field(default=True, description="one JSON line per request on stdout")
+    access_log_client: Literal["full", "truncated", "none"] = Field(
+        default="truncated",
+        description="client addresses in the access log: full, truncated (IPv4 /24, "
+        "IPv6 /48) or none",
+    )
+    wal_archive_dir: Path | None = Field(
+        default=None,
+        description="where the replicated topology archives WAL and base backups "
+        "(default .data/wal-archive)",
+    )
+    backup_retention: int = Field(
+        default=7, ge=1, description="base backups (with their WAL) the archive keeps"
     )
 
     @property

@@ -10,12 +10,14 @@ from fastapi.staticfiles import StaticFiles
 
 from app.api import (
     collections,
+    health,
     impact,
     items,
     landing,
     map,
     me,
     measure_types,
+    metrics,
     pages,
     statistics,
     tiles,
@@ -32,6 +34,7 @@ from app.errors import install_error_handlers
 from app.guards.deadline import DeadlineMiddleware
 from app.guards.rate_limit import RateLimiter, RateLimitMiddleware
 from app.guards.slots import Slots, SlotsMiddleware
+from app.observability.middleware import Observe
 from app.ogc.openapi import install_openapi
 from app.services.worker_processes import WorkerProcesses
 from app.sql.response_cache import ResponseCache
@@ -76,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
         waits={"tile": settings.tile_slot_wait_s},
     )
+    app.state.slots = slots  # the metrics read their occupancy
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
     app.state.worker_processes = WorkerProcesses(settings.worker_processes)
     install_error_handlers(app)
@@ -88,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     routers = (
         landing,
+        health,
+        metrics,
         collections,
         items,
         transactions,
@@ -106,4 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit)
     app.add_middleware(RequestId)
     app.add_middleware(SecurityHeaders, settings=settings)
+    # Outside everything: counts and logs each request once its response has ended.
+    app.add_middleware(
+        Observe, access_log=settings.access_log, client_mode=settings.access_log_client
+    )
     return app
