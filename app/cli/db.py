@@ -8,7 +8,7 @@ import asyncio
 import asyncpg
 import typer
 
-from app.cli import backup
+from app.cli import backup, wal
 from app.cli.output import console, expected_errors, fail
 from app.config import get_settings
 from app.db.cluster import Cluster, ClusterError, embedded_cluster
@@ -17,6 +17,8 @@ from app.services.loading import migrate as run_migrations
 app = typer.Typer(help="Start, stop, migrate and back up the database.", no_args_is_help=True)
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
+app.command("basebackup")(wal.basebackup)
+app.command("recover")(wal.recover)
 
 
 def _cluster() -> Cluster:

@@ -94,6 +94,25 @@ class Cluster:
             raise ClusterError(f"{Path(args[0]).name} failed: {result.stderr.strip()[-1500:]}")
         return result
 
+    def run_as_owner(self, args: list[str]) -> str:
+        """Run a program as the cluster's owner (`postgres` when we are root); its output."""
+        return self._run(args).stdout
+
+    def give_to_owner(self, path: Path) -> None:
+        """Hand `path` to the user the server runs as (it writes there)."""
+        if os.geteuid() == 0:
+            shutil.chown(path, "postgres", "postgres")
+
+    def prepare(self) -> None:
+        """Create the data, socket and log places (owned by the server's user)."""
+        self._prepare_dirs()
+
+    def append_settings(self, lines: list[str]) -> None:
+        """Add settings to postgresql.auto.conf (later lines win over earlier ones)."""
+        path = self.pgdata / "postgresql.auto.conf"
+        with path.open("a") as conf:
+            conf.write("\n".join(["", *lines, ""]))
+
     def _prepare_dirs(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.socket_dir.mkdir(exist_ok=True)
@@ -141,8 +160,9 @@ class Cluster:
             ]
         )
 
-    def start(self) -> bool:
-        """Start the cluster (initialising it first); False when it was running already."""
+    def start(self, *, ensure: bool = True) -> bool:
+        """Start the cluster (initialising it first); False when it was running already.
+        `ensure`: create the registry database if missing (not while it recovers)."""
         bin_dir = find_pg_bin()
         if not self.is_initialised():
             if self.primary is not None:
@@ -182,7 +202,7 @@ class Cluster:
                 "start",
             ]
         )
-        if not self.is_standby:  # a replica is read-only; it has the primary's databases
+        if ensure and not self.is_standby:  # a replica has the primary's databases
             self.ensure_database(EMBEDDED_DATABASE)
         return True
 
