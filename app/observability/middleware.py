@@ -13,9 +13,11 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from cachetools import LRUCache
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.auth.keys import hash_key, key_from_headers
 from app.observability import metrics
 from app.observability.access_log import access_line, access_logger, client_address
 
@@ -49,14 +51,32 @@ def route_template(scope: Scope, templates: list[tuple[re.Pattern, str]]) -> str
     return UNMATCHED
 
 
-def caller_kind(scope: Scope, caller: Any) -> Any:
-    """The caller the key lookup found; a key nobody looked up yet (a refusal came
-    first) is a "key" caller without a partner."""
-    if caller is not None:
-        return caller
-    if any(name in KEY_HEADERS for name, _ in scope["headers"]):
-        return _Unresolved()
-    return None
+def key_digest(scope: Scope) -> str | None:
+    """The hash of the request's API key (as stored), None without one."""
+    headers = {n: v.decode("latin-1") for n, v in scope["headers"] if n in KEY_HEADERS}
+    if not headers:
+        return None
+    secret = key_from_headers(headers.get(b"authorization"), headers.get(b"x-api-key"))
+    return hash_key(secret) if secret else None
+
+
+class KnownCallers:
+    """The callers this process's key lookups found, by key hash: a request that needs
+    no lookup (or was refused before it) is still logged with its partner."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._callers: LRUCache[str, Any] = LRUCache(maxsize=size)
+
+    def resolve(self, scope: Scope, looked_up: Any) -> Any:
+        """The caller of this request: looked up now, known from before, an unknown
+        key (role `key`), or None (anonymous)."""
+        digest = key_digest(scope)
+        if digest is None:
+            return looked_up
+        if looked_up is not None:
+            self._callers[digest] = looked_up
+            return looked_up
+        return self._callers.get(digest) or _Unresolved()
 
 
 class _Unresolved:
@@ -73,6 +93,7 @@ class Observe:
         self.client_mode = client_mode
         self.cache_counts = metrics.CacheCounts()
         self.templates: list[tuple[re.Pattern, str]] | None = None
+        self.callers = KnownCallers()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -122,7 +143,7 @@ class Observe:
             status=status,
             seconds=seconds,
             sent=sent,
-            caller=caller_kind(scope, state.get("caller")),
+            caller=self.callers.resolve(scope, state.get("caller")),
             refusal=refusal,
             client=client_address(client[0] if client else None, self.client_mode),
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import re
 import time
 import uuid
 from collections import Counter
@@ -16,6 +18,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from app.observability.access_log import LOGGER_NAME
 from tests.api.conftest import auth
 from tests.servers import served
 
@@ -117,7 +120,9 @@ async def test_metrics_and_access_log_show_a_known_mix(
         assert line["client"] == "127.0.0.0/24"  # truncated by default
         assert line["bytes"] == len(response.content) and line["duration_ms"] >= 0
     refused = [lines[r.headers["x-request-id"]] for r in sent if r.status_code == 429]
-    assert {(x["refusal"], x["caller"]) for x in refused} == {("rate_limit", "key")}
+    # A worker that looked the key up before names the partner; the other knows a key.
+    callers = {(x["refusal"], x["caller"], x["partner"]) for x in refused}
+    assert callers <= {("rate_limit", "key", None), ("rate_limit", "partner", "Vivawest")}
     me = lines[sent[4].headers["x-request-id"]]
     assert (me["route"], me["caller"], me["partner"]) == ("/me", "partner", "Vivawest")
     assert lines[sent[0].headers["x-request-id"]]["caller"] == "anonymous"
@@ -140,3 +145,37 @@ def _access_lines(log: Path, ids: set[str]) -> dict[str, dict]:
             assert ids <= set(lines), len(ids - set(lines))
             return lines
         time.sleep(0.2)
+
+
+async def test_the_grafana_dashboard_asks_only_for_served_metrics(
+    client: httpx.AsyncClient, roles: dict[str, dict[str, str]]
+) -> None:
+    await client.get(ITEMS, params={"limit": 1})
+    served_text = (await client.get("/metrics", headers=auth(roles["admin"]))).text
+    dashboard = Path(__file__).parents[2] / "deploy" / "grafana" / "klimawerk-dashboard.json"
+    asked = set(re.findall(r"klimawerk_[a-z_]+", dashboard.read_text()))
+    asked.discard("klimawerk_registry")  # the dashboard's own uid
+    assert asked and {name for name in asked if name not in served_text} == set()
+
+
+async def test_a_known_key_is_logged_with_its_partner_where_no_lookup_was_needed(
+    client: httpx.AsyncClient,
+    roles: dict[str, dict[str, str]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.addHandler(caplog.handler)
+    try:
+        unknown = await client.get("/conformance", headers={"X-API-Key": "kw_never_issued"})
+        await client.get("/me", headers=auth(roles["other_partner"]))
+        known = await client.get("/conformance", headers=auth(roles["other_partner"]))
+    finally:
+        logger.removeHandler(caplog.handler)
+    lines = {
+        line["request_id"]: line for line in (json.loads(r.getMessage()) for r in caplog.records)
+    }
+    first = lines[unknown.headers["x-request-id"]]
+    assert (first["caller"], first["partner"]) == ("key", None)
+    line = lines[known.headers["x-request-id"]]
+    assert (line["caller"], line["partner"]) == ("partner", "Vonovia")
+    assert roles["other_partner"]["Authorization"].split()[1] not in caplog.text
