@@ -69,6 +69,8 @@ async def test_metrics_and_access_log_show_a_known_mix(
         sent += [await http.get(ITEMS, params={"limit": 5}) for _ in range(3)]
         sent.append(await http.get(f"{ITEMS}/{uuid.uuid4()}"))
         sent.append(await http.get("/me", headers=partner))
+        sent += [await http.get("/statistics") for _ in range(4)]  # both workers: a hit
+        sent.append(await http.get(ITEMS, params={"f": "csv", "municipality": "05513000"}))
         # Over the default rate limit with one key: more at once than it allows.
         while not any(r.status_code == 429 for r in sent):
             sent += await burst(http, "/conformance", 120, headers=partner)
@@ -83,7 +85,7 @@ async def test_metrics_and_access_log_show_a_known_mix(
     assert anonymous.status_code == 401 and as_partner.status_code == 403
     assert anonymous.headers["content-type"] == "application/problem+json"
     counted = Counter((r.request.url.path, r.status_code) for r in sent)
-    templates = {ITEMS: ITEMS, "/conformance": "/conformance", "/me": "/me"}
+    templates = {p: p for p in (ITEMS, "/conformance", "/me", "/statistics")}
 
     def grew(name: str, **labels: str) -> float:
         return value(after, name, **labels) - value(before, name, **labels)
@@ -105,6 +107,11 @@ async def test_metrics_and_access_log_show_a_known_mix(
         == rate_limited
     )
     assert shed and grew("klimawerk_refusals_total", reason="slots", route=ITEMS) == shed
+    export = next(r for r in sent if "f=csv" in str(r.request.url))
+    assert export.status_code == 200 and len(export.content) > 1000
+    assert grew("klimawerk_export_bytes_total", route=ITEMS) == len(export.content)
+    assert grew("klimawerk_response_cache_lookups_total", result="hit") >= 1
+    assert grew("klimawerk_response_cache_lookups_total", result="miss") >= 1
     histogram = grew("klimawerk_http_request_duration_seconds_count", route=ITEMS, method="GET")
     assert histogram == sum(n for (path, _), n in counted.items() if path == ITEMS)
     assert value(after, "klimawerk_slots_size", kind="heavy") == 2 * 2  # two workers
