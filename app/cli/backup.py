@@ -14,6 +14,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from app.cli.numbers import whole_number
 from app.cli.output import console, expected_errors, fail
 from app.config import get_settings
 from app.db.routing import public_url
@@ -69,7 +70,7 @@ def restore(
     replace: bool = typer.Option(
         False, "--replace", help="drop the target database first if it exists"
     ),
-    jobs: int = typer.Option(2, min=1, max=16, help="parallel pg_restore jobs"),
+    jobs: int = typer.Option(2, parser=whole_number(1, 16), help="parallel pg_restore jobs"),
 ) -> None:
     """Restore FILE into a fresh database and compare every table with its manifest."""
     if database is not None and url is not None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from app.cli.numbers import whole_number
 from app.cli.output import console, expected_errors, fail
 from app.config import Settings, get_settings
 from app.db import wal_archive
@@ -55,7 +56,9 @@ def _when(text: str) -> datetime:
 def recover(
     to: str = typer.Option(..., "--to", help="ISO 8601 time with zone to recover to"),
     into: Path = typer.Option(..., "--into", file_okay=False, help="a new directory"),
-    port: int = typer.Option(..., "--port", min=1024, max=65535, help="its port (loopback)"),
+    port: int = typer.Option(
+        ..., "--port", parser=whole_number(1024, 65535), help="its port (loopback)"
+    ),
 ) -> None:
     """Make a new cluster in DIR on PORT holding the primary as it was at TIME (just
     before it); the running primary is not touched."""

@@ -160,6 +160,11 @@ def test_a_changed_restore_is_reported(source: tuple[str, str], tmp_path: Path) 
         ["--jobs", "²"],
         ["--jobs", "1" * 5000],
         ["--jobs", "two"],
+        ["--jobs", "٣"],
+        ["--jobs", "1_0"],
+        ["--jobs", "+2"],
+        ["--jobs", " "],
+        ["--jobs", "17"],
     ],
 )
 def test_hostile_restore_options_are_refused_cleanly(

@@ -95,7 +95,7 @@ def test_recover_refuses_times_without_a_zone_or_before_any_backup(
         result = _run(primary, "db", "recover", "--to", when, "--into", into, "--port", "55999")
         assert result.returncode in (1, 2), result
         assert says in result.stdout + result.stderr and "Traceback" not in result.stderr
-    for port in ("0", "-1", "²", "1" * 5000, str(primary.port)):
+    for port in ("0", "-1", "²", "٥٥٩٩٩", "55_999", "", "1" * 5000, str(primary.port)):
         result = _run(primary, "db", "recover", "--to", "2026-12-06T10:00Z", "--into", into,
                       "--port", port)  # fmt: skip
         assert result.returncode in (1, 2) and "Traceback" not in result.stderr, result
