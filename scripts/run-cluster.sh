@@ -8,10 +8,12 @@
 set -euo pipefail
 KW=.venv/bin/klimawerk
 
-$KW db start --replica
+$KW db start
 if [ -z "${DATABASE_URL:-}" ]; then
+  # Before the replica: switching archiving on restarts the primary once.
   $KW db basebackup
 fi
+$KW db start --replica
 # Ports and URLs as the settings (.env, environment) give them.
 eval "$(.venv/bin/python - <<'PY'
 from app.config import get_settings

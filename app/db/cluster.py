@@ -183,6 +183,9 @@ class Cluster:
             "-c shared_buffers=512MB -c max_connections=200 -c jit=off "
             # Bulk loads write a lot of WAL; fewer checkpoints keep them fast.
             "-c max_wal_size=4GB -c wal_compression=on"
+            # A replica that reconnects (after a restart of either) finds the WAL it
+            # missed for a while; without a slot, a dead replica cannot fill the disk.
+            " -c wal_keep_size=1GB"
             # A replica tells the primary which rows its queries still read, so that
             # vacuum on the primary does not cancel them.
             + (" -c hot_standby_feedback=on" if self.is_standby else "")
