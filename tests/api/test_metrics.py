@@ -18,6 +18,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from app.api.body import MAX_BODY_BYTES
 from app.observability.access_log import LOGGER_NAME
 from tests.api.conftest import auth
 from tests.servers import served
@@ -186,3 +187,21 @@ async def test_a_known_key_is_logged_with_its_partner_where_no_lookup_was_needed
     line = lines[known.headers["x-request-id"]]
     assert (line["caller"], line["partner"]) == ("partner", "Vonovia")
     assert roles["other_partner"]["Authorization"].split()[1] not in caplog.text
+
+
+async def test_a_body_over_the_limit_counts_as_a_body_limit_refusal(
+    client: httpx.AsyncClient, roles: dict[str, dict[str, str]]
+) -> None:
+    def refused(text: str) -> float:
+        name = 'klimawerk_refusals_total{reason="body_limit",route="/impact"} '
+        line = next((x for x in text.splitlines() if x.startswith(name)), name + "0")
+        return float(line.split()[-1])
+
+    admin = {"Authorization": roles["admin"]["Authorization"]}
+    before = refused((await client.get("/metrics", headers=admin)).text)
+    too_big = b'{"type": "Feature", "x": "' + b"a" * (MAX_BODY_BYTES + 1) + b'"}'
+    response = await client.post(
+        "/impact", content=too_big, headers={"Content-Type": "application/geo+json"}
+    )
+    assert response.status_code == 413
+    assert refused((await client.get("/metrics", headers=admin)).text) == before + 1
