@@ -186,10 +186,11 @@ class Cluster:
             # A replica that reconnects (after a restart of either) finds the WAL it
             # missed for a while; without a slot, a dead replica cannot fill the disk.
             " -c wal_keep_size=1GB"
+        )
+        if self.is_standby:
             # A replica tells the primary which rows its queries still read, so that
             # vacuum on the primary does not cancel them.
-            + (" -c hot_standby_feedback=on" if self.is_standby else "")
-        )
+            options += " -c hot_standby_feedback=on"
         self._run(
             [
                 str(bin_dir / "pg_ctl"),
