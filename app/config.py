@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -132,6 +134,43 @@ class Settings(BaseSettings):
         gt=0,
         description="a request body must keep arriving: no gap longer than this",
     )
+
+    # Operations (README, "Operations"): metrics, access log, backups.
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="serve /metrics on this port of its own (no key); unset: on the API "
+        "port for admin keys only",
+    )
+    access_log: bool = Field(default=True, description="one JSON line per request on stdout")
+    access_log_client: Literal["full", "truncated", "none"] = Field(
+        default="truncated",
+        description="client addresses in the access log: full, truncated (IPv4 /24, "
+        "IPv6 /48) or none",
+    )
+    wal_archive_dir: Path | None = Field(
+        default=None,
+        description="where the replicated topology archives WAL and base backups "
+        "(default .data/wal-archive)",
+    )
+    backup_retention: int = Field(
+        default=7, ge=1, description="base backups (with their WAL) the archive keeps"
+    )
+
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _plain_port(cls, value: object) -> object:
+        """Empty means unset (a blank line in .env); otherwise ASCII digits only, since
+        int() would also take "٣" or "9_464"."""
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                return None
+            if not re.fullmatch(r"[0-9]{1,5}", text):
+                raise ValueError("a port number from 1 to 65535 in digits 0-9")
+            return int(text)
+        return value
 
     @property
     def replica_urls(self) -> list[str]:

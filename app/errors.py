@@ -25,6 +25,9 @@ class AppError(Exception):
     title = "Internal server error"
     # Seconds after which a retry may succeed (the `Retry-After` header); None: no header.
     retry_after: int | None = None
+    # Why a guard turned the request away (metrics and the access log show it); None: the
+    # error is the caller's or the server's, not a refusal.
+    refusal: str | None = None
 
     def __init__(
         self,
@@ -32,12 +35,15 @@ class AppError(Exception):
         *,
         errors: list[dict[str, Any]] | None = None,
         retry_after: int | None = None,
+        refusal: str | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
         if retry_after is not None:
             self.retry_after = retry_after
+        if refusal is not None:
+            self.refusal = refusal
 
     def problem(self, instance: str | None = None, request_id: str | None = None) -> dict[str, Any]:
         """The RFC 9457 body of this error (server errors name their request id)."""
@@ -117,6 +123,7 @@ class PayloadTooLarge(AppError):
     status = 413
     slug = "payload-too-large"
     title = "Payload too large"
+    refusal = "body_limit"
 
 
 class InvalidMeasure(AppError):
@@ -142,6 +149,7 @@ class TooManyRequests(AppError):
     slug = "too-many-requests"
     title = "Too many requests"
     retry_after = 1
+    refusal = "rate_limit"
 
 
 class Unavailable(AppError):
@@ -153,17 +161,31 @@ class Unavailable(AppError):
     retry_after = 1
 
 
+class ProblemResponse(Response):
+    """A problem+json response that leaves its refusal reason in the request's scope
+    state (`refusal`), where metrics and the access log read it."""
+
+    refusal: str | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.refusal:
+            scope.setdefault("state", {})["refusal"] = self.refusal
+        await super().__call__(scope, receive, send)
+
+
 def problem_response(
     error: AppError, instance: str | None = None, request_id: str | None = None
 ) -> Response:
     """Render an AppError as application/problem+json."""
     headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
-    return Response(
+    response = ProblemResponse(
         orjson.dumps(error.problem(instance, request_id)),
         status_code=error.status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=headers,
     )
+    response.refusal = error.refusal
+    return response
 
 
 def _request_validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:

@@ -10,12 +10,14 @@ from fastapi.staticfiles import StaticFiles
 
 from app.api import (
     collections,
+    health,
     impact,
     items,
     landing,
     map,
     me,
     measure_types,
+    metrics,
     pages,
     statistics,
     tiles,
@@ -33,6 +35,7 @@ from app.errors import install_error_handlers
 from app.guards.deadline import DeadlineMiddleware
 from app.guards.rate_limit import RateLimiter, RateLimitMiddleware
 from app.guards.slots import Slots, SlotsMiddleware
+from app.observability.middleware import Observe
 from app.ogc.openapi import install_openapi
 from app.services.export_files import ExportDisk
 from app.services.worker_processes import WorkerProcesses
@@ -78,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
         waits={"tile": settings.tile_slot_wait_s},
     )
+    app.state.slots = slots  # the metrics read their occupancy
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
     app.state.worker_processes = WorkerProcesses(settings.worker_processes)
     app.state.export_disk = ExportDisk(
@@ -95,6 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     routers = (
         landing,
+        health,
+        metrics,
         collections,
         items,
         transactions,
@@ -114,4 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(KeyedResponses)
     app.add_middleware(RequestId)
     app.add_middleware(SecurityHeaders, settings=settings)
+    # Outside everything: counts and logs each request once its response has ended.
+    app.add_middleware(
+        Observe, access_log=settings.access_log, client_mode=settings.access_log_client
+    )
     return app

@@ -8,14 +8,17 @@ it does (the slow-client timeouts of its protocol).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -29,13 +32,30 @@ def free_port() -> int:
 
 @contextmanager
 def served(
-    dsn: str, *args: str, env: dict[str, str] | None = None
+    dsn: str, *args: str, env: dict[str, str] | None = None, output: Path | None = None
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """A uvicorn serving the app on `dsn`: its base URL and process.
 
-    `args` go to uvicorn, `env` on top of ours (settings such as `RATE_LIMIT`).
+    `args` go to uvicorn, `env` on top of ours (settings such as `RATE_LIMIT`). What the
+    server prints (the access log among it) goes to `output`, else to a file removed
+    afterwards: never to a pipe nobody reads, which would stall the server once full.
     """
     port = free_port()
+    with contextlib.ExitStack() as stack:
+        if output is None:
+            output = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "server.log"
+        with output.open("wb") as sink:
+            yield from _served(dsn, port, args, env, output, sink)
+
+
+def _served(
+    dsn: str,
+    port: int,
+    args: tuple[str, ...],
+    env: dict[str, str] | None,
+    output: Path,
+    sink: IO[bytes],
+) -> Iterator[tuple[str, subprocess.Popen]]:
     process = subprocess.Popen(
         [
             sys.executable,
@@ -53,7 +73,7 @@ def served(
         ],
         # No base map: tests never reach another host, and the map must work without one.
         env={**os.environ, "DATABASE_URL": dsn, "BASEMAP_URL": "", **(env or {})},
-        stdout=subprocess.PIPE,
+        stdout=sink,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -66,8 +86,8 @@ def served(
                 time.sleep(0.1)
         else:
             process.kill()
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise RuntimeError(f"the server did not start:\n{output}")
+            process.wait(timeout=10)
+            raise RuntimeError(f"the server did not start:\n{output.read_text()}")
         yield base, process
     finally:
         process.terminate()

@@ -51,12 +51,14 @@ async def get_caller(request: Request, pool: PoolDep) -> Caller:
     if row is None:
         raise Unauthorized("the API key is not valid (unknown or revoked)")
     request.app.state.rate_limiter.remember_key(digest, row["role"])
-    return Caller(
+    caller = Caller(
         partner=row["partner"],
         role=row["role"],
         municipalities=tuple(row["municipalities"]),
         key_id=row["id"],
     )
+    request.state.caller = caller  # the access log names the partner (never the key)
+    return caller
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

@@ -1,4 +1,4 @@
-"""`/`, `/conformance` and `/health`."""
+"""`/` and `/conformance`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from app.api.deps import PoolDep
 from app.api.html import render, wants_html
 from app.api.http_cache import with_validators
 from app.api.render import json_response
-from app.db.routing import public_url
 from app.db.session import connection
 from app.ogc.collections import ATTRIBUTION, CONFORMANCE
 from app.ogc.links import GEOJSON, HTML, JSON, link
@@ -62,54 +61,3 @@ async def get_landing(request: Request, pool: PoolDep) -> Response:
 async def get_conformance(request: Request) -> Response:
     """The OGC conformance classes this server implements."""
     return with_validators(request, json_response({"conformsTo": CONFORMANCE}))
-
-
-def _health_responses() -> dict[int | str, dict]:
-    declared = responses(problems=(503,))
-    # Degraded is the health document itself (JSON); no database at all is a problem.
-    declared[503]["description"] = "degraded (the body says what is missing) or no database"
-    declared[503]["content"][JSON] = {}
-    return declared
-
-
-@router.get("/health", summary="Health check", responses=_health_responses())
-async def get_health(request: Request) -> Response:
-    """200 when the primary answers with PostGIS and boundaries (`degraded` when a replica
-    is down or lagging); 503 with details without boundaries or when the primary does not
-    answer. Lists every database."""
-    # The primary, never a replica: health speaks for the database that takes writes.
-    async with connection(request.app.state.pool) as conn:
-        row = await conn.fetchrow(
-            "SELECT postgis_lib_version() AS postgis, pg_is_in_recovery() AS standby,"
-            " (SELECT count(*) FROM municipalities) AS municipalities"
-        )
-    problems = []
-    if not row["municipalities"]:
-        # Without boundaries no measure can be placed or stored: not fit for traffic.
-        problems.append("no municipality boundaries loaded (run `klimawerk load boundaries`)")
-    databases = getattr(request.app.state, "databases", None)
-    primary_url = databases.primary_url if databases else public_url(request.app.state.settings.dsn)
-    listed = [
-        {
-            "url": primary_url,
-            "use": "primary",
-            "role": "replica" if row["standby"] else "primary",
-            "state": "ok",
-            "lag_s": 0.0,
-        }
-    ]
-    if databases is not None:  # as the last check (each second) found them
-        listed += databases.describe()
-    degraded = bool(problems) or any(d["state"] != "ok" for d in listed)
-    body = {
-        "status": "degraded" if degraded else "ok",
-        "database": "ok",
-        "postgis": row["postgis"],
-        "municipalities": row["municipalities"],
-        "databases": listed,
-    }
-    if problems:
-        body["problems"] = problems
-    response = json_response(body, headers={"Cache-Control": "no-store"})
-    response.status_code = 503 if problems else 200
-    return response

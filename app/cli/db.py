@@ -1,5 +1,5 @@
-"""`klimawerk db start|stop|status|promote|migrate`: the embedded cluster, its replica and
-the schema."""
+"""`klimawerk db start|stop|status|promote|migrate|backup|restore`: the embedded cluster,
+its replica, the schema and its backups."""
 
 from __future__ import annotations
 
@@ -8,12 +8,17 @@ import asyncio
 import asyncpg
 import typer
 
+from app.cli import backup, wal
 from app.cli.output import console, expected_errors, fail
 from app.config import get_settings
 from app.db.cluster import Cluster, ClusterError, embedded_cluster
 from app.services.loading import migrate as run_migrations
 
-app = typer.Typer(help="Start, stop and migrate the database.", no_args_is_help=True)
+app = typer.Typer(help="Start, stop, migrate and back up the database.", no_args_is_help=True)
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
+app.command("basebackup")(wal.basebackup)
+app.command("recover")(wal.recover)
 
 
 def _cluster() -> Cluster:

@@ -94,6 +94,25 @@ class Cluster:
             raise ClusterError(f"{Path(args[0]).name} failed: {result.stderr.strip()[-1500:]}")
         return result
 
+    def run_as_owner(self, args: list[str]) -> str:
+        """Run a program as the cluster's owner (`postgres` when we are root); its output."""
+        return self._run(args).stdout
+
+    def give_to_owner(self, path: Path) -> None:
+        """Hand `path` to the user the server runs as (it writes there)."""
+        if os.geteuid() == 0:
+            shutil.chown(path, "postgres", "postgres")
+
+    def prepare(self) -> None:
+        """Create the data, socket and log places (owned by the server's user)."""
+        self._prepare_dirs()
+
+    def append_settings(self, lines: list[str]) -> None:
+        """Add settings to postgresql.auto.conf (later lines win over earlier ones)."""
+        path = self.pgdata / "postgresql.auto.conf"
+        with path.open("a") as conf:
+            conf.write("\n".join(["", *lines, ""]))
+
     def _prepare_dirs(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.socket_dir.mkdir(exist_ok=True)
@@ -141,8 +160,9 @@ class Cluster:
             ]
         )
 
-    def start(self) -> bool:
-        """Start the cluster (initialising it first); False when it was running already."""
+    def start(self, *, ensure: bool = True) -> bool:
+        """Start the cluster (initialising it first); False when it was running already.
+        `ensure`: create the registry database if missing (not while it recovers)."""
         bin_dir = find_pg_bin()
         if not self.is_initialised():
             if self.primary is not None:
@@ -163,10 +183,14 @@ class Cluster:
             "-c shared_buffers=512MB -c max_connections=200 -c jit=off "
             # Bulk loads write a lot of WAL; fewer checkpoints keep them fast.
             "-c max_wal_size=4GB -c wal_compression=on"
+            # A replica that reconnects (after a restart of either) finds the WAL it
+            # missed for a while; without a slot, a dead replica cannot fill the disk.
+            " -c wal_keep_size=1GB"
+        )
+        if self.is_standby:
             # A replica tells the primary which rows its queries still read, so that
             # vacuum on the primary does not cancel them.
-            + (" -c hot_standby_feedback=on" if self.is_standby else "")
-        )
+            options += " -c hot_standby_feedback=on"
         self._run(
             [
                 str(bin_dir / "pg_ctl"),
@@ -182,7 +206,7 @@ class Cluster:
                 "start",
             ]
         )
-        if not self.is_standby:  # a replica is read-only; it has the primary's databases
+        if ensure and not self.is_standby:  # a replica has the primary's databases
             self.ensure_database(EMBEDDED_DATABASE)
         return True
 

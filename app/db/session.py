@@ -105,7 +105,7 @@ def translate(exc: asyncpg.PostgresError) -> AppError:
     if isinstance(exc, asyncpg.DataError | asyncpg.InvalidTextRepresentationError):
         return InvalidParameter(f"a value was not accepted by the database: {exc}")
     if isinstance(exc, asyncpg.exceptions.QueryCanceledError):
-        return Unavailable("the query took too long and was cancelled")
+        return Unavailable("the query took too long and was cancelled", refusal="statement_timeout")
     if isinstance(exc, asyncpg.CannotConnectNowError | asyncpg.ConnectionDoesNotExistError):
         return Unavailable("the database is not available")
     return AppError("the database reported an error; it has been logged")
@@ -126,7 +126,9 @@ async def connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
             try:
                 conn = await stack.enter_async_context(acquiring)
             except TimeoutError:  # caught here: it is an OSError too
-                raise Unavailable("all database connections are busy; retry shortly") from None
+                raise Unavailable(
+                    "all database connections are busy; retry shortly", refusal="pool"
+                ) from None
             yield conn
     except asyncpg.PostgresError as exc:
         raise translate(exc) from exc

@@ -115,6 +115,12 @@ def may_review(who: Who, municipality: str | None) -> bool:
     return who.role in ("reviewer", "admin") and in_scope(who, municipality)
 
 
+def may_operate(who: Who) -> bool:
+    """Whether the caller sees how the service runs (metrics, database hosts, versions):
+    admins only."""
+    return who.role == "admin"
+
+
 def may_set_baselines(who: Who) -> bool:
     """Whether the caller may set a municipality's baseline (admins only)."""
     return who.role == "admin"

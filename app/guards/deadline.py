@@ -61,5 +61,7 @@ class DeadlineMiddleware:
             request_id,
         )
         if not started:
-            error = Unavailable("the request took too long and was stopped", retry_after=5)
+            error = Unavailable(
+                "the request took too long and was stopped", retry_after=5, refusal="deadline"
+            )
             await problem_response(error, scope.get("path"), request_id)(scope, receive, send)

@@ -107,7 +107,9 @@ class SlotsMiddleware:
             request_id = request_id_of(scope)
             log.warning("503 on %s: no %s slot free (request %s)", scope["path"], kind, request_id)
             error = Unavailable(
-                f"too many {kind} requests are being served; retry shortly", retry_after=2
+                f"too many {kind} requests are being served; retry shortly",
+                retry_after=2,
+                refusal="slots",
             )
             await problem_response(error, scope["path"], request_id)(scope, receive, send)
             return

@@ -52,6 +52,9 @@ class ResponseCache:
             maxsize=max(max_bytes, 1), getsizeof=lambda e: len(e.body) + ENTRY_OVERHEAD
         )
         self._making: dict[str, asyncio.Future[Entry]] = {}
+        # Running totals for the metrics (a hit: served without making it here).
+        self.hits = 0
+        self.misses = 0
 
     @property
     def size_bytes(self) -> int:
@@ -70,12 +73,15 @@ class ResponseCache:
         snapshot showed with the body)."""
         entry = self._entries.get(key)
         if entry is not None and entry.version == version:
+            self.hits += 1
             return entry
         pending = self._making.get(key)
         if pending is not None:
             made = await asyncio.shield(pending)
             if made.version >= version:
+                self.hits += 1
                 return made
+        self.misses += 1
         future: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
         self._making[key] = future
         try:
