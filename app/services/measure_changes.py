@@ -15,6 +15,7 @@ import orjson
 
 from app.auth.caller import Caller
 from app.domain import access
+from app.domain.accounting import GIVEN
 from app.domain.catalogue import load_catalogue
 from app.domain.review import review_after_change, with_review_note
 from app.domain.validation import (
@@ -96,6 +97,15 @@ def _check_result(caller: Caller, row: asyncpg.Record, reviewed: bool) -> None:
         raise Forbidden(f"this key may not review measures in municipality {measure.municipality}")
 
 
+def _with_area_source(values: dict[str, Any]) -> dict[str, Any]:
+    """Mark a disconnected area the request names as given; a null one (or none on a
+    replacement) leaves it to the accounting rule, which `_stored` applies."""
+    if "disconnected_area_m2" in values:
+        given = values["disconnected_area_m2"] is not None
+        values["disconnected_area_source"] = GIVEN if given else None
+    return values
+
+
 async def create(
     conn: asyncpg.Connection, caller: Caller, doc: Any, transform: Any = None
 ) -> Stored:
@@ -106,7 +116,7 @@ async def create(
     )
     if errors:
         raise _invalid(errors)
-    values = dict(measure.values)
+    values = _with_area_source(dict(measure.values))
     reviewed = _reviews(values)
     values.setdefault("review_state", "submitted")
     row = await measure_writes.insert_measure(conn, values, measure.geometry, caller.partner)
@@ -171,6 +181,7 @@ async def change(
         errors = check_rules(merged, load_catalogue())
         if errors:
             raise _invalid(errors)
+    values = _with_area_source(values)
     values = review_after_change(access.may_review(caller, current["municipality"]), values)
     row = await measure_writes.update_measure(
         conn, measure_id, if_match, values, measure.geometry, caller.partner

@@ -11,7 +11,7 @@ import asyncpg
 from app.domain.validation import CLIENT_FIELDS, REVIEW_FIELDS, RULE_FIELDS
 
 # Columns a request may set; names come from these tuples only, never from input.
-WRITABLE = (*CLIENT_FIELDS, *REVIEW_FIELDS)
+WRITABLE = (*CLIENT_FIELDS, *REVIEW_FIELDS, "disconnected_area_source")
 RETURNING = (
     "RETURNING id, version, convert_to(feature, 'UTF8') AS feature, partner, "
     "municipality, review_state, review_note"

@@ -100,8 +100,12 @@ def test_no_invented_effect_for_types_that_are_no_element(type_id: str) -> None:
     assert "DWA-M 102-4" in effect.reason
 
 
-def test_unsealing_counts_only_against_a_sourced_reference() -> None:
-    assert not measure_effect(TYPES["unsealing"], {}, 100.0, AT_800).computed
+def test_unsealing_needs_no_reference_split() -> None:
+    # The unsealed ground is split by the Bagrov relation (tests/domain/test_bagrov.py),
+    # so a municipality without a reference split gets the effect, and one with a
+    # reference split gets the same figures.
+    plain = measure_effect(TYPES["unsealing"], {}, 100.0, AT_800)
+    assert plain.computed and plain.after and plain.after.element == "unpaved_vegetated"
     baseline = {
         "reference_runoff": 0.05,
         "reference_infiltration": 0.35,
@@ -113,7 +117,9 @@ def test_unsealing_counts_only_against_a_sourced_reference() -> None:
     climate = climate_of("05513000", baseline)
     effect = measure_effect(TYPES["unsealing"], {"surface_before": "asphalt"}, 100.0, climate)
     asphalt = split("asphalt", 800, 600)
-    assert effect.runoff_avoided_m3 == pytest.approx(80 * (asphalt.runoff - 0.05))
+    lawn = split("unpaved_vegetated", 800, 600)
+    assert effect.runoff_avoided_m3 == pytest.approx(80 * (asphalt.runoff - lawn.runoff))
+    assert effect.runoff_avoided_m3 == pytest.approx(plain.runoff_avoided_m3)
 
 
 def test_out_of_range_parameters_are_refused_with_the_range() -> None:
