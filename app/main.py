@@ -12,6 +12,7 @@ from app.api import (
     collections,
     impact,
     items,
+    kommunen,
     landing,
     map,
     me,
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         impact,
         me,
         map,
+        kommunen,
         pages,
     )
     for module in routers:

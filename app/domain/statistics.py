@@ -370,17 +370,51 @@ def document(
     }
 
 
+# Target columns of the CSV: a municipality's (and the region's) standing, from `targets`.
+TARGET_COLUMNS = (
+    "sealed_area_m2",
+    "achieved_disconnected_m2",
+    "disconnected_share",
+    "disconnection_target_reached",
+    "achieved_extra_evaporation_m3",
+    "evaporation_change_pp",
+    "evaporation_target_reached",
+)
+
+
+def _target_cells(place: Mapping[str, Any] | None) -> list[Any]:
+    if not place or "disconnection" not in place:
+        return [""] * len(TARGET_COLUMNS)
+    disconnection, evaporation = place["disconnection"], place["evaporation"]
+    return [
+        place["sealed_area_m2"],
+        disconnection["achieved_m2"],
+        _r(disconnection["share"], 5),
+        _r(disconnection["target_reached"], 5),
+        evaporation["achieved_m3"],
+        _r(evaporation["change_pp"], 4),
+        _r(evaporation["target_reached"], 5),
+    ]
+
+
 def as_csv(doc: dict[str, Any]) -> str:
-    """The document's roll-ups as CSV rows: group, key and the figures; text a
-    spreadsheet would run as a formula is neutralised (`csv_cells.neutralise`)."""
+    """The document's roll-ups as CSV rows: group, key, name and the figures, then the
+    targets (25 % disconnected, +10 pp evaporation) on the region's and each
+    municipality's row; text a spreadsheet would run as a formula is neutralised
+    (`csv_cells.neutralise`)."""
     out = io.StringIO()
     writer = csv.writer(out)
 
     def write(cells: list[Any]) -> None:
         writer.writerow([neutralise(c) for c in cells])
 
-    write(["group", "key", *FIGURES])
-    write(["total", "", *(doc["totals"].get(f, 0) for f in FIGURES)])
+    targets = doc["targets"]
+    standing = {p["ags"]: p for p in targets.get("by_municipality", [])}
+    region = targets if "disconnection" in targets else None
+    names = {"type": "label_de", "municipality": "name"}
+    write(["group", "key", "name", *FIGURES, *TARGET_COLUMNS])
+    # The total row carries the standing of the scope (the region, or the cities asked for).
+    write(["total", "", "", *(doc["totals"].get(f, 0) for f in FIGURES), *_target_cells(region)])
     for group, key in (
         ("by_type", "type"),
         ("by_status", "status"),
@@ -388,5 +422,15 @@ def as_csv(doc: dict[str, Any]) -> str:
         ("by_municipality", "municipality"),
     ):
         for row in doc[group]:
-            write([key, "" if row[key] is None else row[key], *(row[f] for f in FIGURES)])
+            name = row.get(names[key]) if key in names else ""
+            place = standing.get(row[key]) if key == "municipality" else None
+            write(
+                [
+                    key,
+                    "" if row[key] is None else row[key],
+                    name or "",
+                    *(row[f] for f in FIGURES),
+                    *_target_cells(place),
+                ]
+            )
     return out.getvalue()
