@@ -7,9 +7,7 @@ browser without asking again.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import orjson
 from fastapi import APIRouter, Request
@@ -21,6 +19,7 @@ from app.api.http_cache import cache_headers, matches, not_modified, representat
 from app.db.session import connection
 from app.domain import comparison
 from app.domain import statistics as stats
+from app.domain.local_time import local_time, today
 from app.errors import InvalidParameter
 from app.ogc import params
 from app.ogc.openapi import CSV, HTML, responses
@@ -30,7 +29,6 @@ from app.sql import response_cache, statistics
 
 router = APIRouter(tags=["statistics"])
 FORMATS = ("html", "json", "csv")
-BERLIN = ZoneInfo("Europe/Berlin")
 PARAMETERS = [
     {
         "name": "f",
@@ -44,13 +42,6 @@ PARAMETERS = [
 ALLOWED = frozenset(p["name"] for p in PARAMETERS)
 # Everyone sees the same table: the published measures only.
 PUBLIC = MeasureQuery(visibility=Visibility())
-
-
-def local_time(moment: dt.datetime | None) -> str | None:
-    """A moment as a council reads it: date and time in Germany ("06.12.2026, 04:11")."""
-    if moment is None:
-        return None
-    return moment.astimezone(BERLIN).strftime("%d.%m.%Y, %H:%M")
 
 
 def _format(request: Request) -> str:
@@ -74,8 +65,7 @@ async def _document(conn: Any) -> tuple[int, bytes]:
         stand = await conn.fetchval("SELECT max(updated_at) FROM measures")
     targets = stats.targets(baselines, achieved, [], None)
     names = {b["ags"]: b["name"] for b in baselines}
-    today = dt.date.today()
-    doc = comparison.compare(targets, names, grouped, today.year)
+    doc = comparison.compare(targets, names, grouped, today().year)
     doc["stand"] = stand.isoformat(timespec="minutes") if stand else None
     doc["stand_local"] = local_time(stand)
     doc["region"] = {

@@ -22,7 +22,7 @@ from app.ogc.queryables import Queryable
 from app.query.measure import Cursor, MeasureQuery, SortKey, Visibility
 from app.query.where import Where
 
-FORMATS = frozenset({"json", "geojson", "html", "csv", "gpkg", "geojson-file"})
+FORMATS = frozenset({"json", "geojson", "html", "csv", "csv-de", "gpkg", "geojson-file"})
 
 
 def doc_parameter(

@@ -398,7 +398,7 @@ def _target_cells(place: Mapping[str, Any] | None) -> list[Any]:
 
 
 def as_csv(doc: dict[str, Any]) -> str:
-    """The document's roll-ups as CSV rows: group, key, name and the figures, then the
+    """The document's roll-ups as CSV rows: group, key, the figures and the name, then the
     targets (25 % disconnected, +10 pp evaporation) on the region's and each
     municipality's row; text a spreadsheet would run as a formula is neutralised
     (`csv_cells.neutralise`)."""
@@ -408,13 +408,14 @@ def as_csv(doc: dict[str, Any]) -> str:
     def write(cells: list[Any]) -> None:
         writer.writerow([neutralise(c) for c in cells])
 
-    targets = doc["targets"]
+    targets = doc.get("targets", {})
     standing = {p["ags"]: p for p in targets.get("by_municipality", [])}
     region = targets if "disconnection" in targets else None
     names = {"type": "label_de", "municipality": "name"}
-    write(["group", "key", "name", *FIGURES, *TARGET_COLUMNS])
+    # New columns go after the old ones: readers that count columns keep working.
+    write(["group", "key", *FIGURES, "name", *TARGET_COLUMNS])
     # The total row carries the standing of the scope (the region, or the cities asked for).
-    write(["total", "", "", *(doc["totals"].get(f, 0) for f in FIGURES), *_target_cells(region)])
+    write(["total", "", *(doc["totals"].get(f, 0) for f in FIGURES), "", *_target_cells(region)])
     for group, key in (
         ("by_type", "type"),
         ("by_status", "status"),
@@ -428,8 +429,8 @@ def as_csv(doc: dict[str, Any]) -> str:
                 [
                     key,
                     "" if row[key] is None else row[key],
-                    name or "",
                     *(row[f] for f in FIGURES),
+                    name or "",
                     *_target_cells(place),
                 ]
             )

@@ -15,7 +15,7 @@ import orjson
 
 from app.auth.caller import Caller
 from app.domain import access
-from app.domain.accounting import GIVEN
+from app.domain.accounting import DERIVED, GIVEN
 from app.domain.catalogue import load_catalogue
 from app.domain.review import review_after_change, with_review_note
 from app.domain.validation import (
@@ -97,12 +97,23 @@ def _check_result(caller: Caller, row: asyncpg.Record, reviewed: bool) -> None:
         raise Forbidden(f"this key may not review measures in municipality {measure.municipality}")
 
 
-def _with_area_source(values: dict[str, Any]) -> dict[str, Any]:
+def _with_area_source(
+    values: dict[str, Any], current: asyncpg.Record | None = None
+) -> dict[str, Any]:
     """Mark a disconnected area the request names as given; a null one (or none on a
-    replacement) leaves it to the accounting rule, which `_stored` applies."""
+    replacement) leaves it to the accounting rule, which `_stored` applies. A derived
+    value sent back unchanged (a client that PUTs what it fetched) stays derived, so it
+    keeps following the geometry."""
     if "disconnected_area_m2" in values:
-        given = values["disconnected_area_m2"] is not None
-        values["disconnected_area_source"] = GIVEN if given else None
+        value = values["disconnected_area_m2"]
+        sent_back = (
+            current is not None
+            and current["disconnected_area_source"] == DERIVED
+            and value == current["disconnected_area_m2"]
+        )
+        if sent_back:
+            values["disconnected_area_m2"] = value = None
+        values["disconnected_area_source"] = None if value is None else GIVEN
     return values
 
 
@@ -181,7 +192,7 @@ async def change(
         errors = check_rules(merged, load_catalogue())
         if errors:
             raise _invalid(errors)
-    values = _with_area_source(values)
+    values = _with_area_source(values, current)
     values = review_after_change(access.may_review(caller, current["municipality"]), values)
     row = await measure_writes.update_measure(
         conn, measure_id, if_match, values, measure.geometry, caller.partner

@@ -80,6 +80,7 @@ async def select_for_change(
     """The current version and owner facts, locked for this transaction."""
     return await conn.fetchrow(
         f"SELECT id, version, partner, municipality, review_state, review_note,"
+        " disconnected_area_source,"
         f" {', '.join(RULE_FIELDS)},"
         " convert_to(feature, 'UTF8') AS feature, GeometryType(geom) AS geometry_type"
         " FROM measures WHERE id = $1 AND deleted_at IS NULL FOR UPDATE",

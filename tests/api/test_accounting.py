@@ -188,3 +188,23 @@ async def test_the_importer_and_the_refresh_apply_the_same_rule(
         " WHERE title = 'A'"
     )
     assert tuple(row) == (rows[0]["d"], "derived", 1)
+
+
+@pytest.mark.usefixtures("clean")
+async def test_a_derived_value_put_back_as_fetched_stays_derived(
+    client: httpx.AsyncClient, roles: dict
+) -> None:
+    headers = auth(roles["admin"])
+    created = await _write(client, roles, feature())
+    fetched = await client.get(created.headers["Location"], headers=headers)
+    doc = fetched.json()
+    doc["geometry"] = copy.deepcopy(BIGGER_ROOF)
+    replaced = await client.put(
+        created.headers["Location"],
+        json=doc,
+        headers={**headers, "If-Match": fetched.headers["ETag"]},
+    )
+    assert replaced.status_code == 200, replaced.text
+    props = replaced.json()["properties"]
+    assert props["disconnected_area_source"] == "derived"
+    assert props["disconnected_area_m2"] == round(props["area_m2"], 1)
