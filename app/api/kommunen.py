@@ -1,14 +1,17 @@
-"""`/kommunen`: the 17 cities side by side, ranked (German HTML, `f=json`, `f=csv`).
+"""`/kommunen`: the 17 cities side by side, ranked, and `/kommunen/{ags}`, one city's
+report as a council paper (German HTML, `f=json`, `f=csv` each).
 
 The figures are those of `/statistics` (achieved = completed and published, the same
-for every caller), arranged by `domain.comparison`; the page sorts its table in the
-browser without asking again.
+for every caller), arranged by `domain.comparison` and `domain.report`; the pages sort
+and draw in the browser without a rule of their own.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -16,16 +19,18 @@ from starlette.responses import Response
 from app.api.deps import PoolDep, ResponseCacheDep
 from app.api.html import LANG_PARAMETER, page_lang, render
 from app.api.http_cache import cache_headers, matches, not_modified, representation_etag
+from app.api.pages import not_found_page
 from app.db.session import connection
-from app.domain import comparison
+from app.domain import comparison, report
 from app.domain import statistics as stats
+from app.domain.catalogue import load_catalogue
 from app.domain.local_time import local_time, today
-from app.errors import InvalidParameter
+from app.errors import InvalidParameter, NotFound
 from app.ogc import params
 from app.ogc.openapi import CSV, HTML, responses
 from app.ogc.openapi import JSON as JSON_MEDIA
 from app.query.measure import MeasureQuery, Visibility
-from app.sql import response_cache, statistics
+from app.sql import municipalities, response_cache, statistics
 
 router = APIRouter(tags=["statistics"])
 FORMATS = ("html", "json", "csv")
@@ -56,7 +61,19 @@ def _format(request: Request) -> str:
     return "json" if accept.startswith("application/json") else "html"
 
 
-async def _document(conn: Any) -> tuple[int, bytes]:
+@dataclass
+class Snapshot:
+    """What both pages are made of, read in one transaction."""
+
+    version: int
+    targets: dict[str, Any]
+    comparison: dict[str, Any]
+    grouped: list[asyncpg.Record]
+    stand: str | None
+    stand_local: str | None
+
+
+async def _snapshot(conn: Any) -> Snapshot:
     async with conn.transaction(isolation="repeatable_read", readonly=True):
         version = await response_cache.current_version(conn)
         baselines = await statistics.select_baselines(conn)
@@ -65,13 +82,41 @@ async def _document(conn: Any) -> tuple[int, bytes]:
         stand = await conn.fetchval("SELECT max(updated_at) FROM measures")
     targets = stats.targets(baselines, achieved, [], None)
     names = {b["ags"]: b["name"] for b in baselines}
-    doc = comparison.compare(targets, names, grouped, today().year)
-    doc["stand"] = stand.isoformat(timespec="minutes") if stand else None
-    doc["stand_local"] = local_time(stand)
-    doc["region"] = {
-        key: targets.get(key) for key in ("sealed_area_m2", "disconnection", "evaporation")
+    compared = comparison.compare(targets, names, grouped, today().year)
+    iso = stand.isoformat(timespec="minutes") if stand else None
+    return Snapshot(version, targets, compared, grouped, iso, local_time(stand))
+
+
+async def _document(conn: Any) -> tuple[int, bytes]:
+    snap = await _snapshot(conn)
+    doc = {
+        **snap.comparison,
+        "stand": snap.stand,
+        "stand_local": snap.stand_local,
+        "region": {
+            key: snap.targets.get(key) for key in ("sealed_area_m2", "disconnection", "evaporation")
+        },
     }
-    return version, orjson.dumps(doc)
+    return snap.version, orjson.dumps(doc)
+
+
+def _report_maker(ags: str) -> Any:
+    async def make(conn: Any) -> tuple[int, bytes]:
+        snap = await _snapshot(conn)
+        places = {p["ags"]: p for p in snap.targets.get("by_municipality", [])}
+        if ags not in places:
+            return snap.version, orjson.dumps(None)
+        doc = report.report(
+            places[ags],
+            snap.comparison,
+            snap.grouped,
+            load_catalogue(),
+            snap.stand,
+            snap.stand_local,
+        )
+        return snap.version, orjson.dumps(doc)
+
+    return make
 
 
 @router.get(
@@ -105,6 +150,63 @@ async def list_kommunen(request: Request, pool: PoolDep, cache: ResponseCacheDep
         return Response(entry.body, media_type="application/json", headers=headers)
     response = render(
         request, "kommunen.html", doc, columns=comparison.COLUMNS, english=lang == "en"
+    )
+    response.headers.update(headers)
+    return response
+
+
+def _report_responses() -> dict[int | str, dict]:
+    declared = responses(200, HTML, JSON_MEDIA, CSV, problems=(400, 404))
+    # A browser gets a page for an unknown municipality, a client a problem document.
+    declared[404]["content"][HTML] = {}
+    return declared
+
+
+@router.get(
+    "/kommunen/{ags}",
+    summary="A municipality's report: progress, rank, tables and charts, printable",
+    response_class=Response,
+    responses=_report_responses(),
+    openapi_extra={"parameters": PARAMETERS},
+)
+async def get_municipality_report(
+    ags: str, request: Request, pool: PoolDep, cache: ResponseCacheDep
+) -> Response:
+    """The council paper of one city (German; English with `lang=en`): Stand, both
+    targets in the city's figures, rank among the cities, the cumulative path and the
+    breakdowns as tables; `f=json` and `f=csv` give the same figures."""
+    params.check_unknown(dict(request.query_params), ALLOWED)
+    fmt = _format(request)
+    lang = page_lang(request)
+    async with connection(pool) as conn:
+        cities = {row["ags"]: row["name"] for row in await municipalities.select_areas(conn)}
+        if ags not in cities:
+            if fmt == "html":
+                return not_found_page(request, lang, f"Keine Kommune mit dem Schlüssel {ags}.")
+            raise NotFound(f"no municipality {ags}")
+        version = await response_cache.current_version(conn)
+        etag = representation_etag(version, request, fmt, lang)
+        headers = cache_headers(request, etag, languages=fmt == "html")
+        if matches(request, etag):
+            return not_modified(headers)
+        entry = await cache.get(conn, f"kommunen/{ags}", version, _report_maker(ags))
+    doc = orjson.loads(entry.body)
+    if fmt == "csv":
+        if doc is None:
+            raise NotFound(f"municipality {ags} has no baseline: no figures to list")
+        headers["Content-Disposition"] = f'attachment; filename="kommune-{ags}.csv"'
+        body = report.as_csv(doc).encode()
+        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+    if fmt == "json":
+        return Response(entry.body, media_type="application/json", headers=headers)
+    response = render(
+        request,
+        "municipality.html",
+        doc or {},
+        ags=ags,
+        name=cities[ags],
+        english=lang == "en",
+        page_url=str(request.url.remove_query_params(["f"])),
     )
     response.headers.update(headers)
     return response

@@ -150,3 +150,20 @@ def test_climate_defaults_are_marked_and_a_baseline_overrides_them() -> None:
     essen = default_climate("05113000")
     own = climate_of("05113000", {"precipitation_mm": 900.0, "climate_source": "DWD"})
     assert (own.precipitation_mm, own.etp_mm, own.is_default) == (900.0, essen.etp_mm, False)
+
+
+@pytest.mark.parametrize(
+    ("type_id", "instead"),
+    [
+        ("retention_area", "verzögert den Abfluss"),
+        ("facade_greening", "kühlt"),
+        ("emergency_flow_path", "Überflutung"),
+        ("stream_daylighting", "Bach"),
+        ("other", "gezählt und kartiert"),
+    ],
+)
+def test_types_without_an_effect_say_why_in_german(type_id: str, instead: str) -> None:
+    effect = measure_effect(TYPES[type_id], {}, 100.0, AT_800)
+    assert not effect.computed and effect.reason_de
+    assert "DWA-M 102-4" in effect.reason_de and instead in effect.reason_de
+    assert effect.as_json()["reason_de"] == TYPES[type_id].water_balance.reason_de

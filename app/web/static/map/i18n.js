@@ -332,6 +332,14 @@ export function typeLabel(type) {
   return type ? (lang === "en" ? type.label_en : type.label_de) : "";
 }
 
+/** Why a type has no computed water-balance effect, and what it does instead, in the
+ * current language (from the catalogue; null for types with an effect). */
+export function noEffectReason(type) {
+  const water = type?.water_balance;
+  if (water?.model !== "none") return null;
+  return lang === "en" ? water.reason : (water.reason_de ?? water.reason);
+}
+
 /** A number with German or English grouping, rounded to `digits`. */
 export function formatNumber(value, digits = 0) {
   if (value === null || value === undefined || Number.isNaN(value)) return "–";
