@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain import shading
 from app.domain.catalogue import Catalogue
 from app.domain.csv_cells import neutralise
 from app.domain.water_balance import (
@@ -336,6 +337,22 @@ def document(
     region = region_climate()
     achieved_figures = figures(achieved_sums)
     achieved_figures.pop("area_m2")
+    standing = targets(baselines, achieved, unpublished, scope)
+    sealed = {b["ags"]: float(b["sealed_area_m2"]) for b in baselines if b["sealed_area_m2"]}
+
+    def per_km2_sealed(ags: str, count: float) -> float | None:
+        # Counts normalised by the sealed area: big cities are not dark for being big.
+        return round(count / (sealed[ags] / 1_000_000.0), 2) if ags in sealed else None
+
+    by_municipality = [
+        {
+            "municipality": k,
+            "name": names.get(k),
+            **figures(v),
+            "per_km2_sealed": per_km2_sealed(k, v["count"]),
+        }
+        for k, v in ordered("municipality")
+    ]
     return {
         "scope": {"municipalities": municipalities or "region"},
         "assumptions": {
@@ -361,12 +378,17 @@ def document(
             for k, v in ordered("status")
         ],
         "by_year": [{"year": k, **figures(v)} for k, v in ordered("year")],
-        "by_municipality": [
-            {"municipality": k, "name": names.get(k), **figures(v)}
-            for k, v in ordered("municipality")
-        ],
+        "by_municipality": by_municipality,
         "achieved": achieved_figures,
-        "targets": targets(baselines, achieved, unpublished, scope),
+        "targets": standing,
+        # Class breaks for the map's shading (`domain.shading`): the share of the 25 %
+        # target reached, and measures per km² of sealed area.
+        "shading": {
+            "progress": shading.breaks(
+                p["disconnection"]["target_reached"] for p in standing.get("by_municipality", [])
+            ),
+            "per_km2_sealed": shading.breaks(r["per_km2_sealed"] for r in by_municipality),
+        },
     }
 
 

@@ -259,3 +259,20 @@ async def test_csv_names_the_municipalities_and_carries_the_targets(
     )
     types = [r for r in rows if r["group"] == "type"]
     assert "Dachbegrünung extensiv" in {r["name"] for r in types}
+
+
+@pytest.mark.usefixtures("demo", "demo_baselines")
+async def test_shading_classes_come_from_the_data(client: httpx.AsyncClient) -> None:
+    doc = (await client.get("/statistics")).json()
+    progress = doc["shading"]["progress"]
+    assert len(progress) == 4 and progress == sorted(progress)
+    reached = [p["disconnection"]["target_reached"] for p in doc["targets"]["by_municipality"]]
+    assert min(reached) < progress[0] and progress[-1] < max(reached)
+    for row in doc["by_municipality"]:
+        sealed = next(
+            p["sealed_area_m2"]
+            for p in doc["targets"]["by_municipality"]
+            if p["ags"] == row["municipality"]
+        )
+        assert row["per_km2_sealed"] == round(row["count"] / (sealed / 1e6), 2)
+    assert len(doc["shading"]["per_km2_sealed"]) == 4

@@ -12,11 +12,11 @@ from pathlib import Path
 import asyncpg
 import pyogrio
 import pytest
-from playwright.async_api import expect
+from playwright.async_api import Page, expect
 
 from app.services import loading
 from tests.browser.conftest import ARTIFACTS, Watched
-from tests.browser.test_map import GELSENKIRCHEN, open_map
+from tests.browser.test_map import GELSENKIRCHEN, open_map, settle
 
 pytestmark = pytest.mark.usefixtures("demo", "demo_baselines")
 
@@ -111,3 +111,28 @@ async def test_the_download_control_offers_german_excel_and_a_geopackage(
     layers = dict(pyogrio.list_layers(path))
     assert layers == {"measures_polygons": "MultiPolygon"}
     assert pyogrio.read_info(path, layer="measures_polygons")["features"] == matched
+
+
+async def fills(page: Page) -> list[str]:
+    """The fill colours of the shaded municipalities."""
+    return await page.evaluate(
+        "[...document.querySelectorAll('.leaflet-choropleth-pane path')]"
+        ".map((p) => p.getAttribute('fill'))"
+    )
+
+
+async def test_the_overview_tells_the_cities_apart(watched: Watched) -> None:
+    page, base = watched.page, watched.base
+    await open_map(page, base)
+    shading = page.locator(".kw-shading")
+    await expect(shading).to_contain_text("erreichter Anteil am 25-%-Ziel")
+    items = [i.strip() for i in await shading.locator("li").all_text_contents()]
+    assert len(items) == 6 and items[0].startswith("bis ") and items[-1] == "kein Ausgangswert"
+    assert items[1].startswith("über ") and " bis " in items[1]
+    assert len(set(await fills(page))) >= 4  # not one pale colour
+    await watched.screenshot("overview-progress")
+    await page.get_by_label("Einfärbung der Kommunen").select_option("count")
+    await expect(shading).to_contain_text("Maßnahmen je km² versiegelter Fläche")
+    await settle(page)
+    assert len(set(await fills(page))) >= 4
+    await watched.screenshot("overview-per-km2")
