@@ -240,3 +240,13 @@ async def test_drawing_warns_outside_the_region_and_previews_the_water_balance(
     await expect(page.locator("#kw-measure")).to_be_visible()
     await expect(page.locator("#kw-impact")).to_contain_text("Vermiedener Abfluss")
     await expect(page.locator("#kw-outside")).to_be_hidden()
+    # The form shows the drawn area and what counts towards the target (the same rule
+    # the stored measure follows), and unsealing has an effect (Bagrov).
+    impact = page.locator("#kw-impact")
+    await expect(impact).to_contain_text("Gezeichnete Fläche")
+    await expect(impact).to_contain_text("aus der gezeichneten Fläche")
+    await expect(page.locator("#kw-m-disconnected-hint")).to_contain_text("gezeichnete Fläche")
+    assert "m³" in await impact.locator("dd").nth(2).inner_text()  # runoff avoided
+    await page.get_by_label("Abgekoppelte Fläche (m²)").fill("100")
+    await page.get_by_label("Abgekoppelte Fläche (m²)").dispatch_event("change")
+    await expect(impact).to_contain_text("100 m² (angegeben)")
