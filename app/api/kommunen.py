@@ -113,6 +113,7 @@ def _report_maker(ags: str) -> Any:
             load_catalogue(),
             snap.stand,
             snap.stand_local,
+            snap.targets,
         )
         return snap.version, orjson.dumps(doc)
 

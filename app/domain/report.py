@@ -123,6 +123,19 @@ def status_table(types: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def region_standing(region: Row) -> dict[str, Any] | None:
+    """The region's standing (all cities with a baseline), for comparison."""
+    if "disconnection" not in region:
+        return None
+    d, e = region["disconnection"], region["evaporation"]
+    return {
+        "share_pct": _pct(d["share"], 2),
+        "target_reached_pct": _pct(d["target_reached"]),
+        "change_pp": None if e["change_pp"] is None else round(e["change_pp"], 3),
+        "evaporation_target_reached_pct": _pct(e["target_reached"]),
+    }
+
+
 def report(
     place: Row,
     compared: Row,
@@ -130,8 +143,10 @@ def report(
     catalogue: Catalogue,
     stand: str | None,
     stand_local: str | None,
+    region: Row | None = None,
 ) -> dict[str, Any]:
-    """The report document of one city with a baseline."""
+    """The report document of one city with a baseline (`region`: the region's
+    `statistics.targets`, for comparison)."""
     rows = compared["municipalities"]
     mine = next(r for r in rows if r["ags"] == place["ags"])
     types = type_table([g for g in grouped if g["municipality"] == place["ags"]], catalogue)
@@ -145,6 +160,7 @@ def report(
         "rank": mine["rank"],
         "ranked": sum(1 for r in rows if r.get("rank")),
         "comparison": mine,
+        "region": region_standing(region or {}),
         "baseline": {
             "sealed_area_ha": _ha(place["sealed_area_m2"], 1),
             "sealed_year": place["sealed_year"],
@@ -173,6 +189,8 @@ def as_csv(doc: Row) -> str:
     write("section", "key", "value_1", "value_2", "value_3", "value_4", "value_5", "value_6")
     write("municipality", doc["ags"], doc["name"], doc["stand"])
     write("rank", "of_the_cities_with_a_baseline", doc["rank"], doc["ranked"])
+    for key, value in (doc.get("region") or {}).items():
+        write("region", key, value)
     base = doc["baseline"]
     write("baseline", "sealed_area_ha", base["sealed_area_ha"], base["sealed_year"], base["source"])
     for target, figures in doc["targets"].items():

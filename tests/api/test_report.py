@@ -50,6 +50,16 @@ async def test_the_figures_are_those_of_statistics_in_hectares(client: httpx.Asy
     assert statuses["completed"]["count"] == doc["comparison"]["achieved_count"]
 
 
+async def test_the_region_stands_beside_the_city(client: httpx.AsyncClient) -> None:
+    doc = await _report(client)
+    region = (await client.get("/statistics")).json()["targets"]
+    assert doc["region"]["target_reached_pct"] == round(
+        100 * region["disconnection"]["target_reached"], 1
+    )
+    page = await client.get(f"/kommunen/{GELSENKIRCHEN}")
+    assert "Zum Vergleich die ganze Region" in page.text
+
+
 async def test_the_rank_is_the_comparisons(client: httpx.AsyncClient) -> None:
     compared = (await client.get("/kommunen", params={"f": "json"})).json()["municipalities"]
     for row in compared[:3]:
