@@ -58,7 +58,7 @@ run-cluster: data $(VENDOR)
 	@bash scripts/system-deps.sh nginx
 	bash scripts/run-cluster.sh
 
-TEST_TOOLS ?= gdal chromium nginx
+TEST_TOOLS ?= gdal chromium poppler nginx
 
 # The independent OGC API - Features suite (ogctests) pins an older httpx and pytest than
 # the project's, so it gets a venv of its own; tests/conformance runs it from there.

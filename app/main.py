@@ -13,6 +13,7 @@ from app.api import (
     health,
     impact,
     items,
+    kommunen,
     landing,
     map,
     me,
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         impact,
         me,
         map,
+        kommunen,
         pages,
     )
     for module in routers:

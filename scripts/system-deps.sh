@@ -14,6 +14,7 @@ for tool in "$@"; do
   case "$tool" in
     gdal) command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin) ;;
     chromium) command -v chromium >/dev/null 2>&1 || need+=(chromium) ;;
+    poppler) command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils) ;;
     node) command -v npm >/dev/null 2>&1 || need+=(nodejs npm) ;;
     wrk) command -v wrk >/dev/null 2>&1 || need+=(wrk) ;;
     nginx) [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx-light) ;;

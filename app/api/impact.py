@@ -13,6 +13,7 @@ from starlette.responses import Response
 from app.api.body import read_json
 from app.api.deps import PoolDep
 from app.db.session import connection
+from app.domain.accounting import counted_area, hint
 from app.domain.catalogue import load_catalogue
 from app.domain.m102_4 import OutOfRange, check_climate
 from app.domain.validation import check_feature, check_type_fits_geometry
@@ -110,12 +111,18 @@ async def preview_impact(request: Request, pool: PoolDep) -> Response:
             [{"where": "/geometry", "problem": "lies outside the 17 Klima.Werk municipalities"}]
         )
     climate = _what_if(request, climate_of(place["municipality"], baseline))
-    effect = effect_or_reason(catalogue.types[values["type"]], values, place["area_m2"], climate)
+    measure_type = catalogue.types[values["type"]]
+    # What will count towards the target: the same rule the stored measure follows.
+    counted = counted_area(measure_type, values.get("disconnected_area_m2"), None, place["area_m2"])
+    values = {**values, "disconnected_area_m2": counted.area_m2}
+    effect = effect_or_reason(measure_type, values, place["area_m2"], climate)
     body: dict[str, Any] = {
         "type": values["type"],
         "municipality": place["municipality"],
         "area_m2": round(place["area_m2"], 2),
-        "disconnected_area_m2": values.get("disconnected_area_m2"),
+        "disconnected_area_m2": counted.area_m2,
+        "disconnected_area_source": counted.source,
+        "disconnected_area_hint": hint(measure_type),
         **effect.as_json(),
         "climate": climate.as_json(),
     }

@@ -32,6 +32,8 @@ from app.api.pages import not_found_page
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_collection, feature_with_links
 from app.db.session import connection
 from app.domain import access
+from app.domain.export_name import export_file_name
+from app.domain.local_time import today
 from app.domain.review import diff, with_review_note
 from app.errors import NotFound
 from app.guards.deadline import extend_deadline
@@ -126,6 +128,8 @@ def _item_page(
 # as one GeoJSON file, where `f=geojson` stays a page): media type and file suffix.
 EXPORT_TYPES = {
     "csv": ("text/csv; charset=utf-8", "csv"),
+    # For German Excel: `;`, decimal comma, BOM, German headings (domain/german_csv.py).
+    "csv-de": ("text/csv; charset=utf-8", "csv"),
     "gpkg": ("application/geopackage+sqlite3", "gpkg"),
     "geojson-file": (GEOJSON_MEDIA_TYPE, "geojson"),
 }
@@ -138,13 +142,18 @@ async def _export(request: Request, query: MeasureQuery, fmt: str) -> Response:
     extend_deadline(request.scope, settings.export_timeout_s)
     workers = request.app.state.worker_processes
     timeout_s = settings.export_statement_timeout_s
+    names: list[str] = []
+    if query.municipality:
+        async with connection(request.app.state.pool) as conn:
+            names = await municipalities.select_names(conn, query.municipality)
+    name = export_file_name(names, today(), query.crs.srid, suffix)
     disk = request.app.state.export_disk
     prepared = await export_files.prepare(workers, disk, settings.dsn, query, fmt, timeout_s)
     return StreamingResponse(
         prepared.chunks(),
         media_type=media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="measures.{suffix}"',
+            "Content-Disposition": f'attachment; filename="{name}"',
             "Content-Crs": content_crs_header(query.crs),
             # What the file holds depends on the key (`KeyedResponses` makes a keyed one
             # `private, no-store`).

@@ -15,7 +15,7 @@ from app.services import exporting
 
 
 def export_measures(
-    format: str = typer.Option(..., "--format", help="geojson, csv or gpkg"),
+    format: str = typer.Option(..., "--format", help="geojson, csv, csv-de (German Excel) or gpkg"),
     output: Path = typer.Option(..., "-o", "--output", help="file to write"),
     municipality: list[str] = typer.Option([], help="8-digit AGS (repeat for several)"),
     all_states: bool = typer.Option(False, "--all", help="also submitted and rejected"),
@@ -31,7 +31,7 @@ def export_measures(
             if format == "gpkg":
                 output.unlink(missing_ok=True)
                 return await exporting.write_gpkg(conn, query, output)
-            chunks = exporting.csv_chunks if format == "csv" else exporting.geojson_chunks
+            chunks = exporting.text_chunks(format)
             size = 0
             with output.open("wb") as handle:
                 async for chunk in chunks(conn, query):

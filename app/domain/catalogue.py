@@ -34,10 +34,11 @@ class WaterModel:
     defaults: dict[str, Any] = field(default_factory=dict)
     note: str | None = None
     reason: str | None = None
+    reason_de: str | None = None  # the same in German, for pages, popups and reports
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"model": self.model}
-        for name in ("element", "element_from", "note", "reason"):
+        for name in ("element", "element_from", "note", "reason", "reason_de"):
             if getattr(self, name) is not None:
                 out[name] = getattr(self, name)
         if self.model != "none":
@@ -103,8 +104,10 @@ def _water_model(raw: dict[str, Any], owner: str) -> WaterModel:
     model = raw.get("model")
     if model not in MODELS:
         raise ValueError(f"{owner}: water_balance.model must be one of {MODELS}")
-    if model == "none" and not raw.get("reason"):
-        raise ValueError(f"{owner}: a type without a computed effect must say why (reason)")
+    if model == "none" and not (raw.get("reason") and raw.get("reason_de")):
+        raise ValueError(
+            f"{owner}: a type without a computed effect must say why (reason, reason_de)"
+        )
     if model in ("surface", "system", "cistern") and not (
         raw.get("element") or raw.get("element_from")
     ):
@@ -117,6 +120,7 @@ def _water_model(raw: dict[str, Any], owner: str) -> WaterModel:
         defaults=dict(raw.get("defaults", {})),
         note=raw.get("note"),
         reason=raw.get("reason"),
+        reason_de=raw.get("reason_de"),
     )
 
 

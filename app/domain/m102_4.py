@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from app.domain.bagrov import actual_evaporation_mm
+
 DATA_PATH = Path(__file__).with_name("m102_4_elements.json")
 
 
@@ -68,6 +70,8 @@ class Element:
 
     @property
     def source(self) -> str:
+        if self.formula == "bagrov":  # no Annex regression: the section names its sources
+            return self.section
         return f"DWA-M 102-4 (2022) / DWA-A 102-2 (2020) Anhang B, {self.section}"
 
     def as_json(self) -> dict[str, Any]:
@@ -325,6 +329,13 @@ def _swale_trench_throttled(
     return max(0.0, a), v
 
 
+def _bagrov(c: Mapping[str, float], p: dict[str, float], P: float, E: float) -> tuple[float, float]:
+    # No regression: the Bagrov relation gives the evaporation, the M 102-4 direct-runoff
+    # share divides what is left between runoff and infiltration.
+    v = actual_evaporation_mm(P, E, p["bagrov_n"]) / P
+    return (1.0 - v) * p["direct_runoff_share"], v
+
+
 def _fixed(c: Mapping[str, float], p: dict[str, float], P: float, E: float) -> tuple[float, float]:
     return c["a"], c["v"]
 
@@ -343,6 +354,7 @@ FORMULAS: dict[str, Formula | None] = {
     "swale_trench": _swale_trench,
     "swale_trench_throttled": _swale_trench_throttled,
     "fixed": _fixed,
+    "bagrov": _bagrov,
     # Their inputs are not one element's parameters: see rainwater_use() and pond().
     "rainwater_use": None,
     "pond": None,

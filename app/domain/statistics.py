@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain import shading
 from app.domain.catalogue import Catalogue
 from app.domain.csv_cells import neutralise
 from app.domain.water_balance import (
@@ -336,6 +337,22 @@ def document(
     region = region_climate()
     achieved_figures = figures(achieved_sums)
     achieved_figures.pop("area_m2")
+    standing = targets(baselines, achieved, unpublished, scope)
+    sealed = {b["ags"]: float(b["sealed_area_m2"]) for b in baselines if b["sealed_area_m2"]}
+
+    def per_km2_sealed(ags: str, count: float) -> float | None:
+        # Counts normalised by the sealed area: big cities are not dark for being big.
+        return round(count / (sealed[ags] / 1_000_000.0), 2) if ags in sealed else None
+
+    by_municipality = [
+        {
+            "municipality": k,
+            "name": names.get(k),
+            **figures(v),
+            "per_km2_sealed": per_km2_sealed(k, v["count"]),
+        }
+        for k, v in ordered("municipality")
+    ]
     return {
         "scope": {"municipalities": municipalities or "region"},
         "assumptions": {
@@ -361,26 +378,66 @@ def document(
             for k, v in ordered("status")
         ],
         "by_year": [{"year": k, **figures(v)} for k, v in ordered("year")],
-        "by_municipality": [
-            {"municipality": k, "name": names.get(k), **figures(v)}
-            for k, v in ordered("municipality")
-        ],
+        "by_municipality": by_municipality,
         "achieved": achieved_figures,
-        "targets": targets(baselines, achieved, unpublished, scope),
+        "targets": standing,
+        # Class breaks for the map's shading (`domain.shading`): the share of the 25 %
+        # target reached, and measures per km² of sealed area.
+        "shading": {
+            "progress": shading.breaks(
+                p["disconnection"]["target_reached"] for p in standing.get("by_municipality", [])
+            ),
+            "per_km2_sealed": shading.breaks(r["per_km2_sealed"] for r in by_municipality),
+        },
     }
 
 
+# Target columns of the CSV: a municipality's (and the region's) standing, from `targets`.
+TARGET_COLUMNS = (
+    "sealed_area_m2",
+    "achieved_disconnected_m2",
+    "disconnected_share",
+    "disconnection_target_reached",
+    "achieved_extra_evaporation_m3",
+    "evaporation_change_pp",
+    "evaporation_target_reached",
+)
+
+
+def _target_cells(place: Mapping[str, Any] | None) -> list[Any]:
+    if not place or "disconnection" not in place:
+        return [""] * len(TARGET_COLUMNS)
+    disconnection, evaporation = place["disconnection"], place["evaporation"]
+    return [
+        place["sealed_area_m2"],
+        disconnection["achieved_m2"],
+        _r(disconnection["share"], 5),
+        _r(disconnection["target_reached"], 5),
+        evaporation["achieved_m3"],
+        _r(evaporation["change_pp"], 4),
+        _r(evaporation["target_reached"], 5),
+    ]
+
+
 def as_csv(doc: dict[str, Any]) -> str:
-    """The document's roll-ups as CSV rows: group, key and the figures; text a
-    spreadsheet would run as a formula is neutralised (`csv_cells.neutralise`)."""
+    """The document's roll-ups as CSV rows: group, key, the figures and the name, then the
+    targets (25 % disconnected, +10 pp evaporation) on the region's and each
+    municipality's row; text a spreadsheet would run as a formula is neutralised
+    (`csv_cells.neutralise`)."""
     out = io.StringIO()
     writer = csv.writer(out)
 
     def write(cells: list[Any]) -> None:
         writer.writerow([neutralise(c) for c in cells])
 
-    write(["group", "key", *FIGURES])
-    write(["total", "", *(doc["totals"].get(f, 0) for f in FIGURES)])
+    targets = doc.get("targets", {})
+    standing = {p["ags"]: p for p in targets.get("by_municipality", [])}
+    region = targets if "disconnection" in targets else None
+    names = {"type": "label_de", "municipality": "name"}
+    # New columns go after the old ones: readers that count columns keep working.
+    write(["group", "key", *FIGURES, "name", *TARGET_COLUMNS])
+    # The total row carries the standing of the scope (the region, or the cities asked for).
+    write(["total", "", *(doc["totals"].get(f, 0) for f in FIGURES), "", *_target_cells(region)])
     for group, key in (
         ("by_type", "type"),
         ("by_status", "status"),
@@ -388,5 +445,15 @@ def as_csv(doc: dict[str, Any]) -> str:
         ("by_municipality", "municipality"),
     ):
         for row in doc[group]:
-            write([key, "" if row[key] is None else row[key], *(row[f] for f in FIGURES)])
+            name = row.get(names[key]) if key in names else ""
+            place = standing.get(row[key]) if key == "municipality" else None
+            write(
+                [
+                    key,
+                    "" if row[key] is None else row[key],
+                    *(row[f] for f in FIGURES),
+                    name or "",
+                    *_target_cells(place),
+                ]
+            )
     return out.getvalue()

@@ -68,6 +68,7 @@ READ_ONLY = (
     "id",
     "municipality",
     "area_m2",
+    "disconnected_area_source",
     "runoff_avoided_m3",
     "extra_evaporation_m3",
     "extra_infiltration_m3",

@@ -162,6 +162,7 @@ class Effect:
     formula: str | None = None
     source: str | None = None
     reason: str | None = None
+    reason_de: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         def r(x: float | None) -> float | None:
@@ -170,6 +171,7 @@ class Effect:
         return {
             "computed": self.computed,
             "reason": self.reason,
+            "reason_de": self.reason_de,
             "runoff_avoided_m3": r(self.runoff_avoided_m3),
             "extra_evaporation_m3": r(self.extra_evaporation_m3),
             "extra_infiltration_m3": r(self.extra_infiltration_m3),
@@ -181,9 +183,9 @@ class Effect:
         }
 
 
-def not_computed(reason: str) -> Effect:
-    """An effect the method cannot give, with the reason."""
-    return Effect(computed=False, reason=reason)
+def not_computed(reason: str, reason_de: str | None = None) -> Effect:
+    """An effect the method cannot give, with the reason (and in German, where known)."""
+    return Effect(computed=False, reason=reason, reason_de=reason_de)
 
 
 def _given(props: dict[str, Any], name: str, defaults: dict[str, Any]) -> Any:
@@ -305,7 +307,7 @@ def measure_effect(
     elements = elements or load_elements()
     model = measure_type.water_balance
     if model.model == "none":
-        return not_computed(str(model.reason))
+        return not_computed(str(model.reason), model.reason_de)
     params = parameters_of(measure_type, props)
     catchment_m2 = float(props.get("disconnected_area_m2") or 0.0)
     P, E = climate.precipitation_mm, climate.etp_mm

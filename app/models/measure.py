@@ -49,6 +49,8 @@ measures = Table(
     Column("municipality", String(8), ForeignKey("municipalities.ags"), nullable=False, index=True),
     Column("area_m2", Float, nullable=False),  # EPSG:25832; lines: length x type width
     Column("disconnected_area_m2", Float),
+    # "given" by the partner or "derived" from the geometry (app.domain.accounting).
+    Column("disconnected_area_source", Text),
     Column("retention_volume_m3", Float),
     Column("cost_eur", Float),
     Column("funding", Text),
@@ -90,6 +92,9 @@ measures = Table(
     CheckConstraint(_one_of("review_state", REVIEW_STATES), name="review_state"),
     CheckConstraint("char_length(title) between 1 and 200", name="title_length"),
     CheckConstraint("char_length(description) <= 5000", name="description_length"),
+    CheckConstraint(
+        "disconnected_area_source IN ('given', 'derived')", name="disconnected_area_source"
+    ),
     Index("ix_measures_geom", "geom", postgresql_using="gist"),
     Index("ix_measures_geom_3857", "geom_3857", postgresql_using="gist"),
     Index("ix_measures_published_id", "id", postgresql_where=text(PUBLISHED)),

@@ -14,7 +14,7 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 # `f` of the measures: pages (JSON/GeoJSON, HTML for browsers) and exports, which
 # download every match as a file and take an export slot (`app/guards/slots.py`).
-EXPORT_FORMATS = frozenset({"csv", "gpkg", "geojson-file"})
+EXPORT_FORMATS = frozenset({"csv", "csv-de", "gpkg", "geojson-file"})
 FORMATS = frozenset({"json", "geojson", "html"}) | EXPORT_FORMATS
 
 

@@ -51,6 +51,13 @@ def measure_queryables(
             "number",
             "sealed area disconnected from the combined sewer, m²",
         ),
+        Queryable(
+            "disconnected_area_source",
+            "disconnected_area_source",
+            "text",
+            "whether the disconnected area was given by the partner or derived from the geometry",
+            ("given", "derived"),
+        ),
         Queryable("retention_volume_m3", "retention_volume_m3", "number", "retention volume, m³"),
         Queryable("cost_eur", "cost_eur", "number", "cost in euro"),
         # Water-balance parameters (DWA-M 102-4 elements; defaults per type in /measure-types).

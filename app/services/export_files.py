@@ -122,7 +122,7 @@ async def _write(dsn: str, query: MeasureQuery, fmt: str, timeout_s: float, path
         if fmt == "gpkg":
             await exporting.write_gpkg(conn, query, path)
             return
-        chunks = exporting.csv_chunks if fmt == "csv" else exporting.geojson_chunks
+        chunks = exporting.text_chunks(fmt)
         with path.open("wb") as out:
             async for chunk in chunks(conn, query):
                 out.write(chunk)

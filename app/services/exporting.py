@@ -7,19 +7,23 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 import numpy as np
 import pyogrio.raw
 
+from app.domain.catalogue import load_catalogue
 from app.domain.csv_cells import neutralise
+from app.domain.german_csv import BOM, DELIMITER, GermanCells
+from app.domain.m102_4 import load_elements
 from app.domain.water_balance import PARAMETERS, TEXT_PARAMETERS
 from app.query.measure import MeasureQuery
 from app.sql.exports import columns, stream_rows
 
-FORMATS = ("geojson", "csv", "gpkg")
+FORMATS = ("geojson", "csv", "csv-de", "gpkg")
 
 
 def csv_columns(query: MeasureQuery) -> tuple[str, ...]:
@@ -59,6 +63,26 @@ async def csv_chunks(conn: asyncpg.Connection, query: MeasureQuery) -> AsyncIter
         yield out.getvalue().encode()
 
 
+async def csv_de_chunks(conn: asyncpg.Connection, query: MeasureQuery) -> AsyncIterator[bytes]:
+    """The CSV for German Excel: BOM, `;`, decimal comma, German headings and words."""
+    names = {r["ags"]: r["name"] for r in await conn.fetch("SELECT ags, name FROM municipalities")}
+    cells = GermanCells(load_catalogue(), load_elements(), names)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=DELIMITER)
+    header = csv_columns(query)
+    out.write(BOM)
+    writer.writerow([cells.heading(c) for c in header])
+    point = {"lon": "x", "lat": "y"}
+    async for rows in stream_rows(conn, query):
+        for r in rows:
+            writer.writerow([cells.cell(c, r[point.get(c, c)]) for c in header])
+        yield out.getvalue().encode()
+        out.seek(0)
+        out.truncate()
+    if out.tell():
+        yield out.getvalue().encode()
+
+
 async def geojson_chunks(conn: asyncpg.Connection, query: MeasureQuery) -> AsyncIterator[bytes]:
     """A FeatureCollection from the cached Feature texts (reshaped for another CRS)."""
     head = b'{"type":"FeatureCollection",'
@@ -78,44 +102,93 @@ async def geojson_chunks(conn: asyncpg.Connection, query: MeasureQuery) -> Async
     yield b"]}"
 
 
-NUMBERS = {
+Chunks = Callable[[asyncpg.Connection, MeasureQuery], AsyncIterator[bytes]]
+
+
+def text_chunks(fmt: str) -> Chunks:
+    """The writer of a text format: csv, csv-de (German Excel) or GeoJSON (otherwise)."""
+    return {"csv": csv_chunks, "csv-de": csv_de_chunks}.get(fmt, geojson_chunks)
+
+
+# GeoPackage field types: QGIS and Excel read these as numbers, integers and dates.
+REALS = {
     "area_m2",
     "disconnected_area_m2",
     "retention_volume_m3",
     "cost_eur",
-    "version",
     "runoff_avoided_m3",
     "extra_evaporation_m3",
     "extra_infiltration_m3",
     *(p for p in PARAMETERS if p not in TEXT_PARAMETERS),
 }
+INTEGERS = {"version"}
+DATES = {"completed_on"}
+TIMESTAMPS = {"created_at", "updated_at"}
+# One layer per kind of geometry (ST_Dimension), each of one Multi* type: QGIS opens
+# them without asking for sublayers, and every layer has a known geometry type.
+LAYERS = {
+    2: ("measures_polygons", "MultiPolygon"),
+    1: ("measures_lines", "MultiLineString"),
+    0: ("measures_points", "MultiPoint"),
+}
+
+
+def _timestamp(value: datetime | None) -> np.datetime64:
+    if value is None:
+        return np.datetime64("NaT", "ms")
+    # Stored with time zone; written as UTC (GeoPackage DATETIME is UTC by convention).
+    return np.datetime64(value.astimezone(UTC).replace(tzinfo=None), "ms")
 
 
 def _gpkg_column(rows: list[asyncpg.Record], name: str) -> np.ndarray:
     column = "id" if name == "measure_id" else name
     values = [r[column] for r in rows]
-    if name in NUMBERS:
+    if name in REALS:
         return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
-    return np.array([v.isoformat() if hasattr(v, "isoformat") else v for v in values], dtype=object)
+    if name in INTEGERS:
+        return np.array(values, dtype=np.int32)
+    if name in DATES:
+        return np.array([np.datetime64("NaT") if v is None else v for v in values], "datetime64[D]")
+    if name in TIMESTAMPS:
+        return np.array([_timestamp(v) for v in values], dtype="datetime64[ms]")
+    return np.array(values, dtype=object)
 
 
 async def write_gpkg(conn: asyncpg.Connection, query: MeasureQuery, path: Path) -> int:
-    """Write a GeoPackage layer `measures` batch by batch; returns the number written."""
+    """Write one GeoPackage layer per geometry kind, batch by batch; returns the number
+    written. An empty selection still gives a file (an empty polygon layer)."""
     written = 0
     fields = gpkg_fields(query)
+    started: set[str] = set()
     async for rows in stream_rows(conn, query, batch=10_000):
-        data = [_gpkg_column(rows, name) for name in fields]
-        geometry = np.array([bytes(r["wkb"]) for r in rows], dtype=object)
-        pyogrio.raw.write(
-            path,
-            geometry,
-            data,
-            fields,
-            layer="measures",
-            driver="GPKG",
-            geometry_type="Unknown",
-            crs=f"EPSG:{query.crs.srid}",
-            append=written > 0,
-        )
+        for dimension, (layer, geometry_type) in LAYERS.items():
+            part = [r for r in rows if r["dimension"] == dimension]
+            if part:
+                _write_layer(path, part, fields, layer, geometry_type, query, layer in started)
+                started.add(layer)
         written += len(rows)
+    if not started:
+        _write_layer(path, [], fields, *LAYERS[2], query, False)
     return written
+
+
+def _write_layer(
+    path: Path,
+    rows: list[asyncpg.Record],
+    fields: list[str],
+    layer: str,
+    geometry_type: str,
+    query: MeasureQuery,
+    append: bool,
+) -> None:
+    pyogrio.raw.write(
+        path,
+        np.array([bytes(r["wkb"]) for r in rows], dtype=object),
+        [_gpkg_column(rows, name) for name in fields],
+        fields,
+        layer=layer,
+        driver="GPKG",
+        geometry_type=geometry_type,
+        crs=f"EPSG:{query.crs.srid}",
+        append=append,
+    )

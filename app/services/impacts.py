@@ -1,6 +1,7 @@
-"""Store every measure's water-balance impact: the one path from the pure rule
-(`water_balance.measure_effect`) to the stored columns, used by API writes, the demo
-loader, the importer and the refreshes after a climate or catalogue change.
+"""Store every measure's water-balance impact and counted disconnected area: the one
+path from the pure rules (`accounting.counted_area`, `water_balance.measure_effect`) to
+the stored columns, used by API writes, the demo loader, the importer and the refreshes
+after a climate or catalogue change.
 
 Surfaces and systems are linear in their areas at a given type, parameters and
 climate, so the rule is evaluated once per such combination (for a unit area and a
@@ -15,6 +16,7 @@ from typing import Any
 
 import asyncpg
 
+from app.domain.accounting import counted_area, counts_own_area
 from app.domain.catalogue import load_catalogue
 from app.domain.water_balance import PARAMETERS, Climate, climate_of, effect_or_reason
 from app.sql import impacts as sql
@@ -71,10 +73,21 @@ async def store_impacts(
     history entry (the caller's transaction)."""
     by_ags = await climates(conn)
     changed = []
+    types = load_catalogue().types
     for row in await sql.select_inputs(conn, target, condition, *args):
         climate = by_ags.get(row["municipality"]) or climate_of(row["municipality"], None)
-        new = impact_of(row, climate)
-        old = (row["runoff_avoided_m3"], row["extra_evaporation_m3"], row["extra_infiltration_m3"])
+        counted = (row["disconnected_area_m2"], row["disconnected_area_source"])
+        if row["type"] in types:
+            c = counted_area(types[row["type"]], *counted, row["area_m2"])
+            counted = (c.area_m2, c.source)
+        new = (*impact_of({**row, "disconnected_area_m2": counted[0]}, climate), *counted)
+        old = (
+            row["runoff_avoided_m3"],
+            row["extra_evaporation_m3"],
+            row["extra_infiltration_m3"],
+            row["disconnected_area_m2"],
+            row["disconnected_area_source"],
+        )
         if new != old:
             changed.append((row["key"], *new))
     if target == "measures" and changed:
@@ -84,3 +97,10 @@ async def store_impacts(
     else:
         await sql.update_impacts(conn, target, changed)
     return len(changed)
+
+
+async def accounting_pending(conn: asyncpg.Connection) -> bool:
+    """True while a measure whose own area counts has no counted area yet (rows stored
+    before the accounting rule)."""
+    own = [t.id for t in load_catalogue().types.values() if counts_own_area(t)]
+    return bool(await sql.exists_unaccounted(conn, own))

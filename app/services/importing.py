@@ -94,8 +94,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and np.isnan(value):
         return None
     if isinstance(value, np.generic):
+        # A DATE or DATETIME field (our GeoPackage export) reads as numpy datetime64.
         value = value.item()
-    elif isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime):
         value = value.date().isoformat()
     elif isinstance(value, dt.date):
         value = value.isoformat()
@@ -103,7 +104,35 @@ def _plain(value: Any) -> Any:
 
 
 def read_measures(path: Path, layer: str | None = None) -> tuple[FileFeatures, ImportReport]:
-    """Properties and lon/lat geometries of every feature in the file."""
+    """Properties and lon/lat geometries of every feature in the file (in every layer
+    of a GeoPackage with several, such as the export's one layer per geometry type)."""
+    if layer is None and Path(path).suffix.lower() == ".gpkg":
+        names = [str(name) for name, _ in pyogrio.list_layers(path)]
+        if len(names) > 1:
+            return _read_layers(path, names)
+    return _read_layer(path, layer)
+
+
+def _read_layers(path: Path, names: list[str]) -> tuple[FileFeatures, ImportReport]:
+    parts = [_read_layer(path, name) for name in names]
+    columns: dict[str, np.ndarray] = {}
+    for name in dict.fromkeys(c for features, _ in parts for c in features.columns):
+        columns[name] = np.concatenate(
+            [
+                features.columns[name].astype(object)
+                if name in features.columns
+                else np.full(len(features), None, dtype=object)
+                for features, _ in parts
+            ]
+        )
+    geometries = np.concatenate([features.geometries for features, _ in parts])
+    report = parts[0][1]
+    report.read = sum(r.read for _, r in parts)
+    report.ignored_columns = sorted({c for _, r in parts for c in r.ignored_columns})
+    return FileFeatures(columns, geometries), report
+
+
+def _read_layer(path: Path, layer: str | None) -> tuple[FileFeatures, ImportReport]:
     # Columns the import ignores need not be read. A GeoPackage or Shapefile names its
     # columns at no cost; a GeoJSON file only after a parse of the whole file, so there
     # every column is read in the one pass that yields their names too.

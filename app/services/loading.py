@@ -32,8 +32,10 @@ async def _sync_catalogue(dsn: str) -> None:
     conn = await asyncpg.connect(dsn)
     try:
         async with conn.transaction():
-            if await measure_types.sync_catalogue(conn, load_catalogue()):
-                # New elements, defaults or coefficients: every stored figure again.
+            changed = await measure_types.sync_catalogue(conn, load_catalogue())
+            if changed or await impacts.accounting_pending(conn):
+                # New elements, defaults or coefficients, or rows the accounting rule has
+                # not seen yet (after its migration): every stored figure again.
                 await impacts.store_impacts(conn)
     finally:
         await conn.close()

@@ -15,6 +15,7 @@ import orjson
 
 from app.auth.caller import Caller
 from app.domain import access
+from app.domain.accounting import DERIVED, GIVEN
 from app.domain.catalogue import load_catalogue
 from app.domain.review import review_after_change, with_review_note
 from app.domain.validation import (
@@ -109,6 +110,26 @@ async def _check_result(
         raise Forbidden(f"this key may not review measures in municipality {measure.municipality}")
 
 
+def _with_area_source(
+    values: dict[str, Any], current: asyncpg.Record | None = None
+) -> dict[str, Any]:
+    """Mark a disconnected area the request names as given; a null one (or none on a
+    replacement) leaves it to the accounting rule, which `_stored` applies. A derived
+    value sent back unchanged (a client that PUTs what it fetched) stays derived, so it
+    keeps following the geometry."""
+    if "disconnected_area_m2" in values:
+        value = values["disconnected_area_m2"]
+        sent_back = (
+            current is not None
+            and current["disconnected_area_source"] == DERIVED
+            and value == current["disconnected_area_m2"]
+        )
+        if sent_back:
+            values["disconnected_area_m2"] = value = None
+        values["disconnected_area_source"] = None if value is None else GIVEN
+    return values
+
+
 async def create(
     conn: asyncpg.Connection, caller: Caller, doc: Any, transform: Any = None
 ) -> Stored:
@@ -119,7 +140,7 @@ async def create(
     )
     if errors:
         raise _invalid(errors)
-    values = dict(measure.values)
+    values = _with_area_source(dict(measure.values))
     reviewed = _reviews(values)
     values.setdefault("review_state", "submitted")
     row = await measure_writes.insert_measure(conn, values, measure.geometry, caller.partner)
@@ -185,6 +206,7 @@ async def change(
         errors = check_rules(merged, load_catalogue())
         if errors:
             raise _invalid(errors)
+    values = _with_area_source(values, current)
     values = review_after_change(access.may_review(caller, current["municipality"]), values)
     if _kept_published(caller, current):
         return await _revise(conn, caller, current, values, measure.geometry, if_match)

@@ -166,8 +166,9 @@ SELECT md5('klimawerk-demo:' || $2 || ':' || a.i)::uuid AS id,
        CASE WHEN u8 < 0.90 THEN 'published' WHEN u8 < 0.98 THEN 'submitted' ELSE 'rejected' END
          AS review_state,
        round(CASE
-         WHEN a.type IN ('green_roof_extensive', 'green_roof_intensive', 'retention_roof',
-                         'unsealing', 'permeable_paving', 'disconnection') THEN own
+         -- Roofs, paving and unsealing leave it open, as partners do: their own area
+         -- counts by the accounting rule (services.impacts derives it).
+         WHEN a.type = 'disconnection' THEN own
          WHEN a.type = 'swale' THEN own * (5 + u9 * 10)
          WHEN a.type = 'infiltration_trench' THEN own * (10 + u9 * 20)
          WHEN a.type = 'tree_trench' THEN 50 + u9 * 250
@@ -225,12 +226,14 @@ PARAMETER_COLUMNS = ", ".join(
 )
 ADD_COLUMNS = (
     f"ALTER TABLE demo_rows {PARAMETER_COLUMNS}, ADD COLUMN runoff_avoided_m3 float8,"
-    " ADD COLUMN extra_evaporation_m3 float8, ADD COLUMN extra_infiltration_m3 float8"
+    " ADD COLUMN extra_evaporation_m3 float8, ADD COLUMN extra_infiltration_m3 float8,"
+    " ADD COLUMN disconnected_area_source text"
 )
 MEASURE_COLUMNS = (
     "id, type, title, description, status, review_state, disconnected_area_m2,"
     " retention_volume_m3, cost_eur, funding, completed_on, partner, source, geom,"
-    " municipality, area_m2, runoff_avoided_m3, extra_evaporation_m3, extra_infiltration_m3"
+    " municipality, area_m2, runoff_avoided_m3, extra_evaporation_m3, extra_infiltration_m3,"
+    " disconnected_area_source"
 )
 INSERT = f"INSERT INTO measures ({MEASURE_COLUMNS}) SELECT {MEASURE_COLUMNS} FROM demo_rows"
 

@@ -23,6 +23,7 @@ COLUMNS = (
     "municipality",
     "area_m2",
     "disconnected_area_m2",
+    "disconnected_area_source",
     "retention_volume_m3",
     "cost_eur",
     "funding",
@@ -41,12 +42,13 @@ COLUMNS = (
 ROWS = """
 SELECT id::text, type, title, description, status, review_state, {review_note}
        municipality,
-       round(area_m2::numeric, {area})::float8 AS area_m2, disconnected_area_m2, retention_volume_m3,
+       round(area_m2::numeric, {area})::float8 AS area_m2, disconnected_area_m2, disconnected_area_source, retention_volume_m3,
        cost_eur, funding, completed_on, {parameters}, round(runoff_avoided_m3::numeric, {impact})::float8 AS
        runoff_avoided_m3, round(extra_evaporation_m3::numeric, {impact})::float8 AS extra_evaporation_m3,
        round(extra_infiltration_m3::numeric, {impact})::float8 AS extra_infiltration_m3, partner, source, created_at, updated_at, version,
        ST_AsText({geom}, {precision}) AS wkt, ST_X(ST_PointOnSurface({geom})) AS x,
-       ST_Y(ST_PointOnSurface({geom})) AS y, ST_AsBinary({geom}) AS wkb,
+       ST_Y(ST_PointOnSurface({geom})) AS y, ST_AsBinary(ST_Multi({geom})) AS wkb,
+       ST_Dimension(geom) AS dimension,
        {feature} AS feature
   FROM measures WHERE {where} ORDER BY id
 """.replace("{parameters}", ", ".join(PARAMETERS))

@@ -19,7 +19,14 @@ TARGETS = {
     "import": ("import_derived", "n", "int", "municipality IS NOT NULL"),
     "demo": ("demo_rows", "id", "uuid", "municipality IS NOT NULL"),
 }
-INPUT_COLUMNS = ("type", "area_m2", "disconnected_area_m2", "retention_volume_m3", *PARAMETERS)
+INPUT_COLUMNS = (
+    "type",
+    "area_m2",
+    "disconnected_area_m2",
+    "disconnected_area_source",
+    "retention_volume_m3",
+    *PARAMETERS,
+)
 
 SELECT_BASELINE_CLIMATES = """
 SELECT ags, precipitation_mm, etp_mm, climate_source, precipitation_source,
@@ -42,9 +49,10 @@ def _update(target: str) -> str:
     table, key, key_type, _ = TARGETS[target]
     return (
         f"UPDATE {table} t SET runoff_avoided_m3 = u.r, extra_evaporation_m3 = u.e,"
-        f" extra_infiltration_m3 = u.i"
-        f" FROM unnest($1::{key_type}[], $2::float8[], $3::float8[], $4::float8[])"
-        f" AS u(k, r, e, i) WHERE t.{key} = u.k"
+        f" extra_infiltration_m3 = u.i, disconnected_area_m2 = u.d,"
+        f" disconnected_area_source = u.s"
+        f" FROM unnest($1::{key_type}[], $2::float8[], $3::float8[], $4::float8[],"
+        f" $5::float8[], $6::text[]) AS u(k, r, e, i, d, s) WHERE t.{key} = u.k"
     )
 
 
@@ -61,13 +69,14 @@ async def select_inputs(
 
 
 async def update_impacts(
-    conn: asyncpg.Connection, target: str, rows: list[tuple[Any, Any, Any, Any]]
+    conn: asyncpg.Connection, target: str, rows: list[tuple[Any, ...]]
 ) -> None:
-    """Write (key, runoff avoided, extra evaporation, extra infiltration) rows."""
+    """Write (key, runoff avoided, extra evaporation, extra infiltration, disconnected
+    area, its source) rows."""
     if not rows:
         return
-    keys, r, e, i = (list(c) for c in zip(*rows, strict=True))
-    await conn.execute(_update(target), keys, r, e, i)
+    keys, r, e, i, d, s = (list(c) for c in zip(*rows, strict=True))
+    await conn.execute(_update(target), keys, r, e, i, d, s)
 
 
 PLACE = """
@@ -82,3 +91,15 @@ async def select_place(
 ) -> asyncpg.Record:
     """Municipality and area of a geometry, by the rules the stored measures use."""
     return await conn.fetchrow(PLACE, geometry_json, type_id)
+
+
+UNACCOUNTED = """
+SELECT exists(SELECT 1 FROM measures
+               WHERE deleted_at IS NULL AND disconnected_area_source IS NULL
+                 AND type = ANY($1::text[]))
+"""
+
+
+async def exists_unaccounted(conn: asyncpg.Connection, types: list[str]) -> bool:
+    """Whether a measure of `types` (own area counts) lacks its counted area."""
+    return bool(await conn.fetchval(UNACCOUNTED, types))

@@ -25,6 +25,7 @@ MEASURE_COLUMNS = (
     "geom",
     "municipality",
     "area_m2",
+    "disconnected_area_source",
     "runoff_avoided_m3",
     "extra_evaporation_m3",
     "extra_infiltration_m3",
@@ -50,7 +51,7 @@ CREATE TEMP TABLE import_derived (
   disconnected_area_m2 float8, retention_volume_m3 float8, cost_eur float8, funding text,
   completed_on date, source text, {PARAMETER_COLUMNS}, partner text, changed_by text,
   geom geometry(Geometry, 4326), municipality varchar(8), area_m2 float8,
-  runoff_avoided_m3 float8, extra_evaporation_m3 float8, extra_infiltration_m3 float8
+  disconnected_area_source text, runoff_avoided_m3 float8, extra_evaporation_m3 float8, extra_infiltration_m3 float8
 )
 """
 STAGING_COLUMNS = ("n", *CLIENT_FIELDS, "geom")
@@ -81,7 +82,7 @@ WITH hits AS (
 SELECT p.n, p.type, p.title, p.description, coalesce(p.status, 'planned'), $1,
        p.disconnected_area_m2, p.retention_volume_m3, p.cost_eur, p.funding, p.completed_on,
        coalesce(p.source, $2), {parameters}, $3, $3, p.geom, p.municipality, p.area_m2,
-       NULL, NULL, NULL
+       NULL, NULL, NULL, NULL
   FROM placed p
 """.format(parameters=", ".join(f"p.{name}" for name in PARAMETERS))
 # Impacts follow from `services.impacts` on the derived rows, as for every measure.

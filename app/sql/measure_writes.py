@@ -11,7 +11,7 @@ import asyncpg
 from app.domain.validation import CLIENT_FIELDS, REVIEW_FIELDS, RULE_FIELDS
 
 # Columns a request may set; names come from these tuples only, never from input.
-WRITABLE = (*CLIENT_FIELDS, *REVIEW_FIELDS)
+WRITABLE = (*CLIENT_FIELDS, *REVIEW_FIELDS, "disconnected_area_source")
 RETURNING = (
     "RETURNING id, version, convert_to(feature, 'UTF8') AS feature, partner, "
     "municipality, review_state, review_note, revision_of"
@@ -94,6 +94,7 @@ async def select_for_change(
     """The current version and owner facts, locked for this transaction."""
     return await conn.fetchrow(
         f"SELECT id, version, partner, municipality, review_state, review_note, revision_of,"
+        " disconnected_area_source,"
         f" {', '.join(RULE_FIELDS)},"
         " convert_to(feature, 'UTF8') AS feature, GeometryType(geom) AS geometry_type"
         " FROM measures WHERE id = $1 AND deleted_at IS NULL FOR UPDATE",

@@ -87,3 +87,9 @@ async def select_extent(conn: asyncpg.Connection) -> asyncpg.Record:
         "SELECT ST_XMin(e) AS minx, ST_YMin(e) AS miny, ST_XMax(e) AS maxx, ST_YMax(e) AS maxy"
         " FROM (SELECT ST_Extent(geom) AS e FROM municipalities) s"
     )
+
+
+async def select_names(conn: asyncpg.Connection, ags: list[str]) -> list[str]:
+    """The names of the municipalities `ags` (those that exist)."""
+    rows = await conn.fetch("SELECT name FROM municipalities WHERE ags = ANY($1::text[])", ags)
+    return [row["name"] for row in rows]

@@ -76,8 +76,9 @@ async def test_pages_declare_their_html_answers_and_lang(client: httpx.AsyncClie
     doc = (await client.get("/api")).json()
     paths = doc["paths"]
     city = paths["/kommunen/{ags}"]["get"]
-    assert list(city["responses"]["200"]["content"]) == ["text/html"]
-    assert list(city["responses"]["404"]["content"]) == ["text/html"]
+    formats = ["text/html", "application/json", "text/csv"]
+    assert list(city["responses"]["200"]["content"]) == formats
+    assert set(city["responses"]["404"]["content"]) == {"application/problem+json", "text/html"}
     assert list(paths["/docs"]["get"]["responses"]["200"]["content"]) == ["text/html"]
     item = paths["/collections/measures/items/{measure_id}"]["get"]
     assert set(item["responses"]["404"]["content"]) == {"application/problem+json", "text/html"}

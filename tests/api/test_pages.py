@@ -46,7 +46,7 @@ async def test_docs_load_swagger_ui_from_the_apps_own_files(client: httpx.AsyncC
 
 async def test_a_municipality_page_and_an_unknown_one(client: httpx.AsyncClient) -> None:
     page = await client.get("/kommunen/05513000")
-    assert page.status_code == 200 and "<h1>Gelsenkirchen</h1>" in page.text
+    assert page.status_code == 200 and "<h1>Gelsenkirchen: Fortschritt" in page.text
     assert "/static/vendor/chartjs/chart.umd.min.js" in page.text
     missing = await client.get("/kommunen/99999999")
     assert missing.status_code == 404 and "Nicht gefunden" in missing.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import AsyncIterator
 
 import asyncpg
 import httpx
@@ -11,6 +12,7 @@ import pytest
 
 from app.domain.catalogue import load_catalogue
 from app.domain.water_balance import default_climate, effect_or_reason
+from app.services import loading
 from tests.api.conftest import auth
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -220,3 +222,57 @@ async def test_admins_set_baselines_over_http(
         assert climate.status_code == 422 and "1700" in climate.text
     finally:
         await pool.execute("DELETE FROM municipality_baselines")
+
+
+@pytest.fixture
+async def demo_baselines(dsn: str, pool: asyncpg.Pool) -> AsyncIterator[None]:
+    """The demo baselines of the 17 cities, removed afterwards."""
+    await loading.load_demo_baselines(dsn)
+    yield
+    await pool.execute("DELETE FROM municipality_baselines")
+
+
+@pytest.mark.usefixtures("demo", "demo_baselines")
+async def test_csv_names_the_municipalities_and_carries_the_targets(
+    client: httpx.AsyncClient,
+) -> None:
+    doc = (await client.get("/statistics")).json()
+    assert len(doc["targets"]["by_municipality"]) == 17
+    response = await client.get("/statistics", params={"f": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    cities = [r for r in rows if r["group"] == "municipality"]
+    assert {r["name"] for r in cities} >= {"Gelsenkirchen", "Mülheim an der Ruhr"}
+    standing = {p["ags"]: p for p in doc["targets"]["by_municipality"]}
+    for row in cities:
+        place = standing[row["key"]]
+        assert float(row["sealed_area_m2"]) == place["sealed_area_m2"]
+        assert float(row["achieved_disconnected_m2"]) == place["disconnection"]["achieved_m2"]
+        assert float(row["disconnection_target_reached"]) == pytest.approx(
+            place["disconnection"]["target_reached"], abs=1e-5
+        )
+        assert float(row["evaporation_change_pp"]) == pytest.approx(
+            place["evaporation"]["change_pp"], abs=1e-4
+        )
+    total = next(r for r in rows if r["group"] == "total")
+    assert float(total["disconnection_target_reached"]) == pytest.approx(
+        doc["targets"]["disconnection"]["target_reached"], abs=1e-5
+    )
+    types = [r for r in rows if r["group"] == "type"]
+    assert "Dachbegrünung extensiv" in {r["name"] for r in types}
+
+
+@pytest.mark.usefixtures("demo", "demo_baselines")
+async def test_shading_classes_come_from_the_data(client: httpx.AsyncClient) -> None:
+    doc = (await client.get("/statistics")).json()
+    progress = doc["shading"]["progress"]
+    assert len(progress) == 4 and progress == sorted(progress)
+    reached = [p["disconnection"]["target_reached"] for p in doc["targets"]["by_municipality"]]
+    assert min(reached) < progress[0] and progress[-1] < max(reached)
+    for row in doc["by_municipality"]:
+        sealed = next(
+            p["sealed_area_m2"]
+            for p in doc["targets"]["by_municipality"]
+            if p["ags"] == row["municipality"]
+        )
+        assert row["per_km2_sealed"] == round(row["count"] / (sealed / 1e6), 2)
+    assert len(doc["shading"]["per_km2_sealed"]) == 4

@@ -54,24 +54,33 @@ async def test_the_municipality_page_shows_progress_charts_measures_and_map(
     page, base = watched.page, watched.base
     await page.goto(f"{base}/kommunen/{GELSENKIRCHEN}")
     await page.wait_for_selector("#kw-city[data-ready=true]")
-    assert await page.locator("h1").inner_text() == "Gelsenkirchen"
-    # Three charts, each drawn by Chart.js with data.
-    for chart in ("kw-chart-path", "kw-chart-types", "kw-chart-status"):
-        points = await page.evaluate(
-            f"Chart.getChart(document.getElementById('{chart}')).data.datasets[0].data.length"
+    assert (await page.locator("h1").inner_text()).startswith("Gelsenkirchen")
+    report = httpx.get(f"{base}/kommunen/{GELSENKIRCHEN}", params={"f": "json"}).json()
+    # Two paths with their target line, and the types, each drawn with data.
+    charts = (("kw-chart-path", 2), ("kw-chart-evaporation", 2), ("kw-chart-types", 1))
+    for chart, datasets in charts:
+        drawn = await page.evaluate(
+            f"Chart.getChart(document.getElementById('{chart}')).data.datasets.length"
         )
-        assert points > 0, chart
-    stats = httpx.get(f"{base}/statistics", params={"municipality": GELSENKIRCHEN}).json()
-    types_table = page.locator("#kw-tables table").first
-    assert await types_table.locator("tbody tr").count() == len(stats["by_type"])
+        assert drawn == datasets, chart
+    target = await page.evaluate(
+        "Chart.getChart(document.getElementById('kw-chart-path')).data.datasets[1].data[0]"
+    )
+    assert target == report["targets"]["disconnection"]["target_ha"]
+    # The table behind every chart.
+    rows = page.locator("#kw-table-path tbody tr")
+    assert await rows.count() == len(report["path"])
+    assert await page.locator("#kw-table-types tbody tr").count() == len(report["by_type"])
     assert await page.locator("#kw-latest li").count() == 10
-    await expect(page.locator("#kw-progress")).to_contain_text("versiegelten Fläche")
+    await expect(page.locator(".summary")).to_contain_text("des 25-%-Ziels")
     await page.wait_for_function("() => !document.querySelector('.leaflet-tile-loading')")
     await watched.screenshot("municipality-gelsenkirchen")
     assert await axe_violations(page) == []
-    # Printable: the print stylesheet hides the navigation.
+    # Printable: the print stylesheet hides navigation and map controls, shows the footer.
     await page.emulate_media(media="print")
     assert not await page.locator("header.site nav").is_visible()
+    assert not await page.locator(".leaflet-control-zoom").is_visible()
+    assert await page.locator(".print-footer").is_visible()
 
 
 async def test_an_item_page_speaks_german_with_names_map_and_history(watched: Watched) -> None:
@@ -231,3 +240,13 @@ async def test_drawing_warns_outside_the_region_and_previews_the_water_balance(
     await expect(page.locator("#kw-measure")).to_be_visible()
     await expect(page.locator("#kw-impact")).to_contain_text("Vermiedener Abfluss")
     await expect(page.locator("#kw-outside")).to_be_hidden()
+    # The form shows the drawn area and what counts towards the target (the same rule
+    # the stored measure follows), and unsealing has an effect (Bagrov).
+    impact = page.locator("#kw-impact")
+    await expect(impact).to_contain_text("Gezeichnete Fläche")
+    await expect(impact).to_contain_text("aus der gezeichneten Fläche")
+    await expect(page.locator("#kw-m-disconnected-hint")).to_contain_text("gezeichnete Fläche")
+    assert "m³" in await impact.locator("dd").nth(2).inner_text()  # runoff avoided
+    await page.get_by_label("Abgekoppelte Fläche (m²)").fill("100")
+    await page.get_by_label("Abgekoppelte Fläche (m²)").dispatch_event("change")
+    await expect(impact).to_contain_text("100 m² (angegeben)")

@@ -100,8 +100,12 @@ def test_no_invented_effect_for_types_that_are_no_element(type_id: str) -> None:
     assert "DWA-M 102-4" in effect.reason
 
 
-def test_unsealing_counts_only_against_a_sourced_reference() -> None:
-    assert not measure_effect(TYPES["unsealing"], {}, 100.0, AT_800).computed
+def test_unsealing_needs_no_reference_split() -> None:
+    # The unsealed ground is split by the Bagrov relation (tests/domain/test_bagrov.py),
+    # so a municipality without a reference split gets the effect, and one with a
+    # reference split gets the same figures.
+    plain = measure_effect(TYPES["unsealing"], {}, 100.0, AT_800)
+    assert plain.computed and plain.after and plain.after.element == "unpaved_vegetated"
     baseline = {
         "reference_runoff": 0.05,
         "reference_infiltration": 0.35,
@@ -113,7 +117,9 @@ def test_unsealing_counts_only_against_a_sourced_reference() -> None:
     climate = climate_of("05513000", baseline)
     effect = measure_effect(TYPES["unsealing"], {"surface_before": "asphalt"}, 100.0, climate)
     asphalt = split("asphalt", 800, 600)
-    assert effect.runoff_avoided_m3 == pytest.approx(80 * (asphalt.runoff - 0.05))
+    lawn = split("unpaved_vegetated", 800, 600)
+    assert effect.runoff_avoided_m3 == pytest.approx(80 * (asphalt.runoff - lawn.runoff))
+    assert effect.runoff_avoided_m3 == pytest.approx(plain.runoff_avoided_m3)
 
 
 def test_out_of_range_parameters_are_refused_with_the_range() -> None:
@@ -144,3 +150,20 @@ def test_climate_defaults_are_marked_and_a_baseline_overrides_them() -> None:
     essen = default_climate("05113000")
     own = climate_of("05113000", {"precipitation_mm": 900.0, "climate_source": "DWD"})
     assert (own.precipitation_mm, own.etp_mm, own.is_default) == (900.0, essen.etp_mm, False)
+
+
+@pytest.mark.parametrize(
+    ("type_id", "instead"),
+    [
+        ("retention_area", "verzögert den Abfluss"),
+        ("facade_greening", "kühlt"),
+        ("emergency_flow_path", "Überflutung"),
+        ("stream_daylighting", "Bach"),
+        ("other", "gezählt und kartiert"),
+    ],
+)
+def test_types_without_an_effect_say_why_in_german(type_id: str, instead: str) -> None:
+    effect = measure_effect(TYPES[type_id], {}, 100.0, AT_800)
+    assert not effect.computed and effect.reason_de
+    assert "DWA-M 102-4" in effect.reason_de and instead in effect.reason_de
+    assert effect.as_json()["reason_de"] == TYPES[type_id].water_balance.reason_de

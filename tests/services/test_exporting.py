@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import httpx
+import pyogrio
 import pyogrio.raw
 import pytest
 import shapely
@@ -17,6 +18,15 @@ from app.cli.main import app
 
 pytestmark = pytest.mark.usefixtures("demo")
 ESSEN = "05113000"
+
+
+def gpkg_ids(path: Path) -> set[str]:
+    """The measure ids of every layer of a GeoPackage export."""
+    ids: set[str] = set()
+    for layer, _ in pyogrio.list_layers(path):
+        meta, _, _, fields = pyogrio.raw.read(path, layer=layer)
+        ids |= set(fields[list(meta["fields"]).index("measure_id")])
+    return ids
 
 
 async def item_ids(client: httpx.AsyncClient, params: dict) -> set[str]:
@@ -45,10 +55,11 @@ async def test_gpkg_export_over_http(client: httpx.AsyncClient, tmp_path: Path) 
     assert response.headers["content-type"] == "application/geopackage+sqlite3"
     path = tmp_path / "swales.gpkg"
     path.write_bytes(response.content)
-    meta, _, geometry, fields = pyogrio.raw.read(path)
+    meta, _, geometry, fields = pyogrio.raw.read(path, layer="measures_polygons")
     ids = set(fields[list(meta["fields"]).index("measure_id")])
     assert ids == await item_ids(client, {"type": "swale"})
     assert meta["crs"] == "EPSG:4326" and len(geometry) == len(ids)
+    assert [name for name, _ in pyogrio.list_layers(path)] == ["measures_polygons"]
 
 
 @pytest.mark.usefixtures("use_test_database")
@@ -68,6 +79,5 @@ async def test_cli_export_all_formats(client: httpx.AsyncClient, tmp_path: Path)
         elif fmt == "csv":
             ids = {r["id"] for r in csv.DictReader(out.open())}
         else:
-            meta, _, _, fields = pyogrio.raw.read(out)
-            ids = set(fields[list(meta["fields"]).index("measure_id")])
+            ids = gpkg_ids(out)
         assert ids == expected, fmt

@@ -1,5 +1,6 @@
 // The download control: the current selection (filters, optionally the visible extent)
-// as CSV, GeoPackage or GeoJSON in CRS84 or EPSG:25832, with the count shown first.
+// as CSV (standard, or for German Excel), GeoPackage or GeoJSON in CRS84 or EPSG:25832,
+// with the count shown first.
 
 import { query } from "./api.js";
 import { formatNumber, t } from "./i18n.js";
@@ -26,8 +27,8 @@ export function setUpDownload(map, state) {
   const update = async () => {
     const params = downloadParameters(map, state);
     link.href = `${ITEMS}${query(params)}`;
-    const suffix = { csv: "csv", gpkg: "gpkg", "geojson-file": "geojson" }[params.f];
-    link.setAttribute("download", `klimawerk-massnahmen.${suffix}`);
+    // The server names the file after the selection (city, date, CRS).
+    link.setAttribute("download", "");
     if (selectsNothing(state)) {
       count.textContent = `0 ${t("downloadCount")}`;
       return;

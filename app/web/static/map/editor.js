@@ -3,7 +3,7 @@
 /* global L */
 
 import { ApiError, query, request, storeKey, storedKey } from "./api.js";
-import { formatNumber, t, term, typeLabel } from "./i18n.js";
+import { currentLang, formatNumber, t, term, typeLabel } from "./i18n.js";
 import { problemText } from "./problems.js";
 
 // Which geoman drawing tool makes which GeoJSON geometry.
@@ -233,11 +233,23 @@ export class Editor {
       const body = { type: "Feature", geometry, properties: figures };
       const { data } = await request("/impact", { method: "POST", body });
       if (ticket !== this.previewTicket) return;
+      // What the server will store and count: the same rule for preview and record.
+      this.el("kw-m-disconnected-hint").textContent = data.disconnected_area_hint ?? "";
+      const counted =
+        data.disconnected_area_m2 == null
+          ? t("countsNothing")
+          : `${formatNumber(data.disconnected_area_m2, 1)} m² (${t(
+              data.disconnected_area_source === "derived" ? "countsDerived" : "countsGiven",
+            )})`;
+      const volume = (value) => (value == null ? "–" : `${formatNumber(value, 1)} m³${t("perYear")}`);
       const rows = [
-        [t("runoffAvoided"), data.runoff_avoided_m3],
-        [t("extraEvaporation"), data.extra_evaporation_m3],
-        [t("extraInfiltration"), data.extra_infiltration_m3],
+        [t("drawnArea"), `${formatNumber(data.area_m2, 1)} m²`],
+        [t("countsTowardsTarget"), counted],
+        [t("runoffAvoided"), volume(data.runoff_avoided_m3)],
+        [t("extraEvaporation"), volume(data.extra_evaporation_m3)],
+        [t("extraInfiltration"), volume(data.extra_infiltration_m3)],
       ];
+      if (!data.computed) rows.push([t("waterBalanceBasis"), data.reason_de && currentLang() === "de" ? data.reason_de : data.reason]);
       const heading = document.createElement("h4");
       heading.textContent = t("impactPreview");
       const list = document.createElement("dl");
@@ -246,7 +258,7 @@ export class Editor {
         const dt = document.createElement("dt");
         dt.textContent = name;
         const dd = document.createElement("dd");
-        dd.textContent = value == null ? "–" : `${formatNumber(value, 1)} m³${t("perYear")}`;
+        dd.textContent = value ?? "–";
         list.append(dt, dd);
       }
       box.replaceChildren(heading, list);

@@ -28,8 +28,10 @@ const TEXTS = {
     yearFromPlaceholder: "z. B. 2020",
     yearToPlaceholder: "z. B. 2024",
     cityPage: "Seite der Kommune",
+    compareCities: "Alle 17 Kommunen im Vergleich",
     downloadTitle: "Herunterladen",
     downloadFormat: "Format",
+    downloadCsvDe: "CSV für Excel (deutsch)",
     downloadCrs: "Koordinatensystem",
     downloadExtent: "nur der sichtbare Kartenausschnitt",
     download: "Herunterladen",
@@ -48,7 +50,16 @@ const TEXTS = {
     impactPreview: "Wasserbilanz (Vorschau)",
     choropleth: "Einfärbung der Kommunen",
     choroplethProgress: "Fortschritt Abkopplung",
-    choroplethCount: "Anzahl Maßnahmen",
+    choroplethCount: "Maßnahmen je km² versiegelt",
+    legendProgress: "Abkopplung: erreichter Anteil am 25-%-Ziel",
+    legendCount: "Maßnahmen je km² versiegelter Fläche",
+    classUpTo: "bis",
+    drawnArea: "Gezeichnete Fläche",
+    countsTowardsTarget: "Zählt zum 25-%-Ziel",
+    countsDerived: "aus der gezeichneten Fläche",
+    countsGiven: "angegeben",
+    countsNothing: "0 m² – bitte angeschlossene Fläche angeben",
+    classAbove: "über",
     appTitle: "Klima.Werk · Maßnahmenkarte",
     skipToPanel: "Zum Bedienfeld springen",
     linkApi: "API",
@@ -175,8 +186,10 @@ const TEXTS = {
     yearFromPlaceholder: "e.g. 2020",
     yearToPlaceholder: "e.g. 2024",
     cityPage: "Municipality page",
+    compareCities: "All 17 municipalities side by side",
     downloadTitle: "Download",
     downloadFormat: "Format",
+    downloadCsvDe: "CSV for German Excel (; and decimal comma)",
     downloadCrs: "Coordinate reference system",
     downloadExtent: "only the visible map extent",
     download: "Download",
@@ -195,7 +208,16 @@ const TEXTS = {
     impactPreview: "Water balance (preview)",
     choropleth: "Municipalities coloured by",
     choroplethProgress: "disconnection progress",
-    choroplethCount: "number of measures",
+    choroplethCount: "measures per km² sealed",
+    legendProgress: "Disconnection: share of the 25 % target reached",
+    legendCount: "Measures per km² of sealed area",
+    classUpTo: "up to",
+    drawnArea: "Drawn area",
+    countsTowardsTarget: "Counts towards the 25 % target",
+    countsDerived: "from the drawn area",
+    countsGiven: "as given",
+    countsNothing: "0 m² – please give the connected area",
+    classAbove: "above",
     appTitle: "Klima.Werk · Measure map",
     skipToPanel: "Skip to the control panel",
     linkApi: "API",
@@ -326,6 +348,14 @@ export function term(vocabulary, value) {
 /** A measure type's label from the catalogue entry, in the current language. */
 export function typeLabel(type) {
   return type ? (lang === "en" ? type.label_en : type.label_de) : "";
+}
+
+/** Why a type has no computed water-balance effect, and what it does instead, in the
+ * current language (from the catalogue; null for types with an effect). */
+export function noEffectReason(type) {
+  const water = type?.water_balance;
+  if (water?.model !== "none") return null;
+  return lang === "en" ? water.reason : (water.reason_de ?? water.reason);
 }
 
 /** A number with German or English grouping, rounded to `digits`. */

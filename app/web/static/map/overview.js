@@ -1,24 +1,17 @@
 // The overview below the measure zoom: municipalities shaded by progress towards the
-// disconnection target or by the number of measures (the panel switches), boundaries and
-// names on top, names that would overlap left out.
+// disconnection target or by measures per km² of sealed area (the panel switches), in
+// classes the server draws from the data; boundaries and names on top, names that would
+// overlap left out.
 /* global L */
 
 import { query, request } from "./api.js";
 import { formatNumber, t } from "./i18n.js";
 import { selectsNothing, statisticsFilter } from "./state.js";
 
-// Five classes, light to dark (ColorBrewer Greens), readable under the boundary lines.
+// Up to five classes, light to dark (ColorBrewer Greens), readable under the boundaries.
+// The class breaks come from the server (/statistics `shading`, from the data).
 const RAMP = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"];
 const NO_DATA = "#f0f0f0";
-
-/** Upper class bounds for the values (progress: fixed steps; counts: quantiles). */
-function classBreaks(values, mode) {
-  if (mode === "progress") return [0.2, 0.4, 0.6, 0.8, Infinity];
-  const sorted = values.filter((v) => v > 0).sort((a, b) => a - b);
-  if (!sorted.length) return [Infinity];
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return [at(0.2), at(0.4), at(0.6), at(0.8), Infinity];
-}
 
 export class Overview {
   constructor(map, features, boundaries, fromZoom) {
@@ -26,7 +19,7 @@ export class Overview {
     this.boundaries = boundaries;
     this.fromZoom = fromZoom;
     this.values = new Map();
-    this.breaks = [Infinity];
+    this.breaks = [];
     this.mode = "progress";
     map.createPane("choropleth").style.zIndex = 300;
     this.layer = L.geoJSON({ type: "FeatureCollection", features }, {
@@ -42,13 +35,19 @@ export class Overview {
   styleOf(feature) {
     const value = this.values.get(feature.properties.ags);
     const below = this.map.getZoom() < this.fromZoom;
-    const index = this.breaks.findIndex((limit) => value <= limit);
+    const found = this.breaks.findIndex((limit) => value <= limit);
+    const index = found < 0 ? this.breaks.length : found;
     return {
       stroke: false,
       fill: below,
-      fillColor: value == null ? NO_DATA : RAMP[Math.max(0, index)],
+      fillColor: value == null ? NO_DATA : this.colour(index),
       fillOpacity: below ? 0.7 : 0,
     };
+  }
+
+  /** The colour of class `index` of the current classes (the darkest for the last). */
+  colour(index) {
+    return RAMP[RAMP.length - 1 - this.breaks.length + index];
   }
 
   show() {
@@ -59,13 +58,18 @@ export class Overview {
   async refresh(state, mode) {
     this.mode = mode;
     this.values = new Map();
+    this.breaks = [];
     if (!selectsNothing(state)) {
       const params = statisticsFilter({ ...state, municipality: "" });
       try {
         const { data } = await request(`/statistics${query(params)}`);
         if (mode === "count") {
-          for (const row of data.by_municipality ?? []) this.values.set(row.municipality ?? row.ags, row.count);
+          for (const row of data.by_municipality ?? []) {
+            if (row.per_km2_sealed != null) this.values.set(row.municipality, row.per_km2_sealed);
+          }
+          this.breaks = data.shading?.per_km2_sealed ?? [];
         } else {
+          this.breaks = data.shading?.progress ?? [];
           // Progress per municipality as /statistics states it (only where a baseline is set).
           for (const row of data.targets?.by_municipality ?? []) {
             const reached = row.disconnection?.target_reached;
@@ -76,7 +80,6 @@ export class Overview {
         this.values = new Map();
       }
     }
-    this.breaks = classBreaks([...this.values.values()], mode);
     this.show();
     this.renderLegend();
   }
@@ -88,17 +91,20 @@ export class Overview {
     box.querySelector(".kw-shading")?.remove();
     const part = L.DomUtil.create("div", "kw-shading", box);
     const title = L.DomUtil.create("p", "kw-hint", part);
-    title.textContent = `${t("choropleth")}: ${t(this.mode === "count" ? "choroplethCount" : "choroplethProgress")}`;
+    title.textContent = t(this.mode === "count" ? "legendCount" : "legendProgress");
     const list = L.DomUtil.create("ul", "", part);
-    let lower = 0;
-    for (const [i, limit] of this.breaks.entries()) {
+    const show = (v) => (this.mode === "progress" ? `${formatNumber(v * 100, 1)} %` : formatNumber(v, 1));
+    // Words, not ranges that share an end: "bis 9,8 %", "über 9,8 bis 12 %", "über 14,4 %".
+    const labels = this.breaks.map((limit, i) =>
+      i === 0 ? `${t("classUpTo")} ${show(limit)}` : `${t("classAbove")} ${show(this.breaks[i - 1])} ${t("classUpTo")} ${show(limit)}`,
+    );
+    if (this.breaks.length) labels.push(`${t("classAbove")} ${show(this.breaks.at(-1))}`);
+    for (const [i, label] of labels.entries()) {
       const item = L.DomUtil.create("li", "", list);
       const swatch = L.DomUtil.create("span", "kw-swatch", item);
-      swatch.style.background = RAMP[i + (RAMP.length - this.breaks.length)];
+      swatch.style.background = this.colour(i);
       swatch.setAttribute("aria-hidden", "true");
-      const show = (v) => (this.mode === "progress" ? `${formatNumber(v * 100)} %` : formatNumber(v));
-      item.append(limit === Infinity ? `≥ ${show(lower)}` : `${show(lower)} – ${show(limit)}`);
-      lower = limit;
+      item.append(label);
     }
     const none = L.DomUtil.create("li", "", list);
     const swatch = L.DomUtil.create("span", "kw-swatch", none);

@@ -2,7 +2,7 @@
 
 import { factList } from "./facts.js";
 import { request } from "./api.js";
-import { formatArea, formatNumber, t, term, typeLabel } from "./i18n.js";
+import { formatArea, formatNumber, noEffectReason, t, term, typeLabel } from "./i18n.js";
 
 /**
  * Fills `popup` for the measure clicked on a tile (`props` from the tile), then replaces
@@ -51,7 +51,10 @@ function content(measure, { types, municipalityNames, actions }, full) {
     facts.push(
       [t("disconnectedArea"), measure.disconnected_area_m2 != null ? formatNumber(measure.disconnected_area_m2) : null],
       [t("retentionVolume"), measure.retention_volume_m3 != null ? formatNumber(measure.retention_volume_m3) : null],
-      [t("runoffAvoided"), `${formatNumber(measure.runoff_avoided_m3)} m³${t("perYear")}`],
+      [
+        t("runoffAvoided"),
+        noEffectReason(type) ?? `${formatNumber(measure.runoff_avoided_m3)} m³${t("perYear")}`,
+      ],
       [t("cost"), measure.cost_eur != null ? formatNumber(measure.cost_eur) : null],
       [t("funding"), measure.funding],
       [t("partner"), measure.partner],

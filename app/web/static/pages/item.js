@@ -5,7 +5,7 @@
 
 import { request } from "../map/api.js";
 import { factList } from "../map/facts.js";
-import { formatArea, formatNumber, setLang, t, term, typeLabel } from "../map/i18n.js";
+import { formatArea, formatNumber, noEffectReason, setLang, t, term, typeLabel } from "../map/i18n.js";
 
 const app = document.getElementById("kw-item-app");
 
@@ -78,7 +78,7 @@ async function main() {
       [t("runoffAvoided"), volume(p.runoff_avoided_m3)],
       [t("extraEvaporation"), volume(p.extra_evaporation_m3)],
       [t("extraInfiltration"), volume(p.extra_infiltration_m3)],
-      [t("waterBalanceBasis"), water?.source ?? water?.note ?? catalogue.notes],
+      [t("waterBalanceBasis"), noEffectReason(type) ?? water?.source ?? water?.note ?? catalogue.notes],
     ]),
     heading(2, t("history")),
     historyList(history),
