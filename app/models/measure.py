@@ -20,7 +20,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
 
 from app.db.meta import metadata
 
@@ -81,12 +81,23 @@ measures = Table(
     Column("runoff_avoided_m3", Float),
     Column("extra_evaporation_m3", Float),
     Column("extra_infiltration_m3", Float),
+    # What the text search `q` reads, kept by trigger (migration 0014): a german tsvector
+    # of the names and description, and the names in ASCII folding for typo trigrams.
+    Column("search_doc", TSVECTOR),
+    Column("search_text", Text),
     CheckConstraint(_one_of("status", STATUSES), name="status"),
     CheckConstraint(_one_of("review_state", REVIEW_STATES), name="review_state"),
     CheckConstraint("char_length(title) between 1 and 200", name="title_length"),
     CheckConstraint("char_length(description) <= 5000", name="description_length"),
     Index("ix_measures_geom", "geom", postgresql_using="gist"),
     Index("ix_measures_geom_3857", "geom_3857", postgresql_using="gist"),
+    Index("ix_measures_search_doc", "search_doc", postgresql_using="gin"),
+    Index(
+        "ix_measures_search_text",
+        "search_text",
+        postgresql_using="gin",
+        postgresql_ops={"search_text": "gin_trgm_ops"},
+    ),
     Index("ix_measures_published_id", "id", postgresql_where=text(PUBLISHED)),
     Index(
         "ix_measures_published_statistics",
