@@ -18,6 +18,7 @@ from app.api import (
     measure_types,
     pages,
     statistics,
+    suggestions,
     tiles,
     transactions,
 )
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         landing,
         collections,
         items,
+        suggestions,
         transactions,
         tiles,
         measure_types,

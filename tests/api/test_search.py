@@ -262,3 +262,47 @@ async def test_q_is_declared(client: httpx.AsyncClient) -> None:
     assert "q" in {p["name"] for p in items["parameters"]}
     statistics = api["paths"]["/statistics"]["get"]
     assert "q" in {p["name"] for p in statistics["parameters"]}
+
+
+async def test_suggestions_name_cities_first_then_the_best_measures(
+    client: httpx.AsyncClient, measures: dict[str, str]
+) -> None:
+    response = await client.get("/collections/measures/suggestions", params={"q": "bott"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [m["name"] for m in body["municipalities"]] == ["Bottrop"]
+    assert [m["id"] for m in body["measures"]] == [measures["cistern"]]
+    minx, miny, maxx, maxy = body["measures"][0]["bbox"]
+    assert minx == maxx == pytest.approx(6.93) and miny == maxy == pytest.approx(51.52)
+    school = await client.get(
+        "/collections/measures/suggestions", params={"q": "Gesamtschule", "limit": "1"}
+    )
+    assert [m["title"] for m in school.json()["measures"]] == [MEASURES["school"]["title"]]
+    # A typo fills up what the full text does not find.
+    typo = await client.get("/collections/measures/suggestions", params={"q": "Zissterne"})
+    assert [m["id"] for m in typo.json()["measures"]] == [measures["cistern"]]
+    # The other filters hold.
+    none = await client.get(
+        "/collections/measures/suggestions",
+        params={"q": "Gründach", "municipality": BOTTROP},
+    )
+    assert none.json() == {"municipalities": [], "measures": []}
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({}, "q is required"),
+        ({"q": "dach", "limit": "11"}, "between 1 and 10"),
+        ({"q": "dach", "limit": "0"}, "limit must be between 1 and"),
+        ({"q": "dach", "limit": "2.5"}, "whole number"),
+        ({"q": "dach", "cursor": "x"}, "unknown query parameter"),
+        ({"q": "dach\x00"}, "U+0000"),
+    ],
+)
+async def test_suggestions_refuse_what_they_cannot_answer(
+    client: httpx.AsyncClient, params: dict[str, str], message: str
+) -> None:
+    response = await client.get("/collections/measures/suggestions", params=params)
+    assert response.status_code == 400, response.text
+    assert message in response.json()["detail"]
