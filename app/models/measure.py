@@ -82,7 +82,8 @@ measures = Table(
     Column("extra_evaporation_m3", Float),
     Column("extra_infiltration_m3", Float),
     # What the text search `q` reads, kept by trigger (migration 0014): a german tsvector
-    # of the names and description, and the names in ASCII folding for typo trigrams.
+    # of the names and description, and the names in ASCII folding (their words feed
+    # `measure_search_words`).
     Column("search_doc", TSVECTOR),
     Column("search_text", Text),
     CheckConstraint(_one_of("status", STATUSES), name="status"),
@@ -92,12 +93,6 @@ measures = Table(
     Index("ix_measures_geom", "geom", postgresql_using="gist"),
     Index("ix_measures_geom_3857", "geom_3857", postgresql_using="gist"),
     Index("ix_measures_search_doc", "search_doc", postgresql_using="gin"),
-    Index(
-        "ix_measures_search_text",
-        "search_text",
-        postgresql_using="gin",
-        postgresql_ops={"search_text": "gin_trgm_ops"},
-    ),
     Index("ix_measures_published_id", "id", postgresql_where=text(PUBLISHED)),
     Index(
         "ix_measures_published_statistics",
@@ -125,6 +120,20 @@ measure_history = Table(
     Column("changed_at", DateTime(timezone=True), nullable=False),
     Column("partner", Text),  # who wrote this version
     Column("snapshot", JSONB, nullable=False),  # the version as a GeoJSON Feature
+)
+
+# The words (five letters or more, ASCII-folded) of measures' names, kept by statement
+# triggers (migration 0014): the search corrects a typo to the most alike of them.
+measure_search_words = Table(
+    "measure_search_words",
+    metadata,
+    Column("word", Text, primary_key=True),
+    Index(
+        "ix_measure_search_words_trigram",
+        "word",
+        postgresql_using="gin",
+        postgresql_ops={"word": "gin_trgm_ops"},
+    ),
 )
 
 # Every write to measures, baselines or boundaries bumps `data_version` (statement
