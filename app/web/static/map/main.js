@@ -9,6 +9,7 @@ import { setUpDownload } from "./download.js";
 import { Overview } from "./overview.js";
 import { showMeasure } from "./popup.js";
 import { ReviewQueue } from "./review.js";
+import { searchControl } from "./search_control.js";
 import { featureFilter, readState, selectsNothing, writeState } from "./state.js";
 import { showStatistics } from "./stats.js";
 
@@ -126,6 +127,12 @@ async function main() {
     openMeasure(bounds.getCenter(), { id: data.id, ...data.properties });
   };
 
+  const search = searchControl(map, state, {
+    describe: (m) => [typeLabel(types.get(m.type)), municipalityNames.get(m.municipality)].join(" · "),
+    goToMeasure,
+    changed: () => writeState(state),
+  });
+
   // A click beside every measure selects the municipality there for the statistics.
   // Listened for on the DOM: Leaflet's map "click" does not fire over canvas tiles.
   const container = map.getContainer();
@@ -219,6 +226,7 @@ async function main() {
     reviewQueue.render({ relabel: true });
     addLayerControl();
     editor.relabel();
+    search.relabel();
     // The tiles carry no language: only the address and the statistics panel change.
     writeState(state);
     refreshStatistics();
