@@ -30,8 +30,12 @@ def _control_character(raw: str) -> int | None:
 
 
 def parse_search(raw: str | None) -> tuple[str, ...]:
-    """`q`: the terms to search for, each its words joined by single spaces (no term: ())."""
-    if raw is None:
+    """`q`: the terms to search for, each its words joined by single spaces (no term: ()).
+
+    An empty `q` (or only spaces) asks for nothing, as if absent: an HTML form sends its
+    empty search field. Terms without a letter or digit are a 400.
+    """
+    if raw is None or not raw.strip(" "):
         return ()
     if len(raw) > MAX_LENGTH:
         raise InvalidParameter(f"q is {len(raw)} characters long; at most {MAX_LENGTH} are allowed")

@@ -218,8 +218,8 @@ async def test_query_syntax_is_plain_text(
 @pytest.mark.parametrize(
     ("q", "message"),
     [
-        ("", "no word"),
         (",,,", "no word"),
+        (" , ", "no word"),
         ("& | ! : * ( ) ' \"", "no word"),
         ("a" * 5000, "5000 characters"),
         (",".join(["dach"] * 1000), "characters"),
@@ -238,6 +238,11 @@ async def test_hostile_q_is_a_400_naming_the_problem(
     assert response.status_code == 400, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert message in response.json()["detail"]
+
+
+async def test_an_empty_q_is_no_search(client: httpx.AsyncClient, measures: dict[str, str]) -> None:
+    for q in ("", "   "):
+        assert len(await found(client, q)) == len(measures)
 
 
 @pytest.mark.parametrize("q", ["٣", "²", "0", "٣٣٣"])
@@ -306,3 +311,20 @@ async def test_suggestions_refuse_what_they_cannot_answer(
     response = await client.get("/collections/measures/suggestions", params=params)
     assert response.status_code == 400, response.text
     assert message in response.json()["detail"]
+
+
+async def test_the_table_page_searches_and_keeps_its_filters(
+    client: httpx.AsyncClient, measures: dict[str, str]
+) -> None:
+    response = await client.get(
+        ITEMS,
+        params={"f": "html", "q": "Gründach", "municipality": ESSEN},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 200, response.text
+    page = response.text
+    assert 'name="q" type="search" value="Gründach"' in page
+    assert f'<input type="hidden" name="municipality" value="{ESSEN}">' in page
+    assert measures["yard"][:8] in page and measures["school"][:8] not in page
+    assert "1 of 1 matching features" in page
+    assert '<label for="search-q">Search</label>' in page

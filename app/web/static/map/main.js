@@ -9,6 +9,7 @@ import { setUpDownload } from "./download.js";
 import { Overview } from "./overview.js";
 import { showMeasure } from "./popup.js";
 import { ReviewQueue } from "./review.js";
+import { mountQueueSearch } from "./review_search.js";
 import { searchControl } from "./search_control.js";
 import { featureFilter, readState, selectsNothing, writeState } from "./state.js";
 import { showStatistics } from "./stats.js";
@@ -190,6 +191,7 @@ async function main() {
     show: (id) => goToMeasure(id),
     review: (id, reviewState, note) => editor.review(id, reviewState, note),
   });
+  const queueSearch = mountQueueSearch(reviewQueue, el("kw-review-section"));
   editor = new Editor(map, { types, statuses: catalogue.statuses }, ({ stored }) => {
     apply({ fresh: true });
     if (stored) map.closePopup();
@@ -227,6 +229,7 @@ async function main() {
     addLayerControl();
     editor.relabel();
     search.relabel();
+    queueSearch.relabel();
     // The tiles carry no language: only the address and the statistics panel change.
     writeState(state);
     refreshStatistics();
