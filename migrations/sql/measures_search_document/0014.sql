@@ -4,9 +4,6 @@
 -- after measures_before_write (PostgreSQL fires BEFORE triggers by name), which has
 -- derived the municipality by then.
 CREATE OR REPLACE FUNCTION measures_search_document() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  type_labels text;
-  place text;
 BEGIN
   IF TG_OP = 'UPDATE'
      AND NEW.title IS NOT DISTINCT FROM OLD.title
@@ -20,19 +17,20 @@ BEGIN
     NEW.search_text := OLD.search_text;
     RETURN NEW;
   END IF;
-  SELECT t.label_de || ' ' || t.label_en INTO type_labels
-    FROM measure_types t WHERE t.id = NEW.type;
-  SELECT m.name INTO place FROM municipalities m WHERE m.ags = NEW.municipality;
-  NEW.search_doc :=
-    setweight(to_tsvector('german', measure_search_fold(NEW.title)), 'A')
-    || setweight(to_tsvector('german', measure_search_fold(coalesce(type_labels, ''))), 'B')
-    || setweight(to_tsvector('german', measure_search_fold(
-         concat_ws(' ', place, NEW.partner, NEW.funding))), 'C')
-    || setweight(to_tsvector('german', measure_search_fold(coalesce(NEW.description, ''))), 'D');
-  -- Typos are matched in the names only: a description of up to 5,000 characters would
-  -- make every trigram comparison slow and match almost anything.
-  NEW.search_text := measure_search_ascii(concat_ws(' ',
-    NEW.title, type_labels, place, NEW.partner, NEW.funding));
+  -- One query for both lookups: each query of a row trigger costs more than the text work.
+  SELECT setweight(to_tsvector('german', measure_search_fold(NEW.title)), 'A')
+         || setweight(to_tsvector('german', measure_search_fold(concat_ws(' ', t.label_de, t.label_en))), 'B')
+         || setweight(to_tsvector('german', measure_search_fold(
+              concat_ws(' ', p.name, NEW.partner, NEW.funding))), 'C')
+         || setweight(to_tsvector('german', measure_search_fold(coalesce(NEW.description, ''))), 'D'),
+         -- Typos are matched against the names' words only: a description of up to 5,000
+         -- characters would bring in almost every word.
+         measure_search_ascii(concat_ws(' ', NEW.title, t.label_de, t.label_en, p.name,
+                                        NEW.partner, NEW.funding))
+    INTO NEW.search_doc, NEW.search_text
+    FROM (SELECT) AS one
+    LEFT JOIN measure_types t ON t.id = NEW.type
+    LEFT JOIN municipalities p ON p.ags = NEW.municipality;
   RETURN NEW;
 END
 $$;
