@@ -3,6 +3,8 @@ keyboard, the popup of the chosen measure, and the same search from the shared l
 
 from __future__ import annotations
 
+import re
+
 import asyncpg
 import pytest
 from playwright.async_api import Browser, expect
@@ -60,6 +62,10 @@ async def test_typing_choosing_with_the_keyboard_and_sharing_the_search(
     await watched.screenshot("search-chosen")
     shared = page.url
     assert f"measure={kita}" in shared and "q=regenbgen" in shared
+    # The table link carries the search too.
+    await expect(page.get_by_role("link", name="Tabelle")).to_have_attribute(
+        "href", re.compile(r"[?&]q=regenbgen(&|$)")
+    )
 
     # The shared link, in a new context: the same search, the same measure open.
     context = await browser.new_context(viewport={"width": 1400, "height": 900})

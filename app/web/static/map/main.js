@@ -128,10 +128,18 @@ async function main() {
     openMeasure(bounds.getCenter(), { id: data.id, ...data.properties });
   };
 
+  // The table shows the map's selection, its search included.
+  const showTableLink = () => {
+    const params = { ...featureFilter(state), q: state.q, f: "html" };
+    el("kw-table-link").href = `/collections/measures/items${query(params)}`;
+  };
   const search = searchControl(map, state, {
     describe: (m) => [typeLabel(types.get(m.type)), municipalityNames.get(m.municipality)].join(" · "),
     goToMeasure,
-    changed: () => writeState(state),
+    changed: () => {
+      writeState(state);
+      showTableLink();
+    },
   });
 
   // A click beside every measure selects the municipality there for the statistics.
@@ -156,7 +164,7 @@ async function main() {
   function apply({ fresh = false } = {}) {
     writeState(state);
     download.update();
-    el("kw-table-link").href = `/collections/measures/items${query({ ...featureFilter(state), f: "html" })}`;
+    showTableLink();
     el("kw-city-link").hidden = !state.municipality;
     el("kw-city-page").href = `/kommunen/${state.municipality}${state.lang === "en" ? "?lang=en" : ""}`;
     if (selectsNothing(state)) {
