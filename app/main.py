@@ -21,6 +21,7 @@ from app.api import (
     metrics,
     pages,
     statistics,
+    suggestions,
     tiles,
     transactions,
 )
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         metrics,
         collections,
         items,
+        suggestions,
         transactions,
         tiles,
         measure_types,

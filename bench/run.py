@@ -25,7 +25,7 @@ import httpx
 from app.config import get_settings
 from app.db.databases import create_database
 from app.services import loading
-from bench import UNLIMITED
+from bench import UNLIMITED, suggestions
 
 DATABASE = "klimawerk_bench"
 BBOX = "7.00,51.44,7.02,51.455"  # a neighbourhood in Essen, as in bench/peers.py
@@ -111,7 +111,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8290)
     parser.add_argument("--json", type=Path)
     parser.add_argument(
-        "--only", choices=["all", "statistics"], default="all", help="statistics: uncached only"
+        "--only",
+        choices=["all", "statistics", "suggestions"],
+        default="all",
+        help="statistics: uncached only; suggestions: the search box only",
     )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -148,8 +151,11 @@ def main() -> None:
             wrk(target, 1)  # warm-up
             results[name] = wrk(target, args.seconds)
         asyncio.run(settle(url))
-        for name, path in UNCACHED.items():
+        for name, path in UNCACHED.items() if args.only in ("all", "statistics") else ():
             results[name] = asyncio.run(uncached(base, url, path, repeats=50))
+        if args.only in ("all", "suggestions"):
+            # Each typed text once (no cache answers it): p95 is the figure to hold < 50 ms.
+            results["suggest_typed"] = asyncio.run(suggestions.measure(base, url))
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -157,6 +163,9 @@ def main() -> None:
     print(f"{'query':24} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name, r in results.items():
         print(f"{name:24} {r['rps']:9.1f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['non2xx']:7d}")
+    if "suggest_typed" in results:
+        r = results["suggest_typed"]
+        print(f"suggestions: {r['requests']} typed texts, p95 {r['p95_ms']:.1f} ms")
     if args.json:
         args.json.write_text(json.dumps({"count": args.count, "results": results}, indent=2))
 

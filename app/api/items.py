@@ -30,6 +30,7 @@ from app.api.measure_query import (
 )
 from app.api.pages import not_found_page
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_collection, feature_with_links
+from app.api.search_form import search_form
 from app.db.session import connection
 from app.domain import access
 from app.domain.export_name import export_file_name
@@ -81,6 +82,7 @@ async def _items_page(
         "collection_id": collection_id,
         "collection_href": href,
         "exports": exports,
+        "search": search_form(request) if collection_id == "measures" else None,
     }
     if big:
         workers = request.app.state.worker_processes

@@ -19,6 +19,7 @@ from app.http.query import Query, query_of
 from app.ogc import cql2, params, queryables
 from app.ogc.crs import SUPPORTED, bbox_to_storage, check_in_extent, parse_crs
 from app.ogc.queryables import Queryable
+from app.ogc.search import parse_search
 from app.query.measure import Cursor, MeasureQuery, SortKey, Visibility
 from app.query.where import Where
 
@@ -50,6 +51,15 @@ def crs_parameter(name: str, description: str) -> dict[str, Any]:
 # As OGC API - Features Part 1 (bbox, limit, datetime), Part 2 (crs, bbox-crs) and
 # Part 3 (filter, filter-lang, filter-crs) define them.
 FILTER_PARAMETERS = [
+    doc_parameter(
+        "q",
+        "text search in title, description, partner, funding, type and municipality name: "
+        "comma-separated terms, a measure matches any term and every word of it (German "
+        "word forms, word beginnings, umlauts as ae/oe/ue, ß as ss, one-letter typos); "
+        "ranked by relevance unless sortby is given",
+        style="form",
+        explode=False,
+    ),
     doc_parameter("municipality", "8-digit AGS; comma-separated for several"),
     doc_parameter("type", "measure type id(s) from /measure-types; comma-separated"),
     doc_parameter("status", "planned, in_progress, completed, cancelled; comma-separated"),
@@ -178,6 +188,7 @@ def parse_measure_query(
         ),
         completed=params.parse_datetime(get("datetime")),
         filter=condition,
+        search=parse_search(get("q")),
         sortby=sort_keys,
         crs=parse_crs(get("crs")),
         drop_properties=sorted(property_names - selected) if selected is not None else [],

@@ -36,7 +36,8 @@ PARAMETERS = [
     *(
         p
         for p in FILTER_PARAMETERS
-        if p["name"] in ("municipality", "type", "status", "review_state", "filter", "filter-lang")
+        if p["name"]
+        in ("q", "municipality", "type", "status", "review_state", "filter", "filter-lang")
     ),
     doc_parameter("year", "completion year, e.g. 2024 (only completed measures with that date)"),
     doc_parameter("f", "json (default) or csv", {"type": "string", "enum": ["json", "csv"]}),

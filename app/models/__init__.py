@@ -5,6 +5,7 @@ from app.models.baseline import municipality_baselines
 from app.models.measure import (
     data_version,
     measure_history,
+    measure_search_words,
     measure_statistics,
     measures,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "data_version",
     "idempotency_keys",
     "measure_history",
+    "measure_search_words",
     "measure_statistics",
     "measure_types",
     "measures",

@@ -21,7 +21,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
 
 from app.db.meta import metadata
 
@@ -88,6 +88,13 @@ measures = Table(
     Column("last_writer", Boolean, nullable=False, server_default=text("false")),
     # A pending revision: the published measure it would change (migration 0012).
     Column("revision_of", UUID(as_uuid=True), ForeignKey("measures.id")),
+
+
+    # What the text search `q` reads, kept by trigger (migration 0014): a german tsvector
+    # of the names and description, and the names in ASCII folding (their words feed
+    # `measure_search_words`).
+    Column("search_doc", TSVECTOR),
+    Column("search_text", Text),
     CheckConstraint(_one_of("status", STATUSES), name="status"),
     CheckConstraint(_one_of("review_state", REVIEW_STATES), name="review_state"),
     CheckConstraint("char_length(title) between 1 and 200", name="title_length"),
@@ -97,6 +104,7 @@ measures = Table(
     ),
     Index("ix_measures_geom", "geom", postgresql_using="gist"),
     Index("ix_measures_geom_3857", "geom_3857", postgresql_using="gist"),
+    Index("ix_measures_search_doc", "search_doc", postgresql_using="gin"),
     Index("ix_measures_published_id", "id", postgresql_where=text(PUBLISHED)),
     Index(
         "ux_measures_pending_revision",
@@ -131,6 +139,20 @@ measure_history = Table(
     Column("partner", Text),  # who wrote this version
     Column("snapshot", JSONB, nullable=False),  # the version as a GeoJSON Feature
     Column("last_writer", Boolean, nullable=False, server_default=text("false")),
+)
+
+# The words (five letters or more, ASCII-folded) of measures' names, kept by statement
+# triggers (migration 0014): the search corrects a typo to the most alike of them.
+measure_search_words = Table(
+    "measure_search_words",
+    metadata,
+    Column("word", Text, primary_key=True),
+    Index(
+        "ix_measure_search_words_trigram",
+        "word",
+        postgresql_using="gin",
+        postgresql_ops={"word": "gin_trgm_ops"},
+    ),
 )
 
 # Every write to measures, baselines or boundaries bumps `data_version` (statement

@@ -134,6 +134,8 @@ class MeasureQuery:
     review_state: list[str] = field(default_factory=list)
     completed: tuple[dt.date | None, dt.date | None] | None = None
     filter: Where | None = None
+    # `q`: terms (each its words joined by spaces); a measure matches any term.
+    search: tuple[str, ...] = ()
     sortby: list[SortKey] = field(default_factory=list)
     crs: Crs = CRS84
     drop_properties: list[str] = field(default_factory=list)

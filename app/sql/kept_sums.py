@@ -27,6 +27,7 @@ def answer(query: MeasureQuery) -> bool:
     return (
         query.visibility.anonymous
         and query.filter is None
+        and not query.search
         and query.bbox is None
         and set(query.review_state) <= {"published"}
         and (query.completed is None or whole_year(query.completed) is not None)

@@ -16,6 +16,7 @@ from app.query.measure import MeasureQuery, SortKey, Visibility
 from app.query.where import SQL_CASTS as CASTS
 from app.query.where import Where
 from app.sql import kept_sums
+from app.sql.search import rank_expression, search_condition
 
 
 @dataclass
@@ -55,14 +56,19 @@ def measure_where(query: MeasureQuery) -> Where:
             where.add(f"completed_on >= {where.param(start)}::date")
         if end:
             where.add(f"completed_on <= {where.param(end)}::date")
+    if query.search:
+        where.add(search_condition(query.search, where))
     if query.filter:
         where.conditions.extend(query.filter.conditions)
     return where
 
 
-def _sort_terms(query: MeasureQuery) -> list[SortKey]:
-    """Sort keys with nulls grouped last, and the id as final tie-breaker."""
+def _sort_terms(query: MeasureQuery, where: Where) -> list[SortKey]:
+    """Sort keys with nulls grouped last, and the id as final tie-breaker; a search
+    without `sortby` is ranked by relevance (a key like any other, so the cursor holds it)."""
     terms: list[SortKey] = []
+    if query.search and not query.sortby:
+        terms.append(SortKey(rank_expression(query.search, where), "number", descending=True))
     for key in query.sortby:
         terms.append(SortKey(f"({key.column} IS NULL)", "bool"))
         terms.append(key)
@@ -163,7 +169,7 @@ async def select_page(conn: asyncpg.Connection, query: MeasureQuery) -> Page:
     count_sql = kept_sums.count_sql(query, where) or (
         f"SELECT count(*) FROM measures WHERE {where.sql()}"
     )
-    terms = _sort_terms(query)
+    terms = _sort_terms(query, where)
     cursor = query.cursor
     forward = cursor is None or cursor.forward
     if cursor is not None:

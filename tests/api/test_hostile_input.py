@@ -184,6 +184,17 @@ CASES: dict[str, Case] = {
     "tiles: 2,000 nested parentheses": Case(400, path=TILE, query={"filter": DEEP_PARENS}),
     "tiles: 4,900 NOT": Case(400, path=TILE, query={"filter": MANY_NOTS}),
     "items: 600 ORs": Case(400, query={"filter": " OR ".join(["version = 1"] * 600)}),
+    # Text search `q`: syntax characters alone, huge terms, many terms, control characters.
+    "items: q of syntax characters only": Case(400, query={"q": "& | ! : * ( ) ' \""}),
+    "items: q of empty terms": Case(400, query={"q": ",,,"}),
+    "items: q term of 5,000 characters": Case(400, query={"q": "gründach" * 625}),
+    "items: q of 1,000 terms": Case(400, query={"q": ",".join(["dach"] * 1000)}),
+    "items: q with NUL": Case(400, query={"q": "dach\x00"}),
+    "items: q with escape sequence": Case(400, query={"q": "dach\x1b[31m"}),
+    "statistics: q of 1,000 terms": Case(
+        400, path="/statistics", query={"q": ",".join(["a"] * 1000)}
+    ),
+    "tiles: q term of 5,000 characters": Case(400, path=TILE, query={"q": "x" * 5000}),
     # cql2-json with arguments missing or empty (one reached PostgreSQL as bad SQL).
     "json: NOT without args": Case(400, query=cql_json({"op": "not", "args": []})),
     "json: AND without args": Case(400, query=cql_json({"op": "and", "args": []})),

@@ -9,6 +9,8 @@ import { setUpDownload } from "./download.js";
 import { Overview } from "./overview.js";
 import { showMeasure } from "./popup.js";
 import { ReviewQueue } from "./review.js";
+import { mountQueueSearch } from "./review_search.js";
+import { searchControl } from "./search_control.js";
 import { featureFilter, readState, selectsNothing, writeState } from "./state.js";
 import { showStatistics } from "./stats.js";
 
@@ -126,6 +128,20 @@ async function main() {
     openMeasure(bounds.getCenter(), { id: data.id, ...data.properties });
   };
 
+  // The table shows the map's selection, its search included.
+  const showTableLink = () => {
+    const params = { ...featureFilter(state), q: state.q, f: "html" };
+    el("kw-table-link").href = `/collections/measures/items${query(params)}`;
+  };
+  const search = searchControl(map, state, {
+    describe: (m) => [typeLabel(types.get(m.type)), municipalityNames.get(m.municipality)].join(" · "),
+    goToMeasure,
+    changed: () => {
+      writeState(state);
+      showTableLink();
+    },
+  });
+
   // A click beside every measure selects the municipality there for the statistics.
   // Listened for on the DOM: Leaflet's map "click" does not fire over canvas tiles.
   const container = map.getContainer();
@@ -148,7 +164,7 @@ async function main() {
   function apply({ fresh = false } = {}) {
     writeState(state);
     download.update();
-    el("kw-table-link").href = `/collections/measures/items${query({ ...featureFilter(state), f: "html" })}`;
+    showTableLink();
     el("kw-city-link").hidden = !state.municipality;
     el("kw-city-page").href = `/kommunen/${state.municipality}${state.lang === "en" ? "?lang=en" : ""}`;
     if (selectsNothing(state)) {
@@ -183,6 +199,7 @@ async function main() {
     show: (id) => goToMeasure(id),
     review: (id, reviewState, note) => editor.review(id, reviewState, note),
   });
+  const queueSearch = mountQueueSearch(reviewQueue, el("kw-review-section"));
   editor = new Editor(map, { types, statuses: catalogue.statuses }, ({ stored }) => {
     apply({ fresh: true });
     if (stored) map.closePopup();
@@ -219,6 +236,8 @@ async function main() {
     reviewQueue.render({ relabel: true });
     addLayerControl();
     editor.relabel();
+    search.relabel();
+    queueSearch.relabel();
     // The tiles carry no language: only the address and the statistics panel change.
     writeState(state);
     refreshStatistics();

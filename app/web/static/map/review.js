@@ -16,10 +16,13 @@ export class ReviewQueue {
     this.visible = false;
     // One element per measure, kept across reloads: a note being typed survives them.
     this.nodes = new Map();
+    // The text of the queue's search field (review_search.js); "" shows every one.
+    this.q = "";
   }
 
   /** Loads the queue for the caller; hidden unless /me grants review somewhere. */
   async load(me) {
+    this.me = me;
     const capabilities = me?.capabilities;
     this.visible = Boolean(capabilities?.review);
     el("kw-review-section").hidden = !this.visible;
@@ -30,6 +33,7 @@ export class ReviewQueue {
       municipality: reviewIn.join(","),
       sortby: "created_at",
       limit: 200,
+      q: this.q,
     };
     try {
       const { data } = await request(`/collections/measures/items${query(params)}`);

@@ -28,6 +28,8 @@ export function readState(url = new URL(window.location.href)) {
     yearFrom: yearOf(p.get("from")) ?? single,
     yearTo: yearOf(p.get("to")) ?? single,
     measure: UUID.test(p.get("measure") || "") ? p.get("measure") : "",
+    // The text of the search box (what matches is the server's rule).
+    q: (p.get("q") || "").slice(0, 200),
     // How the overview shades municipalities: progress to the target, or counts.
     shade: p.get("shade") === "count" ? "count" : "progress",
   };
@@ -42,6 +44,7 @@ export function stateUrl(state, pathname = window.location.pathname) {
   if (state.yearFrom) p.set("from", String(state.yearFrom));
   if (state.yearTo) p.set("to", String(state.yearTo));
   if (state.measure) p.set("measure", state.measure);
+  if (state.q) p.set("q", state.q);
   if (state.shade === "count") p.set("shade", "count");
   if (state.lang === "en") p.set("lang", "en");
   const { z, lat, lon } = state.view;
