@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from app.api.deps import PoolDep, ResponseCacheDep
 from app.api.html import LANG_PARAMETER, page_lang, render
-from app.api.http_cache import cache_headers, matches, not_modified, representation_etag
+from app.api.http_cache import cache_headers, matches, not_modified, content_etag
 from app.api.pages import not_found_page
 from app.db.session import connection
 from app.domain import comparison, report
@@ -135,11 +135,12 @@ async def list_kommunen(request: Request, pool: PoolDep, cache: ResponseCacheDep
     lang = page_lang(request)
     async with connection(pool) as conn:
         version = await response_cache.current_version(conn)
-        etag = representation_etag(version, request, fmt, lang)
-        headers = cache_headers(request, etag, languages=fmt == "html")
-        if matches(request, etag):
-            return not_modified(headers)
         entry = await cache.get(conn, "kommunen", version, _document)
+    # From the content, so that the tag tells nothing of how many writes there were.
+    etag = content_etag(entry.body, request, fmt, lang)
+    headers = cache_headers(request, etag, languages=fmt == "html")
+    if matches(request, etag):
+        return not_modified(headers)
     doc = orjson.loads(entry.body)
     if fmt == "csv":
         headers["Content-Disposition"] = 'attachment; filename="kommunen.csv"'
@@ -185,11 +186,11 @@ async def get_municipality_report(
                 return not_found_page(request, lang, f"Keine Kommune mit dem Schlüssel {ags}.")
             raise NotFound(f"no municipality {ags}")
         version = await response_cache.current_version(conn)
-        etag = representation_etag(version, request, fmt, lang)
-        headers = cache_headers(request, etag, languages=fmt == "html")
-        if matches(request, etag):
-            return not_modified(headers)
         entry = await cache.get(conn, f"kommunen/{ags}", version, _report_maker(ags))
+    etag = content_etag(entry.body, request, fmt, lang)
+    headers = cache_headers(request, etag, languages=fmt == "html")
+    if matches(request, etag):
+        return not_modified(headers)
     doc = orjson.loads(entry.body)
     if fmt == "csv":
         if doc is None:
