@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from app.api.deps import PoolDep, ResponseCacheDep
 from app.api.html import LANG_PARAMETER, page_lang, render
-from app.api.http_cache import cache_headers, matches, not_modified, content_etag
+from app.api.http_cache import cache_headers, content_etag, matches, not_modified
 from app.api.pages import not_found_page
 from app.db.session import connection
 from app.domain import comparison, report
@@ -130,7 +130,7 @@ async def list_kommunen(request: Request, pool: PoolDep, cache: ResponseCacheDep
     """One row per city: baseline, disconnected area (ha, % of sealed area, % of the
     25 % target), evaporation gain (pp, % of the +10 pp target), measures achieved and
     planned, achieved measures per km² sealed and the last three years' hectares."""
-    params.check_unknown(dict(request.query_params), ALLOWED)
+    params.check_unknown(query_of(request.scope).names(), ALLOWED)
     fmt = _format(request)
     lang = page_lang(request)
     async with connection(pool) as conn:
@@ -176,7 +176,7 @@ async def get_municipality_report(
     """The council paper of one city (German; English with `lang=en`): Stand, both
     targets in the city's figures, rank among the cities, the cumulative path and the
     breakdowns as tables; `f=json` and `f=csv` give the same figures."""
-    params.check_unknown(dict(request.query_params), ALLOWED)
+    params.check_unknown(query_of(request.scope).names(), ALLOWED)
     fmt = _format(request)
     lang = page_lang(request)
     async with connection(pool) as conn:

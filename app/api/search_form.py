@@ -6,6 +6,8 @@ from typing import Any
 
 from fastapi import Request
 
+from app.http.query import query_of
+
 # A new search starts on the first page, as HTML; the form sets these itself.
 _RESTARTED = frozenset({"q", "cursor", "f"})
 
@@ -14,8 +16,8 @@ def search_form(request: Request) -> dict[str, Any]:
     """What `search_form.html` needs: the current `q` and the other parameters as hidden
     fields, so that a search keeps the table's filters (plain lists: a worker process
     renders big pages)."""
-    params = request.query_params
+    params = query_of(request.scope)
     return {
-        "q": params.get("q", ""),
+        "q": params.get("q") or "",
         "keep": [[name, value] for name, value in params.multi_items() if name not in _RESTARTED],
     }

@@ -13,6 +13,7 @@ from app.api.measure_query import FILTER_PARAMETERS, doc_parameter, parse_measur
 from app.api.render import json_response
 from app.db.session import connection
 from app.errors import InvalidParameter
+from app.http.query import query_of
 from app.ogc.openapi import JSON, responses
 from app.sql import search
 from app.sql.measures import measure_where
@@ -46,12 +47,11 @@ async def list_suggestions(
 ) -> Response:
     """Municipalities whose names match `q`, then the measures it finds best (at most
     `limit` in all), each with its bounding box for the map to fly to."""
-    query = parse_measure_query(
-        request.query_params, caller.visibility, known_municipalities, allowed=ALLOWED
-    )
+    raw = query_of(request.scope)
+    query = parse_measure_query(raw, caller.visibility, known_municipalities, allowed=ALLOWED)
     if not query.search:
         raise InvalidParameter("q is required: the text typed into the search box")
-    if "limit" not in request.query_params:
+    if "limit" not in raw.names():
         query.limit = MAX_SUGGESTIONS
     elif query.limit > MAX_SUGGESTIONS:
         raise InvalidParameter(f"limit must be between 1 and {MAX_SUGGESTIONS}, got {query.limit}")

@@ -18,11 +18,11 @@ from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth.keys import hash_key, key_from_headers
+from app.errors import InvalidParameter
 from app.observability import metrics
 from app.observability.access_log import access_line, access_logger, client_address
 
 UNMATCHED = "unmatched"
-KEY_HEADERS = (b"authorization", b"x-api-key")
 
 
 def templates_of(routes: Iterable[Any]) -> list[tuple[re.Pattern, str]]:
@@ -53,10 +53,10 @@ def route_template(scope: Scope, templates: list[tuple[re.Pattern, str]]) -> str
 
 def key_digest(scope: Scope) -> str | None:
     """The hash of the request's API key (as stored), None without one."""
-    headers = {n: v.decode("latin-1") for n, v in scope["headers"] if n in KEY_HEADERS}
-    if not headers:
-        return None
-    secret = key_from_headers(headers.get(b"authorization"), headers.get(b"x-api-key"))
+    try:
+        secret = key_from_headers(scope["headers"])
+    except InvalidParameter:
+        return None  # two different keys: refused with a 400, logged as no key
     return hash_key(secret) if secret else None
 
 
