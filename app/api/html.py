@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse, Response
 
+from app.errors import request_lang
 from app.ogc.collections import ATTRIBUTION
 from app.services.worker_processes import WorkerProcesses
 
@@ -28,7 +29,6 @@ def wants_html(request: Request) -> bool:
     return accept.startswith("text/html")
 
 
-DEFAULT_LANG = "de"
 # `lang` of the pages, for `/api`: an unknown value is German, like no value at all.
 LANG_PARAMETER = {
     "name": "lang",
@@ -41,14 +41,7 @@ LANG_PARAMETER = {
 
 def page_lang(request: Request) -> str:
     """German unless `lang=en` or the browser prefers English (Accept-Language)."""
-    chosen = request.query_params.get("lang")
-    if chosen in ("de", "en"):
-        return chosen
-    for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in ("de", "en"):
-            return code
-    return DEFAULT_LANG
+    return request_lang(request)
 
 
 def render(

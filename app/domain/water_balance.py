@@ -357,13 +357,14 @@ def measure_effect(
 
 def check_parameters(
     measure_type: MeasureType, props: dict[str, Any], elements: Elements | None = None
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, tuple[str, dict[str, Any]]]]:
     """Problems with a measure's water-balance parameters: unknown surfaces, parameters
-    the type does not take, values outside the validity range of its regression."""
+    the type does not take, values outside the validity range of its regression. Each
+    is (parameter, (message id, its parameters)) of `app.domain.messages`."""
     elements = elements or load_elements()
     model = measure_type.water_balance
-    problems = [
-        (name, f"is no parameter of {measure_type.id}")
+    problems: list[tuple[str, tuple[str, dict[str, Any]]]] = [
+        (name, ("parameter.not_of_type", {"type": measure_type.id}))
         for name in PARAMETERS
         if props.get(name) is not None and name not in model.parameters
     ]
@@ -372,9 +373,13 @@ def check_parameters(
     for name in SURFACE_PARAMETERS:
         value = props.get(name)
         if value is not None and value not in elements.surfaces:
-            problems.append((name, f"must be one of {', '.join(elements.surfaces)}"))
+            problems.append(
+                (name, ("value.one_of_plain", {"allowed": ", ".join(elements.surfaces)}))
+            )
     if props.get("paving_kind") is not None and props["paving_kind"] not in PAVING_KINDS:
-        problems.append(("paving_kind", f"must be one of {', '.join(PAVING_KINDS)}"))
+        problems.append(
+            ("paving_kind", ("value.one_of_plain", {"allowed": ", ".join(PAVING_KINDS)}))
+        )
     for name in (*ELEMENT_PARAMETERS, *NUMBER_PARAMETERS):
         value = props.get(name)
         if value is not None and (
@@ -383,7 +388,7 @@ def check_parameters(
             or not math.isfinite(value)
             or value < 0
         ):
-            problems.append((name, "must be a finite number >= 0"))
+            problems.append((name, ("value.negative", {})))
     if problems:
         return problems
     climate = region_climate()
@@ -391,15 +396,22 @@ def check_parameters(
         measure_effect(measure_type, props, 0.0, climate, elements)
     except OutOfRange as exc:
         direct = [m for m, e in ELEMENT_PARAMETERS.items() if e == exc.name and m in props]
-        range_text = (
-            f"outside {exc.low:g}..{exc.high:g}, the validity range of the DWA-M 102-4 "
-            f"regression for {exc.element}"
-        )
+        bounds = {"low": f"{exc.low:g}", "high": f"{exc.high:g}", "element": exc.element}
         if direct:
-            problems.append((direct[0], f"{exc.value:g} is {range_text}"))
+            problems.append(
+                (direct[0], ("parameter.out_of_range", {"value": f"{exc.value:g}", **bounds}))
+            )
         else:
             where = CISTERN_INPUTS.get(exc.name, exc.name)
-            problems.append((where, f"gives {exc.name} = {exc.value:g}, {range_text}"))
+            problems.append(
+                (
+                    where,
+                    (
+                        "parameter.gives_out_of_range",
+                        {"name": exc.name, "value": f"{exc.value:g}", **bounds},
+                    ),
+                )
+            )
     return problems
 
 

@@ -4,7 +4,6 @@
 
 import { ApiError, query, request, storeKey, storedKey } from "./api.js";
 import { formatNumber, t, term, typeLabel } from "./i18n.js";
-import { problemText } from "./problems.js";
 
 // Which geoman drawing tool makes which GeoJSON geometry.
 const DRAW_SHAPES = { Point: "CircleMarker", LineString: "Line", Polygon: "Polygon" };
@@ -444,8 +443,8 @@ export class Editor {
     const heading = document.createElement("p");
     heading.textContent = `${t("notStored")}:`;
     const list = document.createElement("ul");
-    for (const { where, problem: raw } of errors) {
-      const problem = problemText(raw);
+    // The server said each problem in the map's language (Accept-Language).
+    for (const { where, problem } of errors) {
       const field = fieldOf(where);
       const box = field && this.form.querySelector(`.kw-field[data-field="${field}"]`);
       if (box) {
