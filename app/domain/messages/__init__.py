@@ -28,15 +28,27 @@ def catalogue(lang: str) -> dict[str, str]:
 
 
 def negotiate(chosen: str | None, accept_language: str | None) -> str:
-    """The caller's language: `lang` when it is one we speak, else the first of
-    `Accept-Language` we speak, else German."""
+    """The caller's language: `lang` when it is one we speak, else the language we speak
+    that `Accept-Language` weighs highest (RFC 9110 q-values, first listed on a tie),
+    else German. Malformed parts are skipped, never an error."""
     if chosen in LANGS:
         return chosen
-    for part in (accept_language or "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGS:
-            return code
-    return DEFAULT_LANG
+    best, best_q = DEFAULT_LANG, 0.0
+    for part in (accept_language or "")[:1000].split(","):
+        tag, _, params = part.partition(";")
+        code = tag.strip().lower()[:2]
+        if code not in LANGS or tag.strip()[2:3] not in ("", "-"):
+            continue
+        q = 1.0
+        name, _, value = params.strip().partition("=")
+        if name.strip().lower() == "q":
+            try:
+                q = float(value) if value.strip().isascii() else -1.0
+            except ValueError:
+                q = -1.0
+        if q > best_q and q <= 1.0:
+            best, best_q = code, q
+    return best
 
 
 def text(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
