@@ -95,7 +95,18 @@ async def test_unknown_lang_values_are_german_never_an_error(
 
 @pytest.mark.parametrize(
     "accept_language",
-    ["", "*", "english", "en;q=abc", "en;q=٣".encode(), "en;q=0", "en;q=2", "en;q=nan", "en" * 3000, ","],
+    [
+        "",
+        "*",
+        "english",
+        "en;q=abc",
+        "en;q=٣".encode(),
+        "en;q=0",
+        "en;q=2",
+        "en;q=nan",
+        "en" * 3000,
+        ",",
+    ],
 )
 async def test_odd_accept_language_headers_fall_back_to_german(
     client: httpx.AsyncClient, roles: dict, accept_language: str
