@@ -17,6 +17,7 @@ from app.auth.caller import Caller
 from app.domain import access, messages
 from app.domain.catalogue import load_catalogue
 from app.domain.review import review_after_change, with_review_note
+from app.domain.unchanged import is_unchanged
 from app.domain.validation import (
     REVIEW_FIELDS,
     RULE_FIELDS,
@@ -176,6 +177,9 @@ async def change(
             if name not in REVIEW_FIELDS:
                 values.setdefault(name, None)
         values["status"] = values["status"] or "planned"
+    if not reviewed and is_unchanged(orjson.loads(current["feature"]), values, measure.geometry):
+        # Nothing to store: the current version answers, and no review starts again.
+        return await _stored(conn, caller, current)
     type_id = values.get("type") or current["type"]
     geometry_type = measure.geometry["type"] if measure.geometry else current["geometry_type"]
     errors = check_type_fits_geometry(load_catalogue(), type_id, _geojson_type(geometry_type))
