@@ -31,6 +31,8 @@ from app.api.pages import not_found_page
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_collection, feature_with_links
 from app.db.session import connection
 from app.domain import access
+from app.domain.catalogue import load_catalogue
+from app.domain.messages import catalogue
 from app.domain.review import with_review_note
 from app.errors import NotFound
 from app.guards.deadline import extend_deadline
@@ -57,8 +59,30 @@ HTML_COLUMNS = {
 }
 
 
+def _labels(lang: str, cities: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Words for the codes in the table's cells: types, statuses, review states, cities."""
+    words = catalogue(lang)
+    return {
+        "type": {
+            t.id: (t.label_en if lang == "en" else t.label_de)
+            for t in load_catalogue().types.values()
+        },
+        "status": {s: words.get(f"map.statuses.{s}", s) for s in load_catalogue().statuses},
+        "review_state": {
+            s: words.get(f"map.reviewStates.{s}", s) for s in load_catalogue().review_states
+        },
+        "municipality": cities,
+    }
+
+
 async def _items_page(
-    request: Request, collection_id: str, body: bytes, columns: list[str], *, big: bool = False
+    request: Request,
+    collection_id: str,
+    body: bytes,
+    columns: list[str],
+    *,
+    big: bool = False,
+    cities: dict[str, str] | None = None,
 ) -> Response:
     href = f"{base_url(request)}/collections/{collection_id}"
     # The table's own filters as downloads (paging does not apply to exports).
@@ -77,6 +101,7 @@ async def _items_page(
         "collection_id": collection_id,
         "collection_href": href,
         "exports": exports,
+        "labels": _labels(page_lang(request), cities or {}),
     }
     if big:
         workers = request.app.state.worker_processes
@@ -154,6 +179,10 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
         if matches(request, etag):
             return not_modified(headers)
         page = await measures.select_page(conn, query)
+        # The table names cities, not their codes (17 rows, only for pages).
+        cities = (
+            {r["ags"]: r["name"] for r in await municipalities.select_areas(conn)} if html else {}
+        )
     body = feature_collection(
         page.features,
         matched=page.matched,
@@ -162,7 +191,9 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
     )
     if html:
         big = query.limit > request.app.state.settings.heavy_page_size
-        response = await _items_page(request, "measures", body, HTML_COLUMNS["measures"], big=big)
+        response = await _items_page(
+            request, "measures", body, HTML_COLUMNS["measures"], big=big, cities=cities
+        )
         response.headers.update(headers)
         return response
     headers["Content-Crs"] = content_crs_header(query.crs)

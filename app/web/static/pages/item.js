@@ -5,7 +5,7 @@
 
 import { request } from "../map/api.js";
 import { factList } from "../map/facts.js";
-import { formatArea, formatNumber, setLang, t, term, typeLabel } from "../map/i18n.js";
+import { currentLang, formatArea, formatNumber, message, setLang, t, term, typeLabel } from "../map/i18n.js";
 
 const app = document.getElementById("kw-item-app");
 
@@ -49,9 +49,9 @@ async function main() {
     document.title = `${p.title} – Klima.Werk`;
   }
 
-  const mapBox = document.createElement("div");
+  // A region, not an image: the map holds zoom buttons (axe: nested-interactive).
+  const mapBox = document.createElement("section");
   mapBox.className = "small-map";
-  mapBox.setAttribute("role", "img");
   mapBox.setAttribute("aria-label", `${t("map")}: ${p.title}`);
 
   const water = type?.water_balance;
@@ -64,7 +64,7 @@ async function main() {
       [t("area"), formatArea(p.area_m2)],
       [t("disconnectedArea"), p.disconnected_area_m2 != null ? formatNumber(p.disconnected_area_m2) : null],
       [t("retentionVolume"), p.retention_volume_m3 != null ? formatNumber(p.retention_volume_m3) : null],
-      [t("completedOn"), p.completed_on],
+      [t("completedOn"), formatDay(p.completed_on)],
       [t("cost"), p.cost_eur != null ? formatNumber(p.cost_eur) : null],
       [t("funding"), p.funding],
       [t("partner"), p.partner],
@@ -81,7 +81,7 @@ async function main() {
       [t("waterBalanceBasis"), water?.source ?? water?.note ?? catalogue.notes],
     ]),
     heading(2, t("history")),
-    historyList(history),
+    historyList(history, { types: catalogue.types, cities: cities.features }),
     mapLink(feature),
   );
 
@@ -94,15 +94,48 @@ async function main() {
   map.fitBounds(shape.getBounds(), { maxZoom: 17, padding: [30, 30] });
 }
 
-function historyList(versions) {
+/** A date YYYY-MM-DD as the page's language writes it. */
+function formatDay(value) {
+  if (!value) return value;
+  const [year, month, day] = String(value).split("-");
+  return currentLang() === "en" || !day ? value : `${day}.${month}.${year}`;
+}
+
+/** A stored value in words: labels for codes, city names, German numbers and dates. */
+function valueText(name, value, { types, cities }) {
+  if (value === null || value === undefined || value === "") return message("history.empty");
+  if (name === "type") return typeLabel(types.find((c) => c.id === value)) || value;
+  if (name === "status") return term("statuses", value);
+  if (name === "review_state") return term("reviewStates", value);
+  if (name === "municipality") return cities.find((f) => f.properties.ags === value)?.properties.name ?? value;
+  if (name === "completed_on") return formatDay(value);
+  if (typeof value === "number") return formatNumber(value, Number.isInteger(value) ? 0 : 2);
+  if (typeof value === "object") return message("history.changed");
+  return `„${value}“`;
+}
+
+/** What a version changed, in words: "Titel: „A“ → „B“; Status: geplant → fertiggestellt". */
+function changesText(changes, known) {
+  if (changes?.created) return t("historyCreated");
+  if (changes?.published) return message("history.published");
+  return Object.entries(changes ?? {})
+    .map(([name, change]) =>
+      name === "geometry" || !change || typeof change !== "object" || !("to" in change)
+        ? `${message(`field.${name}`)}: ${message("history.changed")}`
+        : `${message(`field.${name}`)}: ${valueText(name, change.from, known)} → ${valueText(name, change.to, known)}`,
+    )
+    .join("; ");
+}
+
+function historyList(versions, known) {
   const list = document.createElement("ol");
+  const locale = currentLang() === "en" ? "en-GB" : "de-DE";
   for (const version of versions) {
     const item = document.createElement("li");
-    const when = new Date(version.changed_at).toLocaleString(document.documentElement.lang === "en" ? "en-GB" : "de-DE");
-    const changed = version.changes?.created
-      ? t("historyCreated")
-      : Object.keys(version.changes ?? {}).join(", ");
-    item.textContent = `${t("version")} ${version.version} · ${when} · ${version.partner ?? ""} · ${changed}`;
+    const when = new Date(version.changed_at).toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
+    const parts = [`${t("version")} ${version.version}`, when, version.partner, changesText(version.changes, known)];
+    if (version.deleted_at) parts.push(message("history.deleted"));
+    item.textContent = parts.filter(Boolean).join(" · ");
     list.append(item);
   }
   return list;
@@ -111,7 +144,7 @@ function historyList(versions) {
 function mapLink(feature) {
   const p = document.createElement("p");
   const a = document.createElement("a");
-  a.href = `/map?measure=${encodeURIComponent(feature.id)}`;
+  a.href = `/map?measure=${encodeURIComponent(feature.id)}${currentLang() === "en" ? "&lang=en" : ""}`;
   a.textContent = t("showOnMap");
   p.append(a);
   return p;
