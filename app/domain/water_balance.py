@@ -426,3 +426,38 @@ def effect_or_reason(
         return measure_effect(measure_type, props, area_m2, climate)
     except OutOfRange as exc:
         return not_computed(str(exc))
+
+
+def parameter_fields(
+    measure_type: MeasureType, elements: Elements | None = None
+) -> list[dict[str, Any]]:
+    """The type's water-balance parameters as a form shows them: choices with German and
+    English labels, or numbers with their default and the validity range of the type's
+    DWA-M 102-4 element (None where the range depends on another choice)."""
+    elements = elements or load_elements()
+    model = measure_type.water_balance
+    element_id = getattr(model, "element", None)
+    element = elements.surfaces.get(element_id or "") or elements.systems.get(element_id or "")
+    fields: list[dict[str, Any]] = []
+    for name in model.parameters if model.model != "none" else ():
+        field: dict[str, Any] = {"name": name, "default": model.defaults.get(name)}
+        if name in TEXT_PARAMETERS:
+            ids = PAVING_KINDS if name == "paving_kind" else tuple(elements.surfaces)
+            field["kind"] = "choice"
+            field["choices"] = [
+                {
+                    "id": i,
+                    "label_de": elements.get(i).label_de,
+                    "label_en": elements.get(i).label_en,
+                }
+                for i in ids
+                if i in elements.surfaces or i in elements.systems
+            ]
+        else:
+            field["kind"] = "number"
+            spec = element.parameters.get(ELEMENT_PARAMETERS.get(name, name)) if element else None
+            field["range"] = list(spec["range"]) if spec and "range" in spec else None
+            if field["default"] is None and spec is not None:
+                field["default"] = spec.get("default")
+        fields.append(field)
+    return fields
