@@ -74,3 +74,31 @@ async def test_the_form_shows_parameters_area_and_preview(
     await depth.dispatch_event("change")
     await expect(runoff).not_to_have_text(before or "")
     await watched.screenshot("form-parameters-preview")
+
+
+async def test_the_whole_shape_is_dragged_and_checked_again(
+    watched: Watched, partner_key: PartnerKey
+) -> None:
+    page = watched.page
+    await draw_square(watched, partner_key, "unsealing")
+    area = page.locator("#kw-drawn-area")
+    await expect(area).to_contain_text("m²")
+    before = await page.evaluate("window.klimawerk.editedGeometry().coordinates[0].map(c => c[0])")
+    move = page.get_by_role("button", name="Ganze Form verschieben")
+    await move.click()
+    await expect(page.locator("#kw-move-shape")).to_have_attribute("aria-pressed", "true")
+    box = await page.locator("#kw-map").bounding_box()
+    assert box is not None
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    await page.mouse.move(cx, cy)
+    await page.mouse.down()
+    await page.mouse.move(cx + 80, cy, steps=10)
+    await page.mouse.up()
+    after = await page.evaluate("window.klimawerk.editedGeometry().coordinates[0].map(c => c[0])")
+    # Every vertex moved east by the same distance: the shape moved as a whole.
+    shifts = [a - b for a, b in zip(after, before, strict=True)]
+    assert min(shifts) > 1e-5 and max(shifts) - min(shifts) < 1e-9, shifts
+    # The same area, no sliver: a drag moves every vertex alike.
+    await expect(area).to_contain_text("m²")
+    await page.locator("#kw-move-shape").click()
+    await expect(page.locator("#kw-move-shape")).to_have_text("Ganze Form verschieben")

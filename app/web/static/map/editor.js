@@ -48,6 +48,9 @@ export class Editor {
       this.save();
     });
     this.el("kw-cancel").addEventListener("click", () => this.close());
+    this.el("kw-move-shape").addEventListener("click", () =>
+      this.setMoving(this.el("kw-move-shape").getAttribute("aria-pressed") !== "true"),
+    );
     // Figures such as the disconnected area change the water-balance preview.
     this.form.addEventListener("change", () => this.preview());
     this.el("kw-m-type").addEventListener("change", () => {
@@ -206,13 +209,34 @@ export class Editor {
    * shape can be dragged (moving each vertex left slivers behind).
    */
   watchShape(layer) {
-    const parts = layer.eachLayer ? layer.getLayers() : [layer];
-    for (const part of parts) part.pm?.enableLayerDrag();
+    this.setMoving(false);
     const changed = () => {
       this.checkShape();
       this.preview();
     };
     layer.on("pm:edit pm:dragend", changed);
+  }
+
+  /**
+   * geoman edits vertices or drags the whole shape, not both at once: the button beside
+   * the form switches between the two (dragging each vertex left slivers behind).
+   */
+  setMoving(on) {
+    const button = this.el("kw-move-shape");
+    button.setAttribute("aria-pressed", String(on));
+    button.textContent = t(on ? "editVertices" : "moveShape");
+    if (!this.drawn) return;
+    const parts = this.drawn.getLayers ? this.drawn.getLayers() : [this.drawn];
+    for (const part of parts) {
+      if (!part.pm) continue;
+      if (on) {
+        part.pm.disable();
+        part.pm.enableLayerDrag();
+      } else {
+        part.pm.disableLayerDrag();
+        part.pm.enable({ allowSelfIntersection: false });
+      }
+    }
   }
 
   /** A warning beside the map, or none. */
@@ -497,6 +521,7 @@ export class Editor {
     }
     this.drawn = null;
     this.editing = null;
+    this.setMoving(false);
     this.drawing(false);
     this.form.hidden = true;
     this.clearErrors();

@@ -6,6 +6,7 @@ import { Editor } from "./editor.js";
 import { currentLang, setLang, t, term, typeLabel } from "./i18n.js";
 import { basemapLayer, boundaryLayer, legendControl, measureLayer, municipalityAt, tileZooms } from "./layers.js";
 import { setUpDownload } from "./download.js";
+import { setUpInView } from "./in_view.js";
 import { Overview } from "./overview.js";
 import { showMeasure } from "./popup.js";
 import { ReviewQueue } from "./review.js";
@@ -144,10 +145,13 @@ async function main() {
   const statsBox = el("kw-stats");
   const refreshStatistics = () => showStatistics(statsBox, state, types, municipalityNames);
   const download = setUpDownload(map, state);
+  // Declared before use by `apply`; `goToMeasure` is ready by the first move.
+  const inView = setUpInView(map, state, types, (id) => goToMeasure(id));
 
   function apply({ fresh = false } = {}) {
     writeState(state);
     download.update();
+    inView.update();
     el("kw-table-link").href = `/collections/measures/items${query({ ...featureFilter(state), f: "html" })}`;
     el("kw-city-link").hidden = !state.municipality;
     el("kw-city-page").href = `/kommunen/${state.municipality}${state.lang === "en" ? "?lang=en" : ""}`;
@@ -239,6 +243,8 @@ async function main() {
   window.klimawerk = {
     map,
     state,
+    // The shape being drawn or edited, as it would be sent (GeoJSON), or null.
+    editedGeometry: () => (editor.drawn ? editor.feature().geometry : null),
     // The measures on the loaded tiles (the canvas has no elements to look at).
     drawnMeasures: () =>
       Object.values(measures._vectorTiles).flatMap((tile) =>
