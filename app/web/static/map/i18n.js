@@ -58,3 +58,10 @@ export function formatArea(m2) {
   if (m2 === null || m2 === undefined) return "–";
   return m2 >= 10000 ? `${formatNumber(m2 / 10000, 1)} ha` : `${formatNumber(m2)} m²`;
 }
+
+/** A date YYYY-MM-DD as the language writes it (30.06.2025 in German). */
+export function formatDay(value) {
+  if (!value) return value;
+  const [year, month, day] = String(value).split("-");
+  return lang === "en" || !day ? value : `${day}.${month}.${year}`;
+}

@@ -5,7 +5,7 @@
 
 import { request } from "../map/api.js";
 import { factList } from "../map/facts.js";
-import { currentLang, formatArea, formatNumber, message, setLang, t, term, typeLabel } from "../map/i18n.js";
+import { currentLang, formatArea, formatDay, formatNumber, message, setLang, t, term, typeLabel } from "../map/i18n.js";
 
 const app = document.getElementById("kw-item-app");
 
@@ -92,13 +92,6 @@ async function main() {
     pointToLayer: (_, latlng) => L.circleMarker(latlng, { radius: 9, color: type?.color ?? "#1b5e20" }),
   }).addTo(map);
   map.fitBounds(shape.getBounds(), { maxZoom: 17, padding: [30, 30] });
-}
-
-/** A date YYYY-MM-DD as the page's language writes it. */
-function formatDay(value) {
-  if (!value) return value;
-  const [year, month, day] = String(value).split("-");
-  return currentLang() === "en" || !day ? value : `${day}.${month}.${year}`;
 }
 
 /** A stored value in words: labels for codes, city names, German numbers and dates. */
