@@ -416,8 +416,11 @@ export class Editor {
     this.onChange({ stored: true });
   }
 
-  /** Publishes or rejects a measure (a reason goes with a rejection). */
-  async review(id, reviewState, note) {
+  /**
+   * Publishes or rejects a measure (a reason goes with a rejection); `quiet` leaves the
+   * message and the reload to the caller (several at once: `reviewed` once at the end).
+   */
+  async review(id, reviewState, note, { quiet = false } = {}) {
     const path = `/collections/measures/items/${encodeURIComponent(id)}`;
     try {
       const { etag } = await request(path);
@@ -430,9 +433,14 @@ export class Editor {
       this.message(error.status === 412 ? t("staleVersion") : error.message, true);
       return false;
     }
-    this.message(t(reviewState === "published" ? "publishedDone" : "rejectedDone"));
-    this.onChange({ stored: true });
+    if (!quiet) this.reviewed(t(reviewState === "published" ? "publishedDone" : "rejectedDone"));
     return true;
+  }
+
+  /** Says what the review did and reloads the map, the queue and the lists once. */
+  reviewed(text) {
+    this.message(text);
+    this.onChange({ stored: true });
   }
 
   openForm(heading, values) {

@@ -185,7 +185,9 @@ async function main() {
     municipalityNames,
     types,
     show: (id) => goToMeasure(id),
-    review: (id, reviewState, note) => editor.review(id, reviewState, note),
+    review: (id, reviewState, note, options) => editor.review(id, reviewState, note, options),
+    // After publishing several at once: one reload of the map, the queue and the lists.
+    done: (text) => editor.reviewed(text),
   });
   editor = new Editor(map, { types, statuses: catalogue.statuses }, ({ stored }) => {
     apply({ fresh: true });

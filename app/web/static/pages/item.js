@@ -5,6 +5,7 @@
 
 import { request } from "../map/api.js";
 import { factList } from "../map/facts.js";
+import { changesText } from "../map/changes.js";
 import { currentLang, formatArea, formatDay, formatNumber, message, setLang, t, term, typeLabel } from "../map/i18n.js";
 
 const app = document.getElementById("kw-item-app");
@@ -92,32 +93,6 @@ async function main() {
     pointToLayer: (_, latlng) => L.circleMarker(latlng, { radius: 9, color: type?.color ?? "#1b5e20" }),
   }).addTo(map);
   map.fitBounds(shape.getBounds(), { maxZoom: 17, padding: [30, 30] });
-}
-
-/** A stored value in words: labels for codes, city names, German numbers and dates. */
-function valueText(name, value, { types, cities }) {
-  if (value === null || value === undefined || value === "") return message("history.empty");
-  if (name === "type") return typeLabel(types.find((c) => c.id === value)) || value;
-  if (name === "status") return term("statuses", value);
-  if (name === "review_state") return term("reviewStates", value);
-  if (name === "municipality") return cities.find((f) => f.properties.ags === value)?.properties.name ?? value;
-  if (name === "completed_on") return formatDay(value);
-  if (typeof value === "number") return formatNumber(value, Number.isInteger(value) ? 0 : 2);
-  if (typeof value === "object") return message("history.changed");
-  return `„${value}“`;
-}
-
-/** What a version changed, in words: "Titel: „A“ → „B“; Status: geplant → fertiggestellt". */
-function changesText(changes, known) {
-  if (changes?.created) return t("historyCreated");
-  if (changes?.published) return message("history.published");
-  return Object.entries(changes ?? {})
-    .map(([name, change]) =>
-      name === "geometry" || !change || typeof change !== "object" || !("to" in change)
-        ? `${message(`field.${name}`)}: ${message("history.changed")}`
-        : `${message(`field.${name}`)}: ${valueText(name, change.from, known)} → ${valueText(name, change.to, known)}`,
-    )
-    .join("; ");
 }
 
 function historyList(versions, known) {
