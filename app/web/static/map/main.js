@@ -285,11 +285,11 @@ function setUpFilters(types, municipalityNames, statuses, apply, zoomTo) {
         .map(([ags, name]) => new Option(name, ags)),
     );
     municipality.value = state.municipality;
+    // Several statuses at once (the API takes a list); none chosen is every status.
+    const chosen = new Set(state.status.split(",").filter(Boolean));
     status.replaceChildren(
-      new Option(t("allStatuses"), ""),
-      ...statuses.map((s) => new Option(term("statuses", s), s)),
+      ...statuses.map((s) => new Option(term("statuses", s), s, false, chosen.has(s))),
     );
-    status.value = state.status;
     yearFrom.placeholder = t("yearFromPlaceholder");
     yearTo.placeholder = t("yearToPlaceholder");
     typeBox.replaceChildren(
@@ -330,7 +330,7 @@ function setUpFilters(types, municipalityNames, statuses, apply, zoomTo) {
     apply();
   });
   status.addEventListener("change", () => {
-    state.status = status.value;
+    state.status = [...status.selectedOptions].map((option) => option.value).join(",");
     apply();
   });
   function readYears() {
