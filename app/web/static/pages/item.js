@@ -79,7 +79,7 @@ async function main() {
       [t("runoffAvoided"), volume(p.runoff_avoided_m3)],
       [t("extraEvaporation"), volume(p.extra_evaporation_m3)],
       [t("extraInfiltration"), volume(p.extra_infiltration_m3)],
-      [t("waterBalanceBasis"), water?.source ?? water?.note ?? catalogue.notes],
+      [t("waterBalanceBasis"), basisText(water, catalogue)],
     ]),
     heading(2, t("history")),
     historyList(history, { types: catalogue.types, cities: cities.features }),
@@ -93,6 +93,17 @@ async function main() {
     pointToLayer: (_, latlng) => L.circleMarker(latlng, { radius: 9, color: type?.color ?? "#1b5e20" }),
   }).addTo(map);
   map.fitBounds(shape.getBounds(), { maxZoom: 17, padding: [30, 30] });
+}
+
+/**
+ * The basis of the water balance in the page's language: the M 102-4 element by its
+ * label and its section (the catalogue's own note is English prose for developers).
+ */
+function basisText(water, catalogue) {
+  const elements = [...(catalogue.elements?.surfaces ?? []), ...(catalogue.elements?.systems ?? [])];
+  const element = elements.find((candidate) => candidate.id === water?.element);
+  if (!element) return water?.source ?? water?.note ?? catalogue.notes;
+  return `${currentLang() === "en" ? element.label_en : element.label_de} · ${element.source}`;
 }
 
 function historyList(versions, known) {
