@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from app.domain.messages import DEFAULT_LANG, localised, negotiate, text
+
 log = logging.getLogger("klimawerk")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -36,27 +38,44 @@ class AppError(Exception):
         errors: list[dict[str, Any]] | None = None,
         retry_after: int | None = None,
         refusal: str | None = None,
+        code: str | None = None,
+        params: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        # A message id of `app.domain.messages`: the detail is then said in the caller's
+        # language; `detail` stays the English text (logs, the CLI).
+        self.code = code
+        self.params = params or {}
         if retry_after is not None:
             self.retry_after = retry_after
         if refusal is not None:
             self.refusal = refusal
 
-    def problem(self, instance: str | None = None, request_id: str | None = None) -> dict[str, Any]:
-        """The RFC 9457 body of this error (server errors name their request id)."""
+    def problem(
+        self,
+        instance: str | None = None,
+        request_id: str | None = None,
+        lang: str = DEFAULT_LANG,
+    ) -> dict[str, Any]:
+        """The RFC 9457 body of this error in `lang` (server errors name their request
+        id). A detail template may use `{summary}`: the first problems, in `lang`."""
+        errors = [localised(e, lang) for e in self.errors]
+        detail = self.detail
+        if self.code:
+            summary = "; ".join(f"{e['where'] or '/'}: {e['problem']}" for e in errors[:5])
+            detail = text(self.code, lang, summary=summary, **self.params)
         body: dict[str, Any] = {
             "type": PROBLEM_BASE + self.slug,
-            "title": self.title,
+            "title": text(f"title.{self.slug}", lang) if lang != "en" else self.title,
             "status": self.status,
-            "detail": self.detail,
+            "detail": detail,
         }
         if instance:
             body["instance"] = instance
-        if self.errors:
-            body["errors"] = self.errors
+        if errors:
+            body["errors"] = errors
         if request_id and self.status >= 500:
             body["request_id"] = request_id
         return body
@@ -173,13 +192,23 @@ class ProblemResponse(Response):
         await super().__call__(scope, receive, send)
 
 
+def request_lang(request: Request) -> str:
+    """The language of the caller's problems: `lang`, else `Accept-Language`, else German."""
+    return negotiate(request.query_params.get("lang"), request.headers.get("accept-language"))
+
+
 def problem_response(
-    error: AppError, instance: str | None = None, request_id: str | None = None
+    error: AppError,
+    instance: str | None = None,
+    request_id: str | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> Response:
-    """Render an AppError as application/problem+json."""
-    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
+    """Render an AppError as application/problem+json in `lang`."""
+    headers = {"Content-Language": lang, "Vary": "Accept-Language"}
+    if error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
     response = ProblemResponse(
-        orjson.dumps(error.problem(instance, request_id)),
+        orjson.dumps(error.problem(instance, request_id, lang)),
         status_code=error.status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=headers,
@@ -217,7 +246,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 exc.detail,
                 exc_info=exc.__cause__ or exc,
             )
-        response = problem_response(exc, request.url.path, request_id)
+        response = problem_response(exc, request.url.path, request_id, request_lang(request))
         if exc.status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="klimawerk"'
         return response
@@ -226,7 +255,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = _request_validation_errors(exc)
         detail = "; ".join(f"{e['where']}: {e['problem']}" for e in errors) or "invalid request"
-        return problem_response(InvalidParameter(detail, errors=errors), request.url.path)
+        return problem_response(
+            InvalidParameter(detail, errors=errors), request.url.path, lang=request_lang(request)
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -238,4 +269,4 @@ def install_error_handlers(app: FastAPI) -> None:
         error.title = {404: "Not found", 405: "Method not allowed"}.get(
             exc.status_code, "HTTP error"
         )
-        return problem_response(error, request.url.path)
+        return problem_response(error, request.url.path, lang=request_lang(request))

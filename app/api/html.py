@@ -12,11 +12,36 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse, Response
 
+from app.domain.messages import text
+from app.errors import request_lang
 from app.http.query import query_of
 from app.ogc.collections import ATTRIBUTION
 from app.services.worker_processes import WorkerProcesses
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "web" / "templates")
+
+
+def number(value: Any, lang: str, digits: int = 0) -> str:
+    """A number as the page's language writes it: 1.068,5 in German, 1,068.5 in English."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    english = f"{value:,.{digits}f}"
+    return english if lang == "en" else english.translate(str.maketrans(",.", ".,"))
+
+
+def day(value: Any, lang: str) -> str:
+    """An ISO date as the page's language writes it (30.06.2025; 2025-06-30 in English)."""
+    text_value = "" if value is None else str(value)
+    if lang == "en" or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text_value):
+        return text_value
+    year, month, date = text_value.split("-")
+    return f"{date}.{month}.{year}"
+
+
+# Pages say their texts through the one catalogue: `{{ msg('page.next', lang) }}`.
+TEMPLATES.env.globals["msg"] = text
+TEMPLATES.env.filters["number"] = number
+TEMPLATES.env.filters["day"] = day
 
 
 def wants_html(request: Request) -> bool:
@@ -29,7 +54,6 @@ def wants_html(request: Request) -> bool:
     return accept.startswith("text/html")
 
 
-DEFAULT_LANG = "de"
 # `lang` of the pages, for `/api`: an unknown value is German, like no value at all.
 LANG_PARAMETER = {
     "name": "lang",
@@ -42,14 +66,7 @@ LANG_PARAMETER = {
 
 def page_lang(request: Request) -> str:
     """German unless `lang=en` or the browser prefers English (Accept-Language)."""
-    chosen = query_of(request.scope).get("lang")
-    if chosen in ("de", "en"):
-        return chosen
-    for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in ("de", "en"):
-            return code
-    return DEFAULT_LANG
+    return request_lang(request)
 
 
 def render(

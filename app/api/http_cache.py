@@ -20,7 +20,7 @@ from importlib import metadata
 from fastapi import Request
 from starlette.responses import Response
 
-from app.api.html import DEFAULT_LANG
+from app.domain.messages import DEFAULT_LANG
 from app.http.query import query_of
 from app.query.crs import Crs
 from app.query.measure import Visibility

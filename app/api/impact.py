@@ -13,6 +13,7 @@ from starlette.responses import Response
 from app.api.body import read_json
 from app.api.deps import PoolDep
 from app.db.session import connection
+from app.domain import messages
 from app.domain.accounting import counted_area, hint
 from app.domain.catalogue import load_catalogue
 from app.domain.m102_4 import OutOfRange, check_climate
@@ -76,7 +77,9 @@ def _what_if(request: Request, climate: Climate) -> Climate:
 
 def _invalid(errors: list[dict[str, str]]) -> InvalidMeasure:
     summary = "; ".join(f"{e['where'] or '/'}: {e['problem']}" for e in errors[:5])
-    return InvalidMeasure(f"no effect computed: {summary}", errors=errors)
+    return InvalidMeasure(
+        f"no effect computed: {summary}", errors=errors, code="impact.not_computed"
+    )
 
 
 @router.post(
@@ -107,9 +110,7 @@ async def preview_impact(request: Request, pool: PoolDep) -> Response:
             rows = await statistics.select_baselines(conn)
             baseline = next((dict(r) for r in rows if r["ags"] == place["municipality"]), None)
     if place["municipality"] is None:
-        raise _invalid(
-            [{"where": "/geometry", "problem": "lies outside the 17 Klima.Werk municipalities"}]
-        )
+        raise _invalid([messages.problem("/geometry", "geometry.outside_region")])
     climate = _what_if(request, climate_of(place["municipality"], baseline))
     measure_type = catalogue.types[values["type"]]
     # What will count towards the target: the same rule the stored measure follows.

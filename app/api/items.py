@@ -33,8 +33,10 @@ from app.api.render import GEOJSON_MEDIA_TYPE, feature_collection, feature_with_
 from app.api.search_form import search_form
 from app.db.session import connection
 from app.domain import access
+from app.domain.catalogue import load_catalogue
 from app.domain.export_name import export_file_name
 from app.domain.local_time import today
+from app.domain.messages import catalogue
 from app.domain.review import diff, with_review_note
 from app.errors import NotFound
 from app.guards.deadline import extend_deadline
@@ -62,8 +64,30 @@ HTML_COLUMNS = {
 }
 
 
+def _labels(lang: str, cities: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Words for the codes in the table's cells: types, statuses, review states, cities."""
+    words = catalogue(lang)
+    return {
+        "type": {
+            t.id: (t.label_en if lang == "en" else t.label_de)
+            for t in load_catalogue().types.values()
+        },
+        "status": {s: words.get(f"map.statuses.{s}", s) for s in load_catalogue().statuses},
+        "review_state": {
+            s: words.get(f"map.reviewStates.{s}", s) for s in load_catalogue().review_states
+        },
+        "municipality": cities,
+    }
+
+
 async def _items_page(
-    request: Request, collection_id: str, body: bytes, columns: list[str], *, big: bool = False
+    request: Request,
+    collection_id: str,
+    body: bytes,
+    columns: list[str],
+    *,
+    big: bool = False,
+    cities: dict[str, str] | None = None,
 ) -> Response:
     href = f"{base_url(request)}/collections/{collection_id}"
     # The table's own filters as downloads (paging does not apply to exports).
@@ -83,6 +107,7 @@ async def _items_page(
         "collection_href": href,
         "exports": exports,
         "search": search_form(request) if collection_id == "measures" else None,
+        "labels": _labels(page_lang(request), cities or {}),
     }
     if big:
         workers = request.app.state.worker_processes
@@ -193,6 +218,10 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
     html = wants_html(request)
     async with connection(pool) as conn:
         page = await measures.select_page(conn, query)
+        # The table names cities, not their codes (17 rows, only for pages).
+        cities = (
+            {r["ags"]: r["name"] for r in await municipalities.select_areas(conn)} if html else {}
+        )
     lang = page_lang(request) if html else None
     # Of the features, not of the time stamp: an unchanged page revalidates as a 304.
     etag = content_etag(b"".join(page.features), request, lang, query.visibility, page.matched)
@@ -207,7 +236,9 @@ async def list_measure_items(request: Request, pool: PoolDep, query: MeasureQuer
     )
     if html:
         big = query.limit > request.app.state.settings.heavy_page_size
-        response = await _items_page(request, "measures", body, HTML_COLUMNS["measures"], big=big)
+        response = await _items_page(
+            request, "measures", body, HTML_COLUMNS["measures"], big=big, cities=cities
+        )
         response.headers.update(headers)
         return response
     headers["Content-Crs"] = content_crs_header(query.crs)

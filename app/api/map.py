@@ -7,8 +7,9 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from app.api.html import TEMPLATES
+from app.api.html import TEMPLATES, page_lang
 from app.config import Settings
+from app.domain.messages import negotiate
 from app.errors import Unavailable
 from app.ogc.openapi import HTML, responses
 
@@ -48,6 +49,17 @@ async def get_map(request: Request) -> Response:
             "the map's front-end libraries are not installed; run `make assets` "
             "(npm ci and a copy into app/web/static/vendor)"
         )
-    return TEMPLATES.TemplateResponse(
-        request, "map.html", {"config": map_config(request.app.state.settings)}
+    lang = page_lang(request)
+    response = TEMPLATES.TemplateResponse(
+        request,
+        "map.html",
+        {
+            "config": map_config(request.app.state.settings),
+            "lang": lang,
+            "browser_lang": negotiate(None, request.headers.get("accept-language")),
+        },
     )
+    # The page's language follows Accept-Language: caches must keep them apart.
+    response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept-Language"
+    return response

@@ -119,6 +119,11 @@ MEASURE_PARAMETERS = [
     ),
     *FILTER_PARAMETERS,
     doc_parameter("f", "output format", {"type": "string", "enum": sorted(FORMATS)}),
+    doc_parameter(
+        "lang",
+        "language of the HTML page and of problems (default: Accept-Language, else German)",
+        {"type": "string", "enum": ["de", "en"]},
+    ),
 ]
 ITEM_PARAMETERS = frozenset(p["name"] for p in MEASURE_PARAMETERS)
 

@@ -10,6 +10,7 @@ from app.api.landing import base_url
 from app.api.render import json_response
 from app.domain.catalogue import load_catalogue
 from app.domain.m102_4 import load_elements
+from app.domain.water_balance import parameter_fields
 from app.errors import NotFound
 from app.ogc.links import JSON, link
 from app.ogc.openapi import responses
@@ -21,8 +22,12 @@ router = APIRouter(tags=["catalogue"])
 async def list_measure_types(request: Request) -> Response:
     """Every type with German and English labels, geometry types and its water-balance
     model; `elements` holds the DWA-M 102-4 regressions with coefficients and sources."""
-    doc = load_catalogue().as_json()
-    doc["elements"] = load_elements().as_json()
+    catalogue, elements = load_catalogue(), load_elements()
+    doc = catalogue.as_json()
+    # The parameters as a form shows them (ranges from the elements: one rule, here).
+    for entry in doc["types"]:
+        entry["water_balance"]["fields"] = parameter_fields(catalogue.types[entry["id"]], elements)
+    doc["elements"] = elements.as_json()
     doc["links"] = [link(f"{base_url(request)}/measure-types", "self", JSON, "this document")]
     return with_validators(request, json_response(doc))
 

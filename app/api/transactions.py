@@ -17,7 +17,7 @@ from app.api.landing import base_url
 from app.api.render import GEOJSON_MEDIA_TYPE, feature_with_links, json_response
 from app.auth.caller import Caller
 from app.db.session import connection
-from app.domain import access
+from app.domain import access, messages
 from app.domain.review import history
 from app.errors import (
     InvalidMeasure,
@@ -44,7 +44,9 @@ CHANGE_PROBLEMS = (400, 401, 403, 404, 412, 413, 422, 428)
 
 def _writer(caller: Caller) -> Caller:
     if not access.identified(caller):
-        raise Unauthorized("creating and changing measures needs an API key")
+        raise Unauthorized(
+            "creating and changing measures needs an API key", code="access.needs_key"
+        )
     return caller
 
 
@@ -70,13 +72,20 @@ def _if_match(request: Request) -> int | None:
     raw = request.headers.get("if-match")
     if raw is None:
         if request.app.state.settings.require_if_match:
-            raise PreconditionRequired("send If-Match with the ETag of the version you changed")
+            raise PreconditionRequired(
+                "send If-Match with the ETag of the version you changed",
+                code="measure.if_match_required",
+            )
         return None
     # Any representation's ETag names the version it shows: "7", "7-html", "7-25832".
     tag = raw.strip().removeprefix("W/").strip('"').split("-", 1)[0]
     # Versions are ASCII digits of an int4 (str.isdigit() also takes "²" and "٣").
     if not (tag.isascii() and tag.isdigit() and len(tag) <= 10 and int(tag) < 2**31):
-        raise PreconditionFailed(f"If-Match {raw!r} matches no version of this measure")
+        raise PreconditionFailed(
+            f"If-Match {raw!r} matches no version of this measure",
+            code="measure.if_match_unknown",
+            params={"value": repr(raw)},
+        )
     return int(tag)
 
 
@@ -103,7 +112,8 @@ async def _create_collection(
     if not isinstance(features, list) or not features:
         raise InvalidMeasure(
             "a FeatureCollection needs a non-empty `features` list",
-            errors=[{"where": "/features", "problem": "missing or empty"}],
+            errors=[messages.problem("/features", "collection.features_missing")],
+            code="collection.features_detail",
         )
     stored, errors = [], []
     for index, feature in enumerate(features):
@@ -114,16 +124,18 @@ async def _create_collection(
             errors += [{**e, "where": f"/features/{index}{e['where']}"} for e in exc.errors]
         except asyncpg.CheckViolationError:
             errors.append(
-                {
-                    "where": f"/features/{index}/geometry",
-                    "problem": "lies outside the 17 Klima.Werk municipalities",
-                }
+                messages.problem(f"/features/{index}/geometry", "geometry.outside_region")
             )
     if errors:
+        counts = {
+            "invalid": len({e["where"].split("/")[2] for e in errors}),
+            "total": len(features),
+        }
         raise InvalidMeasure(
-            f"nothing was stored: {len({e['where'].split('/')[2] for e in errors})} of "
-            f"{len(features)} features are invalid",
+            messages.text("collection.not_stored", "en", **counts),
             errors=errors,
+            code="collection.not_stored",
+            params=counts,
         )
     return stored
 

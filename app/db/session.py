@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 
 from app.config import Settings
+from app.domain import messages
 from app.errors import AppError, InvalidMeasure, InvalidParameter, Unavailable
 
 
@@ -98,9 +99,8 @@ def translate(exc: asyncpg.PostgresError) -> AppError:
     if getattr(exc, "constraint_name", None) == "measures_within_region":
         return InvalidMeasure(
             "the measure was not stored: its geometry lies outside the 17 municipalities",
-            errors=[
-                {"where": "/geometry", "problem": "lies outside the 17 Klima.Werk municipalities"}
-            ],
+            errors=[messages.problem("/geometry", "geometry.outside_region")],
+            code="measure.not_stored",
         )
     if isinstance(exc, asyncpg.DataError | asyncpg.InvalidTextRepresentationError):
         return InvalidParameter(f"a value was not accepted by the database: {exc}")

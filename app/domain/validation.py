@@ -1,7 +1,8 @@
 """Checks of a submitted measure before anything is stored. Pure: no web, no database.
 
-Every problem is collected as {"where": JSON pointer, "problem": text}; the caller
-raises one error listing all of them.
+Every problem is collected as {"where": JSON pointer, "problem": English text, "code":
+message id, "params": ...} (`app.domain.messages`); the caller raises one error listing
+all of them, which the HTTP layer renders in the caller's language.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from app.domain.catalogue import Catalogue, geometry_allowed
+from app.domain.messages import problem as message_problem
 from app.domain.region import REGION, Region
 from app.domain.water_balance import (
     ELEMENT_PARAMETERS,
@@ -95,23 +97,33 @@ _CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def control_character_problem(value: str) -> str | None:
     """Why a text may not be stored as it is (a control character in it), or None."""
+    found = control_character(value)
+    return None if found is None else message_problem("", found[0], **found[1])["problem"]
+
+
+def control_character(value: str) -> Message | None:
+    """The message id and parameters of a control character in `value`, or None."""
     found = _CONTROL_CHARACTER.search(value)
     if found is None:
         return None
-    return (
-        f"contains the control character U+{ord(found.group()):04X} at position "
-        f"{found.start()}; text may not hold control characters other than tab and newline"
-    )
+    return "text.control_character", {
+        "codepoint": f"{ord(found.group()):04X}",
+        "position": found.start(),
+    }
+
+
+# A message id and its parameters (`app.domain.messages`).
+Message = tuple[str, dict[str, Any]]
 
 
 @dataclass
 class Problems:
     """Collected validation problems."""
 
-    items: list[dict[str, str]] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, where: str, problem: str) -> None:
-        self.items.append({"where": where, "problem": problem})
+    def add(self, where: str, code: str, **params: Any) -> None:
+        self.items.append(message_problem(where, code, **params))
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -131,14 +143,15 @@ def _coordinates(geometry: dict[str, Any]) -> list[Any]:
     return flat
 
 
-# How each geometry type nests its positions (RFC 7946 section 3.1).
-COORDINATE_SHAPES = {
-    "Point": (0, "a position [x, y]"),
-    "MultiPoint": (1, "a list of positions [x, y]"),
-    "LineString": (1, "a list of positions [x, y]"),
-    "MultiLineString": (2, "a list of lines, each a list of positions [x, y]"),
-    "Polygon": (2, "a list of rings, each a list of positions [x, y]"),
-    "MultiPolygon": (3, "a list of polygons, each a list of rings of positions [x, y]"),
+# How deep each geometry type nests its positions (RFC 7946 section 3.1); the message
+# `geometry.nesting.<type>` says it in words.
+COORDINATE_LEVELS = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "MultiLineString": 2,
+    "Polygon": 2,
+    "MultiPolygon": 3,
 }
 
 
@@ -150,23 +163,22 @@ def _is_position(node: Any) -> bool:
     )
 
 
-def _structure_problem(raw: dict[str, Any]) -> str | None:
+def _structure_problem(raw: dict[str, Any]) -> Message | None:
     """Coordinates must nest as their type says: a flat list of numbers is no Polygon."""
-    levels, expected = COORDINATE_SHAPES[raw["type"]]
+    levels = COORDINATE_LEVELS[raw["type"]]
     stack = [(raw.get("coordinates"), 0)]
     while stack:
         node, level = stack.pop()
-        if level == levels:
-            if not _is_position(node):
-                return f"is not a valid {raw['type']}: its coordinates must be {expected}"
-        elif not isinstance(node, list):
-            return f"is not a valid {raw['type']}: its coordinates must be {expected}"
-        else:
+        if (level == levels and not _is_position(node)) or (
+            level < levels and not isinstance(node, list)
+        ):
+            return f"geometry.nesting.{raw['type']}", {}
+        if level < levels:
             stack.extend((child, level + 1) for child in node)
     return None
 
 
-def _ring_problem(raw: dict[str, Any]) -> str | None:
+def _ring_problem(raw: dict[str, Any]) -> Message | None:
     """RFC 7946 rings are closed and have 4 or more positions; Shapely would close them."""
     if raw["type"] == "Polygon":
         polygons = [raw["coordinates"]]
@@ -176,13 +188,12 @@ def _ring_problem(raw: dict[str, Any]) -> str | None:
         return None
     for p, rings in enumerate(polygons):
         if not isinstance(rings, list):
-            return "is not a valid polygon: expected a list of rings"
+            return "geometry.rings_not_list", {}
         for r, ring in enumerate(rings):
-            name = f"ring {r} of polygon {p}"
             if not isinstance(ring, list) or len(ring) < 4:
-                return f"is not a valid polygon: {name} needs 4 or more positions"
+                return "geometry.ring_short", {"ring": r, "polygon": p}
             if list(ring[0]) != list(ring[-1]):
-                return f"is not a valid polygon: {name} is not closed"
+                return "geometry.ring_open", {"ring": r, "polygon": p}
     return None
 
 
@@ -192,97 +203,104 @@ def check_geometry(
     """A valid, allowed-size geometry in lon/lat, or None with the problems recorded."""
     where = "/geometry"
     if not isinstance(raw, dict) or raw.get("type") not in GEOMETRY_TYPES:
-        problems.add(where, f"must be a GeoJSON geometry of type {', '.join(GEOMETRY_TYPES)}")
+        problems.add(where, "geometry.kind", types=", ".join(GEOMETRY_TYPES))
         return None
     points = _coordinates(raw)
     if not points:
-        problems.add(where, "has no coordinates")
+        problems.add(where, "geometry.no_coordinates")
         return None
     if len(points) > MAX_VERTICES:
-        problems.add(where, f"has {len(points)} vertices; at most {MAX_VERTICES} are accepted")
+        problems.add(where, "geometry.too_many_vertices", count=len(points), max=MAX_VERTICES)
         return None
     for point in points:
         if len(point) < 2 or not all(
             isinstance(c, int | float) and math.isfinite(c) for c in point
         ):
-            problems.add(where, f"coordinate {point!r} is not a pair of finite numbers")
+            problems.add(where, "geometry.bad_coordinate", coordinate=repr(point))
             return None
     shape_problem = _structure_problem(raw) or _ring_problem(raw)
     if shape_problem:
-        problems.add(where, shape_problem)
+        problems.add(where, shape_problem[0], **shape_problem[1])
         return None
     try:
         geometry = shape(raw)
     except (ShapelyError, ValueError, TypeError, AttributeError, IndexError) as exc:
-        problems.add(where, f"is not a valid {raw['type']}: {exc}")
+        problems.add(where, "geometry.unreadable", type=raw["type"], reason=str(exc))
         return None
     if geometry.is_empty:
-        problems.add(where, "is empty")
+        problems.add(where, "geometry.empty")
         return None
     if not geometry.is_valid:
-        problems.add(where, f"is invalid: {explain_validity(geometry)} (not repaired)")
+        problems.add(where, "geometry.invalid", reason=explain_validity(geometry))
         return None
     if transform is not None:
         geometry = transform(geometry)
     if not region.contains(geometry):
         swapped = shape({"type": "Point", "coordinates": list(geometry.centroid.coords[0])[::-1]})
-        hint = " (latitude and longitude look swapped)" if region.contains(swapped) else ""
-        problems.add(where, "lies outside the 17 Klima.Werk municipalities" + hint)
+        swap = region.contains(swapped)
+        problems.add(
+            where, "geometry.outside_region_swapped" if swap else "geometry.outside_region"
+        )
         return None
     return geometry
 
 
-def _text(name: str, value: Any) -> tuple[Any, str | None]:
+def _text(name: str, value: Any) -> tuple[Any, Message | None]:
     if not isinstance(value, str):
-        return value, "must be a string"
-    control = control_character_problem(value)
+        return value, ("value.not_string", {})
+    control = control_character(value)
     if control:
         return value, control
     if len(value) > TEXT_LIMITS[name]:
-        return value, f"is {len(value)} characters; at most {TEXT_LIMITS[name]}"
+        return value, ("text.too_long", {"length": len(value), "max": TEXT_LIMITS[name]})
     if name == "title" and not value.strip():
-        return value, "must not be blank"
+        return value, ("text.blank", {})
     return value, None
 
 
-def _number(name: str, value: Any) -> tuple[Any, str | None]:
+def _number(name: str, value: Any) -> tuple[Any, Message | None]:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return value, "must be a number"
+        return value, ("value.not_number", {})
     if not math.isfinite(value) or value < 0:
-        return value, "must be a finite number >= 0"
+        return value, ("value.negative", {})
     if value > NUMBER_LIMITS[name]:
-        return value, f"{value} is beyond the plausible {NUMBER_LIMITS[name]:,.0f}"
+        return value, (
+            "value.implausible",
+            {"value": value, "limit": f"{NUMBER_LIMITS[name]:,.0f}"},
+        )
     return float(value), None
 
 
-def _date(value: Any) -> tuple[Any, str | None]:
+def _date(value: Any) -> tuple[Any, Message | None]:
     try:
         day = dt.date.fromisoformat(str(value))
     except ValueError:
-        return value, "must be a date YYYY-MM-DD"
+        return value, ("date.format", {})
     if not dt.date(1990, 1, 1) <= day <= dt.date.today() + dt.timedelta(days=366 * 5):
-        return value, f"{day} is not a plausible completion date"
+        return value, ("date.implausible", {"date": str(day)})
     return day, None
 
 
-def _choice(value: Any, allowed: tuple[str, ...] | dict[str, Any], what: str) -> str | None:
+def _choice(value: Any, allowed: tuple[str, ...] | dict[str, Any]) -> Message | None:
     if not isinstance(value, str):
-        return f"must be a string, got {type(value).__name__}"
-    return None if value in allowed else f"{what}; got {value!r}"
+        return "value.not_string_got", {"got": type(value).__name__}
+    if value in allowed:
+        return None
+    return "value.one_of", {"allowed": ", ".join(allowed), "value": repr(value)}
 
 
-def check_value(name: str, value: Any, catalogue: Catalogue) -> tuple[Any, str | None]:
-    """One property value, normalised, or the problem with it."""
+def check_value(name: str, value: Any, catalogue: Catalogue) -> tuple[Any, Message | None]:
+    """One property value, normalised, or the problem with it (a message id and its
+    parameters)."""
     if name == "type":
-        return value, _choice(value, catalogue.types, "unknown type; see /measure-types")
+        problem = _choice(value, catalogue.types)
+        if problem and problem[0] == "value.one_of":
+            problem = "type.unknown", {"value": repr(value)}
+        return value, problem
     if name == "status":
-        return value, _choice(
-            value, catalogue.statuses, f"must be one of {', '.join(catalogue.statuses)}"
-        )
+        return value, _choice(value, catalogue.statuses)
     if name == "review_state":
-        return value, _choice(
-            value, catalogue.review_states, f"must be one of {', '.join(catalogue.review_states)}"
-        )
+        return value, _choice(value, catalogue.review_states)
     if name in TEXT_LIMITS:
         return _text(name, value)
     if name in NUMBER_LIMITS:
@@ -291,18 +309,18 @@ def check_value(name: str, value: Any, catalogue: Catalogue) -> tuple[Any, str |
         return _date(value)
     if name in ELEMENT_PARAMETERS or name in NUMBER_PARAMETERS:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return value, "must be a number"
+            return value, ("value.not_number", {})
         if not math.isfinite(value) or value < 0:
-            return value, "must be a finite number >= 0"
+            return value, ("value.negative", {})
         return float(value), None
     if name in PARAMETERS and not isinstance(value, str):
-        return value, "must be a string"
+        return value, ("value.not_string", {})
     return value, None
 
 
 def check_rules(
     values: dict[str, Any], catalogue: Catalogue, today: dt.date | None = None
-) -> list[dict[str, str]]:
+) -> list[dict[str, Any]]:
     """Rules across properties of a whole measure (after a patch is merged): dates that
     fit the status, and water-balance parameters that fit the type and the validity
     ranges of its DWA-M 102-4 regression."""
@@ -311,26 +329,18 @@ def check_rules(
     status, day = values.get("status"), values.get("completed_on")
     if isinstance(day, str):
         day = dt.date.fromisoformat(day)
+    where = "/properties/completed_on"
     if status == "completed":
         if day is None:
-            problems.add(
-                "/properties/completed_on", "a completed measure needs its completion date"
-            )
+            problems.add(where, "completed_on.missing")
         elif day > today:
-            problems.add(
-                "/properties/completed_on",
-                f"{day} lies in the future; a completed measure was completed by today ({today})",
-            )
+            problems.add(where, "completed_on.future", date=str(day), today=str(today))
     elif status == "planned" and day is not None and day < today:
-        problems.add(
-            "/properties/completed_on",
-            f"{day} lies in the past; a planned measure cannot have been completed then "
-            "(set status completed, or a future date)",
-        )
+        problems.add(where, "completed_on.past_planned", date=str(day))
     measure_type = catalogue.types.get(values.get("type") or "")
     if measure_type is not None:
-        for name, problem in check_parameters(measure_type, values):
-            problems.add(f"/properties/{name}", problem)
+        for name, (code, params) in check_parameters(measure_type, values):
+            problems.add(f"/properties/{name}", code, **params)
     return problems.items
 
 
@@ -344,27 +354,29 @@ def check_properties(
 ) -> dict[str, Any]:
     """The client-settable values, checked; read-only ones are dropped."""
     for name in sorted(props.keys() - KNOWN_PROPERTIES):
-        problems.add(f"/properties/{name}", "is not a property of measures")
+        problems.add(f"/properties/{name}", "property.unknown")
     if not partial:
         for name in ("type", "title"):
             if props.get(name) in (None, ""):
-                problems.add(f"/properties/{name}", "is required")
+                problems.add(f"/properties/{name}", "property.required")
     values: dict[str, Any] = {}
     for name in (n for n in PROPERTY_FIELDS if n in props):
         where = f"/properties/{name}"
         if props[name] is None and name in NULL_MEANS_UNCHANGED:
             continue
         if name in REVIEW_FIELDS and not may_review:
-            problems.add(where, "only reviewers and admins may set it")
+            problems.add(where, "property.review_only")
         elif props[name] is None:
             if name in ("type", "title"):
-                problems.add(where, "must not be null")
-            elif name not in NULL_MEANS_UNCHANGED:
+                # "is required" already says it of a missing type or title.
+                if partial:
+                    problems.add(where, "property.not_null")
+            else:
                 values[name] = None
         else:
             value, problem = check_value(name, props[name], catalogue)
             if problem:
-                problems.add(where, problem)
+                problems.add(where, problem[0], **problem[1])
             else:
                 values[name] = value
     return values
@@ -386,26 +398,32 @@ def check_feature(
     may_review: bool = False,
     region: Region | None = None,
     transform: Any = None,
-) -> tuple[CheckedMeasure | None, list[dict[str, str]]]:
-    """Check a GeoJSON Feature (or, with `partial`, a merge patch of one)."""
+) -> tuple[CheckedMeasure | None, list[dict[str, Any]]]:
+    """Check a GeoJSON Feature (or, with `partial`, a merge patch of one). Every problem
+    is reported at once: the rules across properties and the type's geometry are checked
+    on the values that passed, even when others did not."""
     problems = Problems()
     region = region or REGION
     if not isinstance(doc, dict):
-        problems.add("", "must be a JSON object (a GeoJSON Feature)")
+        problems.add("", "feature.not_object")
         return None, problems.items
     if not partial and doc.get("type") != "Feature":
-        problems.add("/type", 'must be "Feature"')
+        problems.add("/type", "feature.type")
     props = doc.get("properties", {} if partial else None)
     if not isinstance(props, dict):
-        problems.add("/properties", "must be an object")
+        problems.add("/properties", "properties.not_object")
         props = {}
     geometry = None
     if "geometry" in doc or not partial:
         checked = check_geometry(doc.get("geometry"), problems, region, transform)
         geometry = mapping(checked) if checked is not None else None
     values = check_properties(props, catalogue, problems, partial=partial, may_review=may_review)
-    if not problems and not partial:
-        problems.items += check_rules(values, catalogue)
+    if not partial:
+        failed = {p["where"] for p in problems.items}
+        # A rule about a field that already has a problem would only repeat it.
+        problems.items += [p for p in check_rules(values, catalogue) if p["where"] not in failed]
+        if geometry is not None and "type" in values:
+            problems.items += check_type_fits_geometry(catalogue, values["type"], geometry["type"])
     if problems:
         return None, problems.items
     return CheckedMeasure(values=values, geometry=geometry), []
@@ -413,15 +431,18 @@ def check_feature(
 
 def check_type_fits_geometry(
     catalogue: Catalogue, type_id: str, geometry_type: str
-) -> list[dict[str, str]]:
+) -> list[dict[str, Any]]:
     """The geometry type must be one the measure type allows."""
     measure_type = catalogue.types.get(type_id)
     if measure_type and not geometry_allowed(measure_type, geometry_type):
         allowed = ", ".join(measure_type.geometry_types)
         return [
-            {
-                "where": "/geometry/type",
-                "problem": f"{geometry_type} is not allowed for {type_id} (allowed: {allowed})",
-            }
+            message_problem(
+                "/geometry/type",
+                "geometry.type_not_allowed",
+                geometry_type=geometry_type,
+                type=type_id,
+                allowed=allowed,
+            )
         ]
     return []

@@ -359,13 +359,14 @@ def measure_effect(
 
 def check_parameters(
     measure_type: MeasureType, props: dict[str, Any], elements: Elements | None = None
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, tuple[str, dict[str, Any]]]]:
     """Problems with a measure's water-balance parameters: unknown surfaces, parameters
-    the type does not take, values outside the validity range of its regression."""
+    the type does not take, values outside the validity range of its regression. Each
+    is (parameter, (message id, its parameters)) of `app.domain.messages`."""
     elements = elements or load_elements()
     model = measure_type.water_balance
-    problems = [
-        (name, f"is no parameter of {measure_type.id}")
+    problems: list[tuple[str, tuple[str, dict[str, Any]]]] = [
+        (name, ("parameter.not_of_type", {"type": measure_type.id}))
         for name in PARAMETERS
         if props.get(name) is not None and name not in model.parameters
     ]
@@ -374,9 +375,13 @@ def check_parameters(
     for name in SURFACE_PARAMETERS:
         value = props.get(name)
         if value is not None and value not in elements.surfaces:
-            problems.append((name, f"must be one of {', '.join(elements.surfaces)}"))
+            problems.append(
+                (name, ("value.one_of_plain", {"allowed": ", ".join(elements.surfaces)}))
+            )
     if props.get("paving_kind") is not None and props["paving_kind"] not in PAVING_KINDS:
-        problems.append(("paving_kind", f"must be one of {', '.join(PAVING_KINDS)}"))
+        problems.append(
+            ("paving_kind", ("value.one_of_plain", {"allowed": ", ".join(PAVING_KINDS)}))
+        )
     for name in (*ELEMENT_PARAMETERS, *NUMBER_PARAMETERS):
         value = props.get(name)
         if value is not None and (
@@ -385,7 +390,7 @@ def check_parameters(
             or not math.isfinite(value)
             or value < 0
         ):
-            problems.append((name, "must be a finite number >= 0"))
+            problems.append((name, ("value.negative", {})))
     if problems:
         return problems
     climate = region_climate()
@@ -393,15 +398,22 @@ def check_parameters(
         measure_effect(measure_type, props, 0.0, climate, elements)
     except OutOfRange as exc:
         direct = [m for m, e in ELEMENT_PARAMETERS.items() if e == exc.name and m in props]
-        range_text = (
-            f"outside {exc.low:g}..{exc.high:g}, the validity range of the DWA-M 102-4 "
-            f"regression for {exc.element}"
-        )
+        bounds = {"low": f"{exc.low:g}", "high": f"{exc.high:g}", "element": exc.element}
         if direct:
-            problems.append((direct[0], f"{exc.value:g} is {range_text}"))
+            problems.append(
+                (direct[0], ("parameter.out_of_range", {"value": f"{exc.value:g}", **bounds}))
+            )
         else:
             where = CISTERN_INPUTS.get(exc.name, exc.name)
-            problems.append((where, f"gives {exc.name} = {exc.value:g}, {range_text}"))
+            problems.append(
+                (
+                    where,
+                    (
+                        "parameter.gives_out_of_range",
+                        {"name": exc.name, "value": f"{exc.value:g}", **bounds},
+                    ),
+                )
+            )
     return problems
 
 
@@ -416,3 +428,38 @@ def effect_or_reason(
         return measure_effect(measure_type, props, area_m2, climate)
     except OutOfRange as exc:
         return not_computed(str(exc))
+
+
+def parameter_fields(
+    measure_type: MeasureType, elements: Elements | None = None
+) -> list[dict[str, Any]]:
+    """The type's water-balance parameters as a form shows them: choices with German and
+    English labels, or numbers with their default and the validity range of the type's
+    DWA-M 102-4 element (None where the range depends on another choice)."""
+    elements = elements or load_elements()
+    model = measure_type.water_balance
+    element_id = getattr(model, "element", None)
+    element = elements.surfaces.get(element_id or "") or elements.systems.get(element_id or "")
+    fields: list[dict[str, Any]] = []
+    for name in model.parameters if model.model != "none" else ():
+        field: dict[str, Any] = {"name": name, "default": model.defaults.get(name)}
+        if name in TEXT_PARAMETERS:
+            ids = PAVING_KINDS if name == "paving_kind" else tuple(elements.surfaces)
+            field["kind"] = "choice"
+            field["choices"] = [
+                {
+                    "id": i,
+                    "label_de": elements.get(i).label_de,
+                    "label_en": elements.get(i).label_en,
+                }
+                for i in ids
+                if i in elements.surfaces or i in elements.systems
+            ]
+        else:
+            field["kind"] = "number"
+            spec = element.parameters.get(ELEMENT_PARAMETERS.get(name, name)) if element else None
+            field["range"] = list(spec["range"]) if spec and "range" in spec else None
+            if field["default"] is None and spec is not None:
+                field["default"] = spec.get("default")
+        fields.append(field)
+    return fields

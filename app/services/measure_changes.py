@@ -14,10 +14,11 @@ import asyncpg
 import orjson
 
 from app.auth.caller import Caller
-from app.domain import access
+from app.domain import access, messages
 from app.domain.accounting import DERIVED, GIVEN
 from app.domain.catalogue import load_catalogue
 from app.domain.review import review_after_change, with_review_note
+from app.domain.unchanged import is_unchanged
 from app.domain.validation import (
     REVIEW_FIELDS,
     RULE_FIELDS,
@@ -27,7 +28,7 @@ from app.domain.validation import (
 )
 from app.errors import Forbidden, InvalidMeasure, NotFound, PreconditionFailed
 from app.services import impacts
-from app.sql import measure_writes, measures
+from app.sql import measure_writes, measures, municipalities
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,19 @@ async def _stored(conn: asyncpg.Connection, caller: Caller, row: asyncpg.Record)
     return Stored(id=row["id"], version=row["version"], feature=feature)
 
 
-def _invalid(errors: list[dict[str, str]]) -> InvalidMeasure:
+def _invalid(errors: list[dict[str, Any]]) -> InvalidMeasure:
     summary = "; ".join(f"{e['where'] or '/'}: {e['problem']}" for e in errors[:5])
-    return InvalidMeasure(f"the measure was not stored: {summary}", errors=errors)
+    return InvalidMeasure(
+        f"the measure was not stored: {summary}", errors=errors, code="measure.not_stored"
+    )
+
+
+async def _forbidden_in(conn: asyncpg.Connection, code: str, ags: str | None) -> Forbidden:
+    """403 naming the municipality by its name (the AGS in the English text, as before)."""
+    city = await municipalities.select_name(conn, ags)
+    return Forbidden(
+        messages.text(code, "en", ags=ags, city=city), code=code, params={"ags": ags, "city": city}
+    )
 
 
 def checked(doc: Any, *, partial: bool, transform: Any = None):  # type: ignore[no-untyped-def]
@@ -99,15 +110,18 @@ async def _check_result(
             caller, [r["ags"] for r in await measures.select_reached(conn, row["id"])]
         )
         if outside:
+            names = [await municipalities.select_name(conn, ags) or ags for ags in outside]
+            params = {"city": ", ".join(names), "ags": ", ".join(outside)}
             raise Forbidden(
-                f"part of the geometry lies in municipality {', '.join(outside)}, where this "
-                "key may not write (every part must lie in the key's municipalities)",
-                errors=[{"where": "/geometry", "problem": f"reaches into {', '.join(outside)}"}],
+                messages.text("access.scope_outside", "en", **params),
+                code="access.scope_outside",
+                params=params,
+                errors=[messages.problem("/geometry", "geometry.reaches_into", **params)],
             )
     if not access.may_change(caller, measure):
-        raise Forbidden(f"this key may not write measures in municipality {measure.municipality}")
+        raise await _forbidden_in(conn, "access.write_in", measure.municipality)
     if reviewed and not access.may_review(caller, measure.municipality):
-        raise Forbidden(f"this key may not review measures in municipality {measure.municipality}")
+        raise await _forbidden_in(conn, "access.review_in", measure.municipality)
 
 
 def _with_area_source(
@@ -134,19 +148,15 @@ async def create(
     conn: asyncpg.Connection, caller: Caller, doc: Any, transform: Any = None
 ) -> Stored:
     """Store a new measure of the caller; partners' measures await review."""
+    # `checked` also fits the type to the geometry: every problem in one answer.
     measure = checked(doc, partial=False, transform=transform)
-    errors = check_type_fits_geometry(
-        load_catalogue(), measure.values["type"], measure.geometry["type"]
-    )
-    if errors:
-        raise _invalid(errors)
     values = _with_area_source(dict(measure.values))
     reviewed = _reviews(values)
     values.setdefault("review_state", "submitted")
     row = await measure_writes.insert_measure(conn, values, measure.geometry, caller.partner)
     await _check_result(conn, caller, row, reviewed)
     if not access.may_create_in(caller, row["municipality"]):
-        raise Forbidden(f"this key may not create measures in municipality {row['municipality']}")
+        raise await _forbidden_in(conn, "access.create_in", row["municipality"])
     return await _stored(conn, caller, row)
 
 
@@ -157,12 +167,16 @@ async def _current(
     sees it but may not change it, 412 when `if_match` is not its version."""
     row = await measure_writes.select_for_change(conn, measure_id)
     if row is None or not access.may_read(caller, facts(row)):
-        raise NotFound(f"no measure {measure_id}")
+        raise NotFound(
+            f"no measure {measure_id}", code="measure.not_found", params={"id": measure_id}
+        )
     if not access.may_change(caller, facts(row)):
-        raise Forbidden("this key may not change this measure")
+        raise Forbidden("this key may not change this measure", code="access.change")
     if if_match is not None and row["version"] != if_match:
         raise PreconditionFailed(
-            f"the measure is at version {row['version']}, not {if_match}; reload and retry"
+            f"the measure is at version {row['version']}, not {if_match}; reload and retry",
+            code="measure.stale",
+            params={"current": row["version"], "sent": if_match},
         )
     return row
 
@@ -186,7 +200,10 @@ async def change(
     properties = orjson.loads(current["feature"])["properties"]
     reviewed = _reviews(values, {**properties, "review_note": current["review_note"]})
     if reviewed and not access.may_review(caller, current["municipality"]):
-        raise Forbidden("only reviewers of this municipality and admins review measures")
+        raise Forbidden(
+            "only reviewers of this municipality and admins review measures",
+            code="access.review_only",
+        )
     if not reviewed:
         for name in REVIEW_FIELDS:
             values.pop(name, None)
@@ -196,16 +213,17 @@ async def change(
             if name not in REVIEW_FIELDS:
                 values.setdefault(name, None)
         values["status"] = values["status"] or "planned"
+    if not reviewed and is_unchanged(orjson.loads(current["feature"]), values, measure.geometry):
+        # Nothing to store: the current version answers, and no review starts again.
+        return await _stored(conn, caller, current)
     type_id = values.get("type") or current["type"]
     geometry_type = measure.geometry["type"] if measure.geometry else current["geometry_type"]
     errors = check_type_fits_geometry(load_catalogue(), type_id, _geojson_type(geometry_type))
-    if errors:
-        raise _invalid(errors)
     if not replace and set(measure.values) & set(RULE_FIELDS):
         merged = {**{name: current[name] for name in RULE_FIELDS}, **values}
-        errors = check_rules(merged, load_catalogue())
-        if errors:
-            raise _invalid(errors)
+        errors += check_rules(merged, load_catalogue())
+    if errors:
+        raise _invalid(errors)
     values = _with_area_source(values, current)
     values = review_after_change(access.may_review(caller, current["municipality"]), values)
     if _kept_published(caller, current):
@@ -220,7 +238,9 @@ async def change(
         last_writer=if_match is None,
     )
     if row is None:  # cannot happen under FOR UPDATE; kept as the last guard
-        raise PreconditionFailed("the measure changed meanwhile; reload and retry")
+        raise PreconditionFailed(
+            "the measure changed meanwhile; reload and retry", code="measure.changed_meanwhile"
+        )
     await _check_result(conn, caller, row, reviewed)
     return await _stored(conn, caller, await _applied(conn, caller, row))
 

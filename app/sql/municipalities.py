@@ -35,6 +35,12 @@ async def select_areas(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return await conn.fetch(SELECT_AREAS)
 
 
+async def select_name(conn: asyncpg.Connection, ags: str | None) -> str:
+    """The municipality's name for messages; the AGS itself when it is unknown."""
+    name = await conn.fetchval("SELECT name FROM municipalities WHERE ags = $1", ags)
+    return name or str(ags)
+
+
 async def select_ags(conn: asyncpg.Connection) -> set[str]:
     """The AGS of every loaded municipality."""
     return {row["ags"] for row in await conn.fetch(SELECT_AGS)}

@@ -37,7 +37,7 @@ WITH tile AS (
                 ELSE m.geom_3857 END,
            tile.env, {extent}, {buffer}, true) AS geom,
          rtrim(translate(encode(uuid_send(m.id), 'base64'), '+/', '-_'), '=') AS id,
-         m.type, m.review_state
+         m.type, m.status, m.review_state
     FROM measures m, tile
    WHERE m.geom_3857 && tile.search AND {where}
 )

@@ -205,9 +205,10 @@ async def test_the_preview_refuses_what_a_write_refuses(
     client: httpx.AsyncClient, roles: dict, query: str, props: dict, where: str, text: str
 ) -> None:
     doc = feature(**props)
+    english = {"Accept-Language": "en"}
     for response in (
-        await client.post(f"/impact{query}", json=doc),
-        await client.post(ITEMS, json=doc, headers=auth(roles["admin"])),
+        await client.post(f"/impact{query}", json=doc, headers=english),
+        await client.post(ITEMS, json=doc, headers=auth(roles["admin"]) | english),
     ):
         assert response.status_code == 422
         problem = next(e for e in response.json()["errors"] if e["where"] == where)

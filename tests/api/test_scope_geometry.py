@@ -66,12 +66,19 @@ async def gelsenkirchen_key(pool: asyncpg.Pool) -> dict:
     return await make_key(pool, "Stadtwerke Gelsenkirchen", "partner", [GELSENKIRCHEN])
 
 
+CITY_NAMES = {"05512000": "Bottrop", "05113000": "Essen", "05513000": "Gelsenkirchen"}
+
+
 def assert_refused_for(response: httpx.Response, ags: str) -> None:
     assert response.status_code == 403, response.text
     problem = response.json()
     assert response.headers["content-type"] == "application/problem+json"
-    assert ags in problem["detail"]
-    assert problem["errors"] == [{"where": "/geometry", "problem": f"reaches into {ags}"}]
+    # German by default, naming the city the part reaches into.
+    city = CITY_NAMES[ags]
+    assert city in problem["detail"]
+    assert problem["errors"] == [
+        {"where": "/geometry", "problem": f"reicht nach {city}", "code": "geometry.reaches_into"}
+    ]
 
 
 GE_POINTS = [near(150, 0), near(0, 150), near(150, 150)]

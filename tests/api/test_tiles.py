@@ -63,7 +63,7 @@ async def test_z14_tile_holds_exactly_the_intersecting_measures(
     assert expected <= got
     assert len(got - expected) <= max(2, len(expected) // 10)
     # What the map draws and a click needs; the popup fetches the rest.
-    assert set(layer["features"][0]["properties"]) == {"id", "type", "review_state"}
+    assert set(layer["features"][0]["properties"]) == {"id", "type", "status", "review_state"}
 
 
 async def test_small_shapes_are_points_at_low_measure_zooms(client: httpx.AsyncClient) -> None:

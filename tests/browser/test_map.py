@@ -451,7 +451,7 @@ async def test_a_reviewer_publishes_and_rejects_on_the_map(
     await click_at(page, 0, 0)
     await expect(page.locator(".kw-popup-title")).to_have_text("Doppelt gemeldet")
     popup = page.locator(".kw-popup")
-    await popup.get_by_label("Prüfvermerk (Begründung bei Ablehnung)").fill(
+    await popup.get_by_label("Prüfvermerk \u2013 wird dem Partner angezeigt").fill(
         "Doppelt: siehe Schulhof"
     )
     await popup.get_by_role("button", name="Ablehnen").click()

@@ -195,16 +195,19 @@ async def test_a_reviewer_works_through_the_review_queue(
     # Oldest first.
     order = await queue.locator("li").evaluate_all("items => items.map(i => i.dataset.id)")
     assert order.index(ids[0]) < order.index(ids[1])
-    await first.get_by_role("button", name="Warteschlange eins").click()
+    await first.locator(".kw-queue-title").click()  # entries are collapsed
+    await first.get_by_role("button", name="auf der Karte zeigen").click()
     await expect(page.locator(".kw-popup-title")).to_have_text("Warteschlange eins")
     assert f"measure={ids[0]}" in page.url
     await first.get_by_role("button", name="Veröffentlichen").click()
     await expect(first).to_have_count(0)
     assert httpx.get(f"{base}/collections/measures/items/{ids[0]}").status_code == 200
     second = queue.locator(f'li[data-id="{ids[1]}"]')
+    await second.locator(".kw-queue-title").click()
     await second.get_by_role("button", name="Ablehnen").click()
     await expect(second.locator(".kw-field-error")).to_contain_text("Begründung")
-    await second.get_by_label("Prüfvermerk (Begründung bei Ablehnung)").fill("doppelt")
+    # The label says who reads the note.
+    await second.get_by_label("Prüfvermerk \u2013 wird dem Partner angezeigt").fill("doppelt")
     await second.get_by_role("button", name="Ablehnen").click()
     await expect(second).to_have_count(0)
     await watched.screenshot("review-queue")

@@ -174,6 +174,8 @@ def test_a_completed_measure_needs_a_date_not_in_the_future() -> None:
         {
             "where": "/properties/completed_on",
             "problem": "a completed measure needs its completion date",
+            "code": "completed_on.missing",
+            "params": {},
         }
     ]
     future = check_rules(

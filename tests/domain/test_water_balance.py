@@ -8,6 +8,7 @@ import pytest
 
 from app.domain.catalogue import load_catalogue
 from app.domain.m102_4 import OutOfRange, split
+from app.domain.messages import text
 from app.domain.water_balance import (
     CLIMATE_PATH,
     Climate,
@@ -122,14 +123,20 @@ def test_unsealing_needs_no_reference_split() -> None:
     assert effect.runoff_avoided_m3 == pytest.approx(plain.runoff_avoided_m3)
 
 
+def _english(found: list[tuple[str, tuple[str, dict]]]) -> dict[str, str]:
+    return {name: text(code, "en", **params) for name, (code, params) in found}
+
+
 def test_out_of_range_parameters_are_refused_with_the_range() -> None:
-    problems = dict(check_parameters(TYPES["green_roof_intensive"], {"substrate_depth_mm": 800}))
+    problems = _english(
+        check_parameters(TYPES["green_roof_intensive"], {"substrate_depth_mm": 800})
+    )
     assert "outside 40..500" in problems["substrate_depth_mm"]
-    problems = dict(check_parameters(TYPES["retention_roof"], {"storage_height_mm": 60}))
+    problems = _english(check_parameters(TYPES["retention_roof"], {"storage_height_mm": 60}))
     assert "outside 3..10" in problems["storage_height_mm"]
-    problems = dict(check_parameters(TYPES["swale"], {"substrate_depth_mm": 60}))
+    problems = _english(check_parameters(TYPES["swale"], {"substrate_depth_mm": 60}))
     assert problems["substrate_depth_mm"] == "is no parameter of swale"
-    problems = dict(check_parameters(TYPES["permeable_paving"], {"paving_kind": "lego"}))
+    problems = _english(check_parameters(TYPES["permeable_paving"], {"paving_kind": "lego"}))
     assert "joints_2_5" in problems["paving_kind"]
     with pytest.raises(OutOfRange):
         measure_effect(TYPES["swale"], {"kf_mm_h": 5}, 10.0, AT_800)

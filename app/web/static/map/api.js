@@ -1,4 +1,7 @@
-// Requests to the registry's own API: same origin only, the key from session storage.
+// Requests to the registry's own API: same origin only, the key from session storage,
+// the map's language as Accept-Language (problems come back in it).
+
+import { currentLang } from "./i18n.js";
 
 const KEY_STORAGE = "klimawerk.apiKey";
 
@@ -36,7 +39,12 @@ export async function request(path, { method = "GET", body, headers = {}, signal
   const init = {
     method,
     signal,
-    headers: { Accept: "application/json", ...authHeaders(), ...headers },
+    headers: {
+      Accept: "application/json",
+      "Accept-Language": currentLang(),
+      ...authHeaders(),
+      ...headers,
+    },
   };
   if (body !== undefined) {
     init.body = JSON.stringify(body);

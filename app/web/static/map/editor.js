@@ -3,8 +3,7 @@
 /* global L */
 
 import { ApiError, query, request, storeKey, storedKey } from "./api.js";
-import { currentLang, formatNumber, t, term, typeLabel } from "./i18n.js";
-import { problemText } from "./problems.js";
+import { currentLang, formatArea, formatNumber, message, t, term, typeLabel } from "./i18n.js";
 
 // Which geoman drawing tool makes which GeoJSON geometry.
 const DRAW_SHAPES = { Point: "CircleMarker", LineString: "Line", Polygon: "Polygon" };
@@ -49,16 +48,20 @@ export class Editor {
       this.save();
     });
     this.el("kw-cancel").addEventListener("click", () => this.close());
+    this.el("kw-move-shape").addEventListener("click", () =>
+      this.setMoving(this.el("kw-move-shape").getAttribute("aria-pressed") !== "true"),
+    );
     // Figures such as the disconnected area change the water-balance preview.
     this.form.addEventListener("change", () => this.preview());
     this.el("kw-m-type").addEventListener("change", () => {
       this.describeGeometry();
+      this.showParameters({});
       this.preview();
     });
     this.map.on("pm:create", (event) => this.drawnLayer(event.layer));
     // Warn while drawing, not only when the API refuses the finished shape.
     this.map.on("pm:drawstart", ({ workingLayer }) => {
-      workingLayer?.on("pm:vertexadded", ({ latlng }) => this.warnOutside([latlng]));
+      workingLayer?.on("pm:vertexadded", ({ latlng }) => this.warnAtVertex(latlng));
     });
     this.map.on("pm:drawend", () => labelHandles(this.map));
     // The drawing library's vertex handles are buttons without a name: name them.
@@ -195,22 +198,95 @@ export class Editor {
     this.hint("");
     this.drawn = layer;
     layer.pm.enable({ allowSelfIntersection: false });
-    layer.on("pm:edit", () => {
-      this.warnOutside(allLatLngs(layer));
-      this.preview();
-    });
+    this.watchShape(layer);
     this.openForm(t("newMeasure"), { type: this.pendingType, status: "planned" });
-    this.warnOutside(allLatLngs(layer));
+    this.checkShape();
     this.preview();
   }
 
-  /** A warning beside the map while a shape leaves the region (the API refuses it). */
-  warnOutside(latlngs) {
-    if (!this.region) return;
-    const outside = latlngs.some((latlng) => !this.region.contains(latlng));
+  /**
+   * Re-checks and re-previews the shape whenever it is edited or dragged; the whole
+   * shape can be dragged (moving each vertex left slivers behind).
+   */
+  watchShape(layer) {
+    this.setMoving(false);
+    const changed = () => {
+      this.checkShape();
+      this.preview();
+    };
+    layer.on("pm:edit pm:dragend", changed);
+  }
+
+  /**
+   * geoman edits vertices or drags the whole shape, not both at once: the button beside
+   * the form switches between the two (dragging each vertex left slivers behind).
+   */
+  setMoving(on) {
+    const button = this.el("kw-move-shape");
+    button.setAttribute("aria-pressed", String(on));
+    button.textContent = t(on ? "editVertices" : "moveShape");
+    if (!this.drawn) return;
+    const parts = this.drawn.getLayers ? this.drawn.getLayers() : [this.drawn];
+    for (const part of parts) {
+      if (!part.pm) continue;
+      if (on) {
+        part.pm.disable();
+        part.pm.enableLayerDrag();
+      } else {
+        part.pm.disableLayerDrag();
+        part.pm.enable({ allowSelfIntersection: false });
+      }
+    }
+  }
+
+  /** A warning beside the map, or none. */
+  warn(text) {
     const box = this.el("kw-outside");
-    box.textContent = outside ? t("outsideRegion") : "";
-    box.hidden = !outside;
+    box.textContent = text;
+    box.hidden = !text;
+  }
+
+  /**
+   * While drawing: the municipalities under a new vertex, asked from the municipalities
+   * collection (their real boundaries), against the key's municipalities from /me.
+   */
+  async warnAtVertex(latlng) {
+    const box = [latlng.lng, latlng.lat, latlng.lng, latlng.lat].map((v) => v.toFixed(7)).join(",");
+    try {
+      const { data } = await request(`/collections/municipalities/items${query({ bbox: box, limit: 20 })}`);
+      const under = data.features.map((f) => f.properties);
+      if (!under.length) this.warn(t("outsideRegion"));
+      else if (this.createIn?.length && !under.some((m) => this.createIn.includes(m.ags)))
+        this.warn(message("map.outsideKey", { city: under.map((m) => m.name).join(", ") }));
+      else this.warn("");
+    } catch {
+      // No answer, no warning: saving still asks the server.
+    }
+  }
+
+  /**
+   * The finished or edited shape as a write would see it (POST .../check stores nothing):
+   * outside the real boundaries, or in a municipality the key may not write in.
+   */
+  async checkShape() {
+    if (!this.drawn) return;
+    const ticket = (this.checkTicket = (this.checkTicket ?? 0) + 1);
+    const { geometry, properties } = this.feature();
+    // A draft: what the form does not hold yet is no reason to withhold the warning.
+    const body = this.editing
+      ? { geometry }
+      : { type: "Feature", geometry, properties: { type: properties.type, title: properties.title || t("newMeasure") } };
+    const path = `/collections/measures/check${this.editing ? query({ measure: this.editing.id }) : ""}`;
+    try {
+      await request(path, { method: "POST", body });
+      if (ticket === this.checkTicket) this.warn("");
+    } catch (error) {
+      if (ticket !== this.checkTicket) return;
+      const where = (error.problem?.errors ?? []).filter((e) => e.where === "/geometry");
+      if (error.status === 403) this.warn(message("map.checkWarning", { problem: error.message }));
+      else if (where.length) this.warn(message("map.checkWarning", { problem: where[0].problem }));
+      else this.warn("");
+    }
   }
 
   /** The water-balance effect of the drawn measure, live from POST /impact. */
@@ -227,12 +303,16 @@ export class Editor {
       // to withhold the preview.
       const { geometry, properties } = this.feature();
       const figures = { type: properties.type, title: properties.title || t("newMeasure") };
-      for (const name of PREVIEW_FIELDS) {
+      for (const name of [...PREVIEW_FIELDS, ...this.parameterFields().map((f) => f.name)]) {
         if (properties[name] != null) figures[name] = properties[name];
       }
       const body = { type: "Feature", geometry, properties: figures };
       const { data } = await request("/impact", { method: "POST", body });
       if (ticket !== this.previewTicket) return;
+      // The drawn area as the server measures it (EPSG:25832), not a browser estimate.
+      const area = this.el("kw-drawn-area");
+      area.textContent = `${t("drawnArea")}: ${formatArea(data.area_m2)}`;
+      area.hidden = data.area_m2 == null;
       // What the server will store and count: the same rule for preview and record.
       this.el("kw-m-disconnected-hint").textContent = data.disconnected_area_hint ?? "";
       const counted =
@@ -243,7 +323,6 @@ export class Editor {
             )})`;
       const volume = (value) => (value == null ? "–" : `${formatNumber(value, 1)} m³${t("perYear")}`);
       const rows = [
-        [t("drawnArea"), `${formatNumber(data.area_m2, 1)} m²`],
         [t("countsTowardsTarget"), counted],
         [t("runoffAvoided"), volume(data.runoff_avoided_m3)],
         [t("extraEvaporation"), volume(data.extra_evaporation_m3)],
@@ -319,10 +398,15 @@ export class Editor {
       style: () => DRAW_STYLE,
     }).addTo(this.map);
     this.drawn.pm.enable({ allowSelfIntersection: false });
+    // The popup would cover the shape being edited.
+    this.map.closePopup();
+    this.watchShape(this.drawn);
     this.drawing(true);
     this.map.fitBounds(this.drawn.getBounds(), { maxZoom: 18, padding: [40, 40] });
     this.openForm(t("editMeasure"), feature.properties);
     this.message(t("editGeometryHint"));
+    // The preview while editing, as while drawing.
+    this.preview();
   }
 
   /** Deletes a stored measure (soft delete), after asking. */
@@ -343,8 +427,11 @@ export class Editor {
     this.onChange({ stored: true });
   }
 
-  /** Publishes or rejects a measure (a reason goes with a rejection). */
-  async review(id, reviewState, note) {
+  /**
+   * Publishes or rejects a measure (a reason goes with a rejection); `quiet` leaves the
+   * message and the reload to the caller (several at once: `reviewed` once at the end).
+   */
+  async review(id, reviewState, note, { quiet = false } = {}) {
     const path = `/collections/measures/items/${encodeURIComponent(id)}`;
     try {
       const { etag } = await request(path);
@@ -357,9 +444,14 @@ export class Editor {
       this.message(error.status === 412 ? t("staleVersion") : error.message, true);
       return false;
     }
-    this.message(t(reviewState === "published" ? "publishedDone" : "rejectedDone"));
-    this.onChange({ stored: true });
+    if (!quiet) this.reviewed(t(reviewState === "published" ? "publishedDone" : "rejectedDone"));
     return true;
+  }
+
+  /** Says what the review did and reloads the map, the queue and the lists once. */
+  reviewed(text) {
+    this.message(text);
+    this.onChange({ stored: true });
   }
 
   openForm(heading, values) {
@@ -371,8 +463,65 @@ export class Editor {
       input.value = values[name] ?? (name === "status" ? "planned" : "");
     }
     this.describeGeometry();
+    this.showParameters(values);
     this.form.hidden = false;
     this.el("kw-m-title").focus();
+  }
+
+  /** The type's water-balance parameters with defaults and ranges, from /measure-types. */
+  parameterFields() {
+    const type = this.types.get(this.el("kw-m-type").value);
+    const own = new Set([...TEXT_FIELDS, ...NUMBER_FIELDS]);
+    return (type?.water_balance?.fields ?? []).filter((field) => !own.has(field.name));
+  }
+
+  /** One labelled input per parameter; empty means the default (named beside it). */
+  showParameters(values) {
+    const fields = this.parameterFields();
+    const boxes = fields.map((field) => {
+      const box = document.createElement("div");
+      box.className = "kw-field";
+      box.dataset.field = field.name;
+      const label = document.createElement("label");
+      label.htmlFor = `kw-m-${field.name}`;
+      label.textContent = message(`field.${field.name}`);
+      let input;
+      const choiceLabel = (id) => {
+        const choice = field.choices?.find((c) => c.id === id);
+        return choice ? (currentLang() === "en" ? choice.label_en : choice.label_de) : id;
+      };
+      if (field.kind === "choice") {
+        input = document.createElement("select");
+        input.append(new Option(field.default ? message("map.parameterDefault", { value: choiceLabel(field.default) }) : "–", ""));
+        for (const choice of field.choices) input.append(new Option(choiceLabel(choice.id), choice.id));
+      } else {
+        input = document.createElement("input");
+        input.type = "number";
+        input.step = "any";
+        if (field.range) [input.min, input.max] = field.range.map(String);
+        if (field.default != null) input.placeholder = String(field.default);
+      }
+      input.id = `kw-m-${field.name}`;
+      input.name = field.name;
+      input.value = values[field.name] ?? "";
+      const hints = [];
+      if (field.kind === "number" && field.default != null)
+        hints.push(message("map.parameterDefault", { value: formatNumber(field.default, 1) }));
+      if (field.range)
+        hints.push(message("map.parameterRange", { low: formatNumber(field.range[0], 1), high: formatNumber(field.range[1], 1) }));
+      box.append(label, input);
+      if (hints.length) {
+        const hint = document.createElement("p");
+        hint.className = "kw-hint";
+        hint.id = `kw-m-${field.name}-hint`;
+        hint.textContent = hints.join(" · ");
+        input.setAttribute("aria-describedby", hint.id);
+        box.append(hint);
+      }
+      return box;
+    });
+    this.el("kw-m-parameter-fields").replaceChildren(...boxes);
+    this.el("kw-m-parameters").hidden = boxes.length === 0;
   }
 
   describeGeometry() {
@@ -391,12 +540,14 @@ export class Editor {
     }
     this.drawn = null;
     this.editing = null;
+    this.setMoving(false);
     this.drawing(false);
     this.form.hidden = true;
     this.clearErrors();
     this.el("kw-outside").hidden = true;
     this.hint("");
     this.el("kw-impact").replaceChildren();
+    this.el("kw-drawn-area").hidden = true;
   }
 
   feature() {
@@ -408,6 +559,10 @@ export class Editor {
     for (const name of NUMBER_FIELDS) {
       const raw = this.el(`kw-m-${name}`).value;
       properties[name] = raw === "" ? null : Number(raw);
+    }
+    for (const field of this.parameterFields()) {
+      const raw = this.el(`kw-m-${field.name}`)?.value ?? "";
+      properties[field.name] = raw === "" ? null : field.kind === "number" ? Number(raw) : raw;
     }
     if (!this.editing) {
       // A new measure leaves out what is empty; an edit sends null to clear a value.
@@ -456,8 +611,8 @@ export class Editor {
     const heading = document.createElement("p");
     heading.textContent = `${t("notStored")}:`;
     const list = document.createElement("ul");
-    for (const { where, problem: raw } of errors) {
-      const problem = problemText(raw);
+    // The server said each problem in the map's language (Accept-Language).
+    for (const { where, problem } of errors) {
       const field = fieldOf(where);
       const box = field && this.form.querySelector(`.kw-field[data-field="${field}"]`);
       if (box) {
@@ -514,15 +669,6 @@ function fieldLabel(field) {
   if (field === "geometry") return t("geometry");
   const label = document.querySelector(`label[for="kw-m-${field}"]`);
   return label ? label.textContent.replace(/\s*\*$/, "").trim() : field;
-}
-
-function allLatLngs(layer) {
-  const geometry = geometryOf(layer);
-  if (!geometry) return [];
-  const flat = geometry.coordinates.flat(Infinity);
-  const points = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) points.push(L.latLng(flat[i + 1], flat[i]));
-  return points;
 }
 
 /** Names geoman's vertex and middle handles (axe: aria-command-name). */

@@ -3,7 +3,7 @@
 
 import { authHeaders, query, request } from "./api.js";
 import { featureFilter } from "./state.js";
-import { t, typeLabel } from "./i18n.js";
+import { t, term, typeLabel } from "./i18n.js";
 
 const TILE_PATH = "/collections/measures/tiles/WebMercatorQuad/{z}/{x}/{y}";
 const TILEJSON = "/collections/measures/tiles/WebMercatorQuad/tilejson.json";
@@ -54,22 +54,32 @@ export function clusterRadius(count) {
   return Math.min(22, 10 + 3 * Math.log10(Math.max(count, 1)));
 }
 
+// The status in the symbol: the fill grows as a measure is built (planned: hollow,
+// in progress: half, completed: full); cancelled ones are grey. The legend explains it.
+export const STATUS_FILL = { planned: 0.08, in_progress: 0.4, completed: 0.8, cancelled: 0.15 };
+const CANCELLED_GREY = "#9e9e9e";
+
 function styleOf(types) {
   const colour = (type) => types.get(type)?.color ?? FALLBACK_COLOUR;
   return {
     // Areas keep a dark outline (visible on any fill); small ones come as points from the
     // tiles and get the same symbol size as point measures. Not yet published (only a
     // key's holder sees these): dashed; rejected: faint.
-    measures: (props, zoom) => ({
-      color: props.review_state === "published" ? "#263238" : colour(props.type),
-      fillColor: colour(props.type),
-      weight: props.review_state === "published" ? 1.5 : 3,
-      dashArray: props.review_state === "published" ? null : "5 4",
-      opacity: props.review_state === "rejected" ? 0.4 : 0.9,
-      fill: true,
-      fillOpacity: props.review_state === "rejected" ? 0.15 : 0.75,
-      radius: zoom >= 16 ? 6 : zoom >= 14 ? 5 : 4,
-    }),
+    measures: (props, zoom) => {
+      const fill = props.status === "cancelled" ? CANCELLED_GREY : colour(props.type);
+      const hollow = props.status === "planned";
+      return {
+        // A hollow symbol shows its type by a coloured outline.
+        color: hollow ? fill : props.review_state === "published" ? "#263238" : fill,
+        fillColor: fill,
+        weight: hollow || props.review_state !== "published" ? 3 : 1.5,
+        dashArray: props.review_state === "published" ? null : "5 4",
+        opacity: props.review_state === "rejected" ? 0.4 : 0.9,
+        fill: true,
+        fillOpacity: props.review_state === "rejected" ? 0.15 : (STATUS_FILL[props.status] ?? 0.75),
+        radius: zoom >= 16 ? 6 : zoom >= 14 ? 5 : 4,
+      };
+    },
     // Clusters below the measure zoom: one circle per occupied cell with its count on it.
     clusters: (props) => ({
       color: "#ffffff",
@@ -179,9 +189,13 @@ export function legendControl(types) {
   const control = L.control({ position: "bottomright" });
   control.onAdd = () => {
     const box = L.DomUtil.create("details", "kw-legend leaflet-bar");
-    // Closed at first: the filter panel shows the same swatches, and an open legend
-    // would cover popups on small screens.
-    box.open = false;
+    // Open on a first visit at desktop width, to explain the symbols; closed on phones
+    // (it would cover the map) and once the visitor has closed it.
+    const seen = "klimawerk.legendSeen";
+    box.open = window.matchMedia("(min-width: 800px)").matches && !localStorage.getItem(seen);
+    box.addEventListener("toggle", () => {
+      if (!box.open) localStorage.setItem(seen, "1");
+    });
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);
     control.render = () => {
@@ -196,6 +210,17 @@ export function legendControl(types) {
         swatch.setAttribute("aria-hidden", "true");
         item.append(typeLabel(type));
       }
+      const statusList = L.DomUtil.create("ul", "kw-legend-status", box);
+      for (const [status, opacity] of Object.entries(STATUS_FILL)) {
+        const item = L.DomUtil.create("li", "", statusList);
+        const swatch = L.DomUtil.create("span", `kw-swatch kw-swatch-${status}`, item);
+        swatch.setAttribute("aria-hidden", "true");
+        swatch.dataset.opacity = String(opacity);
+        item.append(term("statuses", status));
+      }
+      const unpublished = L.DomUtil.create("li", "", statusList);
+      L.DomUtil.create("span", "kw-swatch kw-swatch-unpublished", unpublished).setAttribute("aria-hidden", "true");
+      unpublished.append(t("legendUnpublished"));
       const hint = L.DomUtil.create("p", "kw-hint", box);
       hint.textContent = t("clusterHint");
     };

@@ -6,6 +6,7 @@ import { Editor } from "./editor.js";
 import { currentLang, setLang, t, term, typeLabel } from "./i18n.js";
 import { basemapLayer, boundaryLayer, legendControl, measureLayer, municipalityAt, tileZooms } from "./layers.js";
 import { setUpDownload } from "./download.js";
+import { setUpInView } from "./in_view.js";
 import { Overview } from "./overview.js";
 import { showMeasure } from "./popup.js";
 import { ReviewQueue } from "./review.js";
@@ -160,10 +161,13 @@ async function main() {
   const statsBox = el("kw-stats");
   const refreshStatistics = () => showStatistics(statsBox, state, types, municipalityNames);
   const download = setUpDownload(map, state);
+  // Declared before use by `apply`; `goToMeasure` is ready by the first move.
+  const inView = setUpInView(map, state, types, (id) => goToMeasure(id));
 
   function apply({ fresh = false } = {}) {
     writeState(state);
     download.update();
+    inView.update();
     showTableLink();
     el("kw-city-link").hidden = !state.municipality;
     el("kw-city-page").href = `/kommunen/${state.municipality}${state.lang === "en" ? "?lang=en" : ""}`;
@@ -197,7 +201,9 @@ async function main() {
     municipalityNames,
     types,
     show: (id) => goToMeasure(id),
-    review: (id, reviewState, note) => editor.review(id, reviewState, note),
+    review: (id, reviewState, note, options) => editor.review(id, reviewState, note, options),
+    // After publishing several at once: one reload of the map, the queue and the lists.
+    done: (text) => editor.reviewed(text),
   });
   const queueSearch = mountQueueSearch(reviewQueue, el("kw-review-section"));
   editor = new Editor(map, { types, statuses: catalogue.statuses }, ({ stored }) => {
@@ -258,6 +264,8 @@ async function main() {
   window.klimawerk = {
     map,
     state,
+    // The shape being drawn or edited, as it would be sent (GeoJSON), or null.
+    editedGeometry: () => (editor.drawn ? editor.feature().geometry : null),
     // The measures on the loaded tiles (the canvas has no elements to look at).
     drawnMeasures: () =>
       Object.values(measures._vectorTiles).flatMap((tile) =>
@@ -296,11 +304,11 @@ function setUpFilters(types, municipalityNames, statuses, apply, zoomTo) {
         .map(([ags, name]) => new Option(name, ags)),
     );
     municipality.value = state.municipality;
+    // Several statuses at once (the API takes a list); none chosen is every status.
+    const chosen = new Set(state.status.split(",").filter(Boolean));
     status.replaceChildren(
-      new Option(t("allStatuses"), ""),
-      ...statuses.map((s) => new Option(term("statuses", s), s)),
+      ...statuses.map((s) => new Option(term("statuses", s), s, false, chosen.has(s))),
     );
-    status.value = state.status;
     yearFrom.placeholder = t("yearFromPlaceholder");
     yearTo.placeholder = t("yearToPlaceholder");
     typeBox.replaceChildren(
@@ -341,7 +349,7 @@ function setUpFilters(types, municipalityNames, statuses, apply, zoomTo) {
     apply();
   });
   status.addEventListener("change", () => {
-    state.status = status.value;
+    state.status = [...status.selectedOptions].map((option) => option.value).join(",");
     apply();
   });
   function readYears() {

@@ -2,7 +2,7 @@
 
 import { factList } from "./facts.js";
 import { request } from "./api.js";
-import { formatArea, formatNumber, noEffectReason, t, term, typeLabel } from "./i18n.js";
+import { formatArea, formatDay, formatNumber, noEffectReason, t, term, typeLabel } from "./i18n.js";
 
 /**
  * Fills `popup` for the measure clicked on a tile (`props` from the tile), then replaces
@@ -45,7 +45,7 @@ function content(measure, { types, municipalityNames, actions }, full) {
     [t("status"), term("statuses", measure.status)],
     [t("municipalityShort"), municipalityNames.get(measure.municipality) ?? measure.municipality],
     [t("area"), formatArea(measure.area_m2)],
-    [t("completedOn"), measure.completed_on],
+    [t("completedOn"), formatDay(measure.completed_on)],
   ];
   if (full) {
     facts.push(

@@ -11,6 +11,7 @@ export function mountQueueSearch(queue, section) {
     value: queue.q,
     onSearch: (text) => {
       queue.q = text;
+      queue.cursor = null;
       queue.load(queue.me);
     },
   });

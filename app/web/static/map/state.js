@@ -2,6 +2,10 @@
 // reproduces what the sender saw: filters in the query string, the view in the hash as
 // #zoom/lat/lon (as OpenStreetMap).
 
+// The language the browser asks for (Accept-Language, else German; the server names it):
+// a link carries `lang` only when the reader chose another one.
+const BROWSER_LANG = document.documentElement.dataset.browserLang === "en" ? "en" : "de";
+
 export const REGION_VIEW = { z: 10, lat: 51.56, lon: 7.15 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -20,7 +24,8 @@ export function readState(url = new URL(window.location.href)) {
   return {
     view: hasView ? { z: Math.round(z), lat, lon } : { ...REGION_VIEW },
     hasView: Boolean(hasView),
-    lang: p.get("lang") === "en" ? "en" : "de",
+    // `lang` of the link, else the browser's language.
+    lang: p.has("lang") ? (p.get("lang") === "en" ? "en" : "de") : BROWSER_LANG,
     municipality: /^\d{8}$/.test(p.get("municipality") || "") ? p.get("municipality") : "",
     // null: every type; an array (possibly empty) is an explicit choice.
     types: p.has("type") ? p.get("type").split(",").filter(Boolean) : null,
@@ -46,7 +51,8 @@ export function stateUrl(state, pathname = window.location.pathname) {
   if (state.measure) p.set("measure", state.measure);
   if (state.q) p.set("q", state.q);
   if (state.shade === "count") p.set("shade", "count");
-  if (state.lang === "en") p.set("lang", "en");
+  // A link keeps a language the reader chose against the server's choice.
+  if (state.lang !== BROWSER_LANG) p.set("lang", state.lang);
   const { z, lat, lon } = state.view;
   const search = p.toString();
   return `${pathname}${search ? `?${search}` : ""}#${z}/${lat.toFixed(5)}/${lon.toFixed(5)}`;

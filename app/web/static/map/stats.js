@@ -71,7 +71,7 @@ function targets(targets) {
   }
   return [
     progressBar(t("target25"), d.share * 100, 25, `${formatNumber(d.share * 100, 1)} % ${t("ofSealed")}`),
-    progressBar(t("target10"), e.change_pp, 10, `+${formatNumber(e.change_pp, 2)} pp`),
+    progressBar(t("target10"), e.change_pp, 10, `+${formatNumber(e.change_pp, 2)} ${t("percentPoints")}`),
     ...notes,
   ];
 }

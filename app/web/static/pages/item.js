@@ -5,7 +5,19 @@
 
 import { request } from "../map/api.js";
 import { factList } from "../map/facts.js";
-import { formatArea, formatNumber, noEffectReason, setLang, t, term, typeLabel } from "../map/i18n.js";
+import { changesText } from "../map/changes.js";
+import {
+  currentLang,
+  formatArea,
+  formatDay,
+  formatNumber,
+  message,
+  noEffectReason,
+  setLang,
+  t,
+  term,
+  typeLabel,
+} from "../map/i18n.js";
 
 const app = document.getElementById("kw-item-app");
 
@@ -49,9 +61,9 @@ async function main() {
     document.title = `${p.title} – Klima.Werk`;
   }
 
-  const mapBox = document.createElement("div");
+  // A region, not an image: the map holds zoom buttons (axe: nested-interactive).
+  const mapBox = document.createElement("section");
   mapBox.className = "small-map";
-  mapBox.setAttribute("role", "img");
   mapBox.setAttribute("aria-label", `${t("map")}: ${p.title}`);
 
   const water = type?.water_balance;
@@ -64,7 +76,7 @@ async function main() {
       [t("area"), formatArea(p.area_m2)],
       [t("disconnectedArea"), p.disconnected_area_m2 != null ? formatNumber(p.disconnected_area_m2) : null],
       [t("retentionVolume"), p.retention_volume_m3 != null ? formatNumber(p.retention_volume_m3) : null],
-      [t("completedOn"), p.completed_on],
+      [t("completedOn"), formatDay(p.completed_on)],
       [t("cost"), p.cost_eur != null ? formatNumber(p.cost_eur) : null],
       [t("funding"), p.funding],
       [t("partner"), p.partner],
@@ -78,10 +90,10 @@ async function main() {
       [t("runoffAvoided"), volume(p.runoff_avoided_m3)],
       [t("extraEvaporation"), volume(p.extra_evaporation_m3)],
       [t("extraInfiltration"), volume(p.extra_infiltration_m3)],
-      [t("waterBalanceBasis"), noEffectReason(type) ?? water?.source ?? water?.note ?? catalogue.notes],
+      [t("waterBalanceBasis"), noEffectReason(type) ?? basisText(water, catalogue)],
     ]),
     heading(2, t("history")),
-    historyList(history),
+    historyList(history, { types: catalogue.types, cities: cities.features }),
     mapLink(feature),
   );
 
@@ -94,15 +106,26 @@ async function main() {
   map.fitBounds(shape.getBounds(), { maxZoom: 17, padding: [30, 30] });
 }
 
-function historyList(versions) {
+/**
+ * The basis of the water balance in the page's language: the M 102-4 element by its
+ * label and its section (the catalogue's own note is English prose for developers).
+ */
+function basisText(water, catalogue) {
+  const elements = [...(catalogue.elements?.surfaces ?? []), ...(catalogue.elements?.systems ?? [])];
+  const element = elements.find((candidate) => candidate.id === water?.element);
+  if (!element) return water?.source ?? water?.note ?? catalogue.notes;
+  return `${currentLang() === "en" ? element.label_en : element.label_de} · ${element.source}`;
+}
+
+function historyList(versions, known) {
   const list = document.createElement("ol");
+  const locale = currentLang() === "en" ? "en-GB" : "de-DE";
   for (const version of versions) {
     const item = document.createElement("li");
-    const when = new Date(version.changed_at).toLocaleString(document.documentElement.lang === "en" ? "en-GB" : "de-DE");
-    const changed = version.changes?.created
-      ? t("historyCreated")
-      : Object.keys(version.changes ?? {}).join(", ");
-    item.textContent = `${t("version")} ${version.version} · ${when} · ${version.partner ?? ""} · ${changed}`;
+    const when = new Date(version.changed_at).toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
+    const parts = [`${t("version")} ${version.version}`, when, version.partner, changesText(version.changes, known)];
+    if (version.deleted_at) parts.push(message("history.deleted"));
+    item.textContent = parts.filter(Boolean).join(" · ");
     list.append(item);
   }
   return list;
@@ -111,7 +134,7 @@ function historyList(versions) {
 function mapLink(feature) {
   const p = document.createElement("p");
   const a = document.createElement("a");
-  a.href = `/map?measure=${encodeURIComponent(feature.id)}`;
+  a.href = `/map?measure=${encodeURIComponent(feature.id)}${currentLang() === "en" ? "&lang=en" : ""}`;
   a.textContent = t("showOnMap");
   p.append(a);
   return p;
