@@ -63,12 +63,17 @@ def _invalid(errors: list[dict[str, Any]]) -> InvalidMeasure:
     )
 
 
-async def _forbidden_in(conn: asyncpg.Connection, code: str, ags: str | None) -> Forbidden:
-    """403 naming the municipality by its name (the AGS in the English text, as before)."""
+async def _forbidden_in(
+    conn: asyncpg.Connection, code: str, ags: str | None, *, by_geometry: bool = True
+) -> Forbidden:
+    """403 naming the municipality by its name (the AGS in the English text, as before);
+    where the geometry decided it, the problem points at the geometry."""
     city = await municipalities.select_name(conn, ags)
-    return Forbidden(
-        messages.text(code, "en", ags=ags, city=city), code=code, params={"ags": ags, "city": city}
+    params = {"ags": ags, "city": city}
+    errors = (
+        [messages.problem("/geometry", "geometry.reaches_into", **params)] if by_geometry else []
     )
+    return Forbidden(messages.text(code, "en", **params), code=code, params=params, errors=errors)
 
 
 def checked(doc: Any, *, partial: bool, transform: Any = None):  # type: ignore[no-untyped-def]
@@ -121,7 +126,7 @@ async def _check_result(
     if not access.may_change(caller, measure):
         raise await _forbidden_in(conn, "access.write_in", measure.municipality)
     if reviewed and not access.may_review(caller, measure.municipality):
-        raise await _forbidden_in(conn, "access.review_in", measure.municipality)
+        raise await _forbidden_in(conn, "access.review_in", measure.municipality, by_geometry=False)
 
 
 def _with_area_source(
@@ -144,6 +149,23 @@ def _with_area_source(
     return values
 
 
+def _as_compared(values: dict[str, Any], current: asyncpg.Record) -> dict[str, Any]:
+    """`values` as the stored Feature would show them: an area left to the accounting
+    rule (none given) of a measure whose area is derived stays what it is."""
+    left_to_rule = (
+        values.get("disconnected_area_m2") is None
+        and values.get("disconnected_area_source") is None
+        and current["disconnected_area_source"] == DERIVED
+    )
+    if not left_to_rule:
+        return values
+    return {
+        k: v
+        for k, v in values.items()
+        if k not in ("disconnected_area_m2", "disconnected_area_source")
+    }
+
+
 async def create(
     conn: asyncpg.Connection, caller: Caller, doc: Any, transform: Any = None
 ) -> Stored:
@@ -154,9 +176,10 @@ async def create(
     reviewed = _reviews(values)
     values.setdefault("review_state", "submitted")
     row = await measure_writes.insert_measure(conn, values, measure.geometry, caller.partner)
-    await _check_result(conn, caller, row, reviewed)
+    # Where the measure counts first (the refusal names that city), then every part.
     if not access.may_create_in(caller, row["municipality"]):
         raise await _forbidden_in(conn, "access.create_in", row["municipality"])
+    await _check_result(conn, caller, row, reviewed)
     return await _stored(conn, caller, row)
 
 
@@ -213,7 +236,10 @@ async def change(
             if name not in REVIEW_FIELDS:
                 values.setdefault(name, None)
         values["status"] = values["status"] or "planned"
-    if not reviewed and is_unchanged(orjson.loads(current["feature"]), values, measure.geometry):
+    values = _with_area_source(values, current)
+    if not reviewed and is_unchanged(
+        orjson.loads(current["feature"]), _as_compared(values, current), measure.geometry
+    ):
         # Nothing to store: the current version answers, and no review starts again.
         return await _stored(conn, caller, current)
     type_id = values.get("type") or current["type"]
@@ -224,7 +250,6 @@ async def change(
         errors += check_rules(merged, load_catalogue())
     if errors:
         raise _invalid(errors)
-    values = _with_area_source(values, current)
     values = review_after_change(access.may_review(caller, current["municipality"]), values)
     if _kept_published(caller, current):
         return await _revise(conn, caller, current, values, measure.geometry, if_match)
@@ -279,7 +304,9 @@ async def _revise(
     pending = await measure_writes.select_pending_revision(conn, current["id"])
     # A patch changes the waiting revision if there is one, else the published measure.
     base = await measure_writes.select_values(conn, pending["id"] if pending else current["id"])
-    merged = {**{name: base[name] for name in measure_writes.CLIENT_FIELDS}, **values}
+    # The accounting's given/derived mark travels with the area it describes.
+    kept = (*measure_writes.CLIENT_FIELDS, "disconnected_area_source")
+    merged = {**{name: base[name] for name in kept}, **values}
     shape = geometry or orjson.loads(base["geometry"])
     if pending is None:
         row = await measure_writes.insert_measure(

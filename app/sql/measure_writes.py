@@ -103,9 +103,11 @@ async def select_for_change(
 
 
 async def select_values(conn: asyncpg.Connection, measure_id: uuid.UUID) -> asyncpg.Record:
-    """The client fields and the lon/lat geometry (GeoJSON text) of a measure."""
+    """The client fields, whether its disconnected area was given or derived, and the
+    lon/lat geometry (GeoJSON text) of a measure."""
     return await conn.fetchrow(
-        f"SELECT {', '.join(CLIENT_FIELDS)}, ST_AsGeoJSON(geom, 9) AS geometry"
+        f"SELECT {', '.join(CLIENT_FIELDS)}, disconnected_area_source,"
+        " ST_AsGeoJSON(geom, 9) AS geometry"
         " FROM measures WHERE id = $1",
         measure_id,
     )

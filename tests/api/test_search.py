@@ -326,5 +326,5 @@ async def test_the_table_page_searches_and_keeps_its_filters(
     assert 'name="q" type="search" value="Gründach"' in page
     assert f'<input type="hidden" name="municipality" value="{ESSEN}">' in page
     assert measures["yard"][:8] in page and measures["school"][:8] not in page
-    assert "1 of 1 matching features" in page
+    assert "1 of 1 matching entries" in page
     assert '<label for="search-q">Search</label>' in page

@@ -157,6 +157,7 @@ async def test_if_match_is_checked_when_sent(client: httpx.AsyncClient, roles: d
     ok = await client.patch(url, json=body, headers={**headers, "If-Match": '"1"'})
     assert ok.status_code == 200 and ok.headers["etag"] == '"2"'
     # Without If-Match (QGIS, OWSLib): the last writer's change (tests/api/test_if_match.py).
+    body = {"properties": {"title": "Dritter Titel"}}  # a change: an unchanged one stores none
     last = await client.patch(url, json=body, headers=headers)
     assert last.status_code == 200 and last.headers["etag"] == '"3"'
 
