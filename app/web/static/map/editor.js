@@ -323,6 +323,7 @@ export class Editor {
             )})`;
       const volume = (value) => (value == null ? "–" : `${formatNumber(value, 1)} m³${t("perYear")}`);
       const rows = [
+        [t("drawnArea"), `${formatNumber(data.area_m2, 1)} m²`],
         [t("countsTowardsTarget"), counted],
         [t("runoffAvoided"), volume(data.runoff_avoided_m3)],
         [t("extraEvaporation"), volume(data.extra_evaporation_m3)],
