@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.api import (
     collections,
@@ -29,8 +30,11 @@ from app.config import Settings, get_settings
 from app.db.routing import ReplicaFallback, open_databases
 from app.db.session import create_pool
 from app.errors import install_error_handlers
+from app.guards.budget import Buckets, Rate
 from app.guards.deadline import DeadlineMiddleware
-from app.guards.rate_limit import RateLimiter, RateLimitMiddleware
+from app.guards.key_roles import KeyRoles, key_store
+from app.guards.rate_limit import RateLimitMiddleware, mark_cached
+from app.guards.reserve import AnonymousShare
 from app.guards.slots import Slots, SlotsMiddleware
 from app.ogc.openapi import install_openapi
 from app.services.worker_processes import WorkerProcesses
@@ -66,7 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.known_municipalities = KnownMunicipalities()
-    app.state.response_cache = ResponseCache(int(settings.response_cache_mb * 1024 * 1024))
+    app.state.response_cache = ResponseCache(
+        int(settings.response_cache_mb * 1024 * 1024), on_hit=mark_cached
+    )
     app.add_middleware(ReplicaFallback)
     slots = Slots(
         {
@@ -76,7 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
         waits={"tile": settings.tile_slot_wait_s},
     )
-    app.state.rate_limiter = RateLimiter(settings.rate_limit)
+    app.state.key_roles = KeyRoles(key_store(app.state), ttl_s=settings.key_cache_s)
     app.state.worker_processes = WorkerProcesses(settings.worker_processes)
     install_error_handlers(app)
     # The last added runs first: a caller over its rate, or heavy work beyond the slots,
@@ -84,7 +90,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # (added below), so that a 429 or 503 they answer carries the id and the headers.
     app.add_middleware(DeadlineMiddleware, seconds=settings.request_timeout_s)
     app.add_middleware(SlotsMiddleware, slots=slots, heavy_page_size=settings.heavy_page_size)
-    app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter)
+    app.add_middleware(
+        RateLimitMiddleware,
+        buckets=Buckets(
+            {
+                "cheap": Rate(settings.cheap_budget_per_s, settings.cheap_budget_burst),
+                "heavy": Rate(settings.heavy_budget_per_s, settings.heavy_budget_burst),
+            }
+        ),
+        key_roles=app.state.key_roles,
+        share=AnonymousShare(
+            {
+                "heavy": settings.anonymous_heavy_concurrency,
+                "export": max(1, settings.export_concurrency - settings.keyed_export_reserve),
+            }
+        ),
+        heavy_page_size=settings.heavy_page_size,
+        address_budgets=settings.address_budgets,
+    )
     install_openapi(app)
     routers = (
         landing,
@@ -106,4 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit)
     app.add_middleware(RequestId)
     app.add_middleware(SecurityHeaders, settings=settings)
+    # The client as the trusted proxies name it (uvicorn does the same in
+    # `klimawerk serve`; applying it twice changes nothing).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.proxy_hosts)
     return app

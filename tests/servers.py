@@ -30,7 +30,7 @@ def served(
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """A uvicorn serving the app on `dsn`: its base URL and process.
 
-    `args` go to uvicorn, `env` on top of ours (settings such as `RATE_LIMIT`).
+    `args` go to uvicorn, `env` on top of ours (settings such as `HEAVY_BUDGET_BURST`).
     """
     port = free_port()
     process = subprocess.Popen(

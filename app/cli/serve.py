@@ -75,4 +75,6 @@ def serve(
         access_log=False,
         loop="uvloop",
         http="httptools",
+        # The same proxies the rate limit trusts (TRUSTED_PROXIES).
+        forwarded_allow_ips=settings.proxy_hosts,
     )

@@ -1,83 +1,169 @@
-"""Per-key and per-address rate limits (the `limits` library, in-process storage)."""
+"""Budgets by cost: cheap and heavy work drawn from separate buckets per caller.
+
+A caller is a valid key (asked of the key store on its first request) or else the
+client address (as the trusted proxies name it). Static files and health checks are
+free; what a 304 or a cache answer cost is given back as the response starts. Admins
+are never limited (`app.domain.access.unlimited`). Anonymous heavy work also has a
+share per process (`AnonymousShare`) so that keyed callers keep connections and export
+slots of their own. ADR 0011 gives the design and its numbers.
+"""
 
 from __future__ import annotations
 
-import math
-import time
+import logging
+from contextvars import ContextVar
+from dataclasses import dataclass
 
-from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage
-from limits.strategies import SlidingWindowCounterRateLimiter
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.request_id import request_id_of
 from app.auth.keys import hash_key, key_from_headers
-from app.errors import TooManyRequests, problem_response
+from app.domain.access import unlimited
+from app.errors import AppError, TooManyRequests, Unavailable, problem_response
+from app.guards.budget import Buckets
+from app.guards.cost import Cost, cost_of
+from app.guards.key_roles import KeyRoles
+from app.guards.reserve import AnonymousShare
 
-# Roles of recently seen valid keys; bounded so that a flood of keys cannot grow it.
-MAX_KNOWN_KEYS = 10_000
+log = logging.getLogger("klimawerk")
 
 
-class RateLimiter:
-    """Counts requests per identity: a known valid key, else the client address.
+@dataclass
+class Charge:
+    """What the current request was charged; a cache answer marks it `cached`."""
 
-    Storage is per process: with N workers a client may get up to N times the limit
-    (a load balancer spreads its requests), which is fine for keeping a worker up.
-    Keys that were never seen valid count against their address, so that inventing
-    keys does not escape the limit; admins are never limited.
-    """
+    cached: bool = False
 
-    def __init__(self, spec: str) -> None:
-        self.items: list[RateLimitItem] = parse_many(spec) if spec.strip() else []
-        self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
-        self.key_roles: dict[str, str] = {}
 
-    @property
-    def enabled(self) -> bool:
-        return bool(self.items)
+CURRENT_CHARGE: ContextVar[Charge | None] = ContextVar("current_charge", default=None)
 
-    def remember_key(self, digest: str, role: str) -> None:
-        """Note the role of a valid key (called where keys are checked)."""
-        if len(self.key_roles) >= MAX_KNOWN_KEYS:
-            self.key_roles.clear()
-        self.key_roles[digest] = role
 
-    def identity(self, key_digest: str | None, address: str) -> str | None:
-        """Whom a request counts against; None for an admin (not limited)."""
-        role = self.key_roles.get(key_digest) if key_digest else None
-        if role == "admin":
-            return None
-        return f"key:{key_digest}" if role else f"addr:{address}"
+def mark_cached() -> None:
+    """Note that the current response comes from a cache (it costs nothing)."""
+    charge = CURRENT_CHARGE.get()
+    if charge is not None:
+        charge.cached = True
 
-    def hit(self, identity: str) -> int | None:
-        """Count one request; the seconds to wait when a limit is exceeded, else None."""
-        for item in self.items:
-            if not self.limiter.hit(item, identity):
-                reset = self.limiter.get_window_stats(item, identity).reset_time
-                return max(1, math.ceil(reset - time.time()))
-        return None
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _content_length(scope: Scope) -> int | None:
+    raw = _header(scope, b"content-length")
+    # Only plain short numbers: a hostile header is refused later by BodyLimit.
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 12 else None
 
 
 class RateLimitMiddleware:
-    """Answer 429 with Retry-After once a caller exceeds its rate limit."""
+    """Answer 429 with Retry-After once a caller's budget for this kind of work is spent,
+    and 503 when anonymous heavy work already fills its share."""
 
-    def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        buckets: Buckets,
+        key_roles: KeyRoles,
+        share: AnonymousShare,
+        heavy_page_size: int,
+        address_budgets: bool = True,
+    ) -> None:
         self.app = app
-        self.limiter = limiter
+        self.buckets = buckets
+        self.key_roles = key_roles
+        self.share = share
+        self.heavy_page_size = heavy_page_size
+        self.address_budgets = address_budgets
+
+    async def _role(self, scope: Scope) -> tuple[str | None, str | None]:
+        """The key digest of the request and its role (None: no key, or not valid)."""
+        secret = key_from_headers(_header(scope, b"authorization"), _header(scope, b"x-api-key"))
+        if secret is None:
+            return None, None
+        digest = hash_key(secret)
+        try:
+            return digest, await self.key_roles.role(digest)
+        except AppError:  # the key store is unreachable: the router will answer that
+            return digest, None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.limiter.enabled:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        secret = key_from_headers(headers.get("authorization"), headers.get("x-api-key"))
-        address = scope["client"][0] if scope.get("client") else "unknown"
-        identity = self.limiter.identity(hash_key(secret) if secret else None, address)
-        wait = self.limiter.hit(identity) if identity else None
-        if wait is None:
-            await self.app(scope, receive, send)
-            return
-        error = TooManyRequests(
-            "rate limit exceeded; slow down and retry after the time in Retry-After",
-            retry_after=wait,
+        cost = cost_of(
+            scope["method"],
+            scope["path"],
+            scope["query_string"],
+            _content_length(scope),
+            self.heavy_page_size,
         )
-        await problem_response(error, scope.get("path"))(scope, receive, send)
+        if cost.kind == "free":
+            await self.app(scope, receive, send)
+            return
+        digest, role = await self._role(scope)
+        if role is not None and unlimited(role):
+            await self.app(scope, receive, send)
+            return
+        if role is not None:
+            identity: str | None = f"key:{digest}"
+        else:
+            address = scope["client"][0] if scope.get("client") else "unknown"
+            identity = f"addr:{address}" if self.address_budgets else None
+        await self._within_budget(scope, receive, send, cost, identity, anonymous=role is None)
+
+    async def _within_budget(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        cost: Cost,
+        identity: str | None,
+        anonymous: bool,
+    ) -> None:
+        if identity is not None:
+            wait = self.buckets.wait(identity, cost.kind, cost.weight)
+            if wait is not None:
+                error = TooManyRequests(
+                    f"the {cost.kind} budget of this caller is spent ({cost.why or 'requests'});"
+                    " retry after the time in Retry-After",
+                    retry_after=wait,
+                )
+                await problem_response(error, scope["path"], request_id_of(scope))(
+                    scope, receive, send
+                )
+                return
+            self.buckets.spend(identity, cost.kind, cost.weight)
+        share = ("export" if cost.why == "export" else "heavy") if cost.kind == "heavy" else None
+        if anonymous and share is not None and not self.share.take(share):
+            if identity is not None:
+                self.buckets.refund(identity, cost.kind, cost.weight)
+            log.warning("503 on %s: the anonymous %s share is in use", scope["path"], share)
+            error = Unavailable(
+                f"anonymous {share} requests fill their share now; retry shortly or use an API key",
+                retry_after=2,
+            )
+            await problem_response(error, scope["path"], request_id_of(scope))(scope, receive, send)
+            return
+        held = anonymous and share is not None
+        charge = Charge()
+        token = CURRENT_CHARGE.set(charge)
+
+        async def send_charging(message: Message) -> None:
+            nonlocal held
+            if message["type"] == "http.response.start":
+                if held:
+                    held = False
+                    self.share.give_back(share)  # type: ignore[arg-type]
+                if identity is not None and (message["status"] == 304 or charge.cached):
+                    self.buckets.refund(identity, cost.kind, cost.weight)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_charging)
+        finally:
+            CURRENT_CHARGE.reset(token)
+            if held:
+                self.share.give_back(share)  # type: ignore[arg-type]

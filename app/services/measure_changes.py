@@ -6,6 +6,7 @@ return the stored Feature. Nothing is written when any step fails.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -100,7 +101,9 @@ async def create(
     conn: asyncpg.Connection, caller: Caller, doc: Any, transform: Any = None
 ) -> Stored:
     """Store a new measure of the caller; partners' measures await review."""
-    measure = checked(doc, partial=False, transform=transform)
+    # In a thread: a big geometry takes a while to validate, and the event loop keeps
+    # answering other requests meanwhile.
+    measure = await asyncio.to_thread(checked, doc, partial=False, transform=transform)
     errors = check_type_fits_geometry(
         load_catalogue(), measure.values["type"], measure.geometry["type"]
     )
@@ -145,7 +148,7 @@ async def change(
 ) -> Stored:
     """PUT (replace) or PATCH (JSON merge patch) a measure at version `if_match`."""
     current = await _current(conn, caller, measure_id, if_match)
-    measure = checked(doc, partial=not replace, transform=transform)
+    measure = await asyncio.to_thread(checked, doc, partial=not replace, transform=transform)
     values = dict(measure.values)
     # The stored Feature has no review note: compare with the column's.
     properties = orjson.loads(current["feature"])["properties"]

@@ -1,0 +1,122 @@
+"""What a request will cost, estimated from its method, path, query and body size alone.
+
+The estimate is made before routing, parsing or the database, so that a caller out of
+budget costs nothing more. Three classes (ADR 0011):
+
+- `free`: static files and health checks: never counted (a map load fetches two dozen);
+- `cheap`: a single item, metadata, `/me`, a tile at full detail: drawn from the cheap
+  budget, one unit each;
+- `heavy`: exports, big pages, cluster tiles, statistics with filters, filters with
+  spatial operators or long literals, big bodies for `/impact` and writes: drawn from
+  the heavy budget with a weight that grows with the work.
+
+Whether a response came from a cache or was a 304 is known only afterwards: the rate
+limit charges when the response starts (`app/guards/rate_limit.py`), not here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+from app.guards.slots import heavy_kind
+
+ITEMS = "/collections/measures/items"
+STATISTICS = "/statistics"
+IMPACT = "/impact"
+FREE_PREFIXES = ("/static/", "/health")
+WRITES = ("POST", "PUT", "PATCH")
+
+# Spatial operators the database answers from the index alone (a bounding-box test
+# plus one exact test per candidate) against those that compare whole boundaries.
+CHEAP_SPATIAL = ("S_INTERSECTS", "S_WITHIN", "S_CONTAINS")
+COSTLY_SPATIAL = ("S_TOUCHES", "S_CROSSES", "S_OVERLAPS", "S_DISJOINT", "S_EQUALS")
+SPATIAL = re.compile(r"\bS_[A-Z]+\b", re.IGNORECASE)
+# A coordinate is two numbers; counting numbers is enough to weigh a literal (WKT or
+# GeoJSON alike) without parsing it, which the items endpoint does anyway.
+NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+# Weights on the heavy budget (one unit is about one second of one database core).
+EXPORT_WEIGHT = 10.0
+CLUSTER_TILE_WEIGHT = 0.25
+FILTERED_STATISTICS_WEIGHT = 1.0
+SPATIAL_FILTER_WEIGHT = 1.0
+COSTLY_OPERATOR_FACTOR = 3.0
+VERTICES_PER_UNIT = 500
+# Bodies up to this size validate in a few milliseconds; bigger ones weigh by size
+# (10,000 vertices are about 300 kB and take about 0.2 s to validate).
+SMALL_BODY_BYTES = 64 * 1024
+BODY_BYTES_PER_UNIT = 200 * 1024
+
+
+@dataclass(frozen=True)
+class Cost:
+    """The class of a request (`free`, `cheap`, `heavy`) and its weight on that budget."""
+
+    kind: str
+    weight: float = 1.0
+    why: str = ""
+
+
+FREE = Cost("free", 0.0)
+CHEAP = Cost("cheap", 1.0)
+
+
+def query_of(query_string: bytes) -> dict[str, list[str]]:
+    """The query parameters (the one parser of issue 24 replaces this at merge)."""
+    return parse_qs(query_string.decode("latin-1"))
+
+
+def filter_weight(text: str) -> float:
+    """The heavy weight of a CQL2 filter, 0 for one without geometry work.
+
+    Long literals and operators that compare whole boundaries (touches, crosses, …)
+    cost the database most; a plain property filter runs from an index.
+    """
+    operators = {op.upper() for op in SPATIAL.findall(text)}
+    vertices = len(NUMBER.findall(text)) // 2
+    if not operators and vertices < VERTICES_PER_UNIT:
+        return 0.0
+    weight = SPATIAL_FILTER_WEIGHT + vertices / VERTICES_PER_UNIT
+    if operators & set(COSTLY_SPATIAL) or not operators <= set(CHEAP_SPATIAL):
+        weight *= COSTLY_OPERATOR_FACTOR
+    return weight
+
+
+def body_weight(content_length: int | None) -> float:
+    """The heavy weight of validating a body, 0 for a small one."""
+    if content_length is None or content_length <= SMALL_BODY_BYTES:
+        return 0.0
+    return 1.0 + content_length / BODY_BYTES_PER_UNIT
+
+
+def cost_of(
+    method: str,
+    path: str,
+    query_string: bytes,
+    content_length: int | None,
+    heavy_page_size: int,
+) -> Cost:
+    """The estimated cost of a request."""
+    if path.startswith(FREE_PREFIXES) or method in ("OPTIONS",):
+        return FREE
+    if method in WRITES:
+        weight = body_weight(content_length)
+        return Cost("heavy", weight, "big body") if weight else CHEAP
+    kind = heavy_kind(path, query_string, heavy_page_size)
+    if kind == "export":
+        return Cost("heavy", EXPORT_WEIGHT, "export")
+    if kind == "tile":
+        return Cost("heavy", CLUSTER_TILE_WEIGHT, "cluster tile")
+    query = query_of(query_string) if query_string else {}
+    weight = max((filter_weight(f) for f in query.get("filter", [])), default=0.0)
+    if kind == "heavy":
+        limit = query.get("limit", ["0"])[0]
+        pages = int(limit) / heavy_page_size if limit.isascii() and limit.isdigit() else 1.0
+        return Cost("heavy", max(1.0, pages) + weight, "big page")
+    if weight:
+        return Cost("heavy", weight, "costly filter")
+    if path == STATISTICS and set(query) - {"f", "lang"}:
+        return Cost("heavy", FILTERED_STATISTICS_WEIGHT, "filtered statistics")
+    return CHEAP
