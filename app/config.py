@@ -97,7 +97,7 @@ class Settings(BaseSettings):
         "for benchmarks from one address",
     )
     anonymous_heavy_concurrency: int = Field(
-        default=4, ge=1, description="heavy anonymous requests a worker serves at once"
+        default=2, ge=1, description="heavy anonymous requests a worker serves at once"
     )
     keyed_export_reserve: int = Field(
         default=1, ge=0, description="export slots of a worker that only keyed callers get"

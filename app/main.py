@@ -40,6 +40,9 @@ from app.ogc.openapi import install_openapi
 from app.services.worker_processes import WorkerProcesses
 from app.sql.response_cache import ResponseCache
 
+# What the worker processes run (exports, big HTML pages), imported as they start.
+WORKER_MODULES = ("app.services.export_files", "app.api.html")
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the FastAPI app; the pool opens at start-up, not at import."""
@@ -50,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.pool = await create_pool(settings)
         app.state.databases = await open_databases(settings, app.state.pool)
         app.state.databases.start_watching()
+        app.state.worker_processes.warm(WORKER_MODULES)
         try:
             yield
         finally:
@@ -83,7 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         waits={"tile": settings.tile_slot_wait_s},
     )
     app.state.key_roles = KeyRoles(key_store(app.state), ttl_s=settings.key_cache_s)
-    app.state.worker_processes = WorkerProcesses(settings.worker_processes)
+    app.state.worker_processes = WorkerProcesses(
+        settings.worker_processes, reserved=settings.keyed_export_reserve
+    )
     install_error_handlers(app)
     # The last added runs first: a caller over its rate, or heavy work beyond the slots,
     # costs nothing more. These run inside BodyLimit, RequestId and SecurityHeaders

@@ -20,6 +20,8 @@ print(f"PROXY_PORT={s.port}; API_PORT={s.port + 1}")
 PY
 )"
 WORKERS=${WORKERS:-$(nproc)}
+# nginx runs here: its X-Forwarded-For names the client for the budgets of the API.
+export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1}
 
 trap '$KW proxy stop >/dev/null || true' EXIT
 $KW proxy start --port "$PROXY_PORT" --upstream "127.0.0.1:$API_PORT"

@@ -24,6 +24,7 @@ from app.guards.budget import Buckets
 from app.guards.cost import Cost, cost_of
 from app.guards.key_roles import KeyRoles
 from app.guards.reserve import AnonymousShare
+from app.services.worker_processes import PRIORITY
 
 log = logging.getLogger("klimawerk")
 
@@ -105,7 +106,11 @@ class RateLimitMiddleware:
             return
         digest, role = await self._role(scope)
         if role is not None and unlimited(role):
-            await self.app(scope, receive, send)
+            priority = PRIORITY.set(True)
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                PRIORITY.reset(priority)
             return
         if role is not None:
             identity: str | None = f"key:{digest}"
@@ -150,6 +155,8 @@ class RateLimitMiddleware:
         held = anonymous and share is not None
         charge = Charge()
         token = CURRENT_CHARGE.set(charge)
+        # Keyed work (exports, big pages) runs in the processes reserved for keys.
+        priority = PRIORITY.set(not anonymous)
 
         async def send_charging(message: Message) -> None:
             nonlocal held
@@ -165,5 +172,6 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send_charging)
         finally:
             CURRENT_CHARGE.reset(token)
+            PRIORITY.reset(priority)
             if held:
                 self.share.give_back(share)  # type: ignore[arg-type]

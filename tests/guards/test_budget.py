@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from app.guards.budget import Buckets, Rate
@@ -96,11 +98,11 @@ def test_repeated_limits_weigh_the_first_as_the_slots_do() -> None:
 def test_spatial_filters_weigh_by_operator_and_vertices() -> None:
     ring = ",".join(f"{7 + i / 1000} {51.5 + (i % 2) / 100}" for i in range(1000))
     polygon = f"POLYGON(({ring},7 51.5))"
-    assert filter_weight("type='swale'") == 0
-    intersects = filter_weight(f"S_INTERSECTS(geometry,{polygon})")
-    touches = filter_weight(f"s_touches(geometry,{polygon})")
+    assert filter_weight(b"type='swale'") == 0
+    intersects = filter_weight(f"S_INTERSECTS(geometry,{polygon})".encode())
+    touches = filter_weight(quote(f"s_touches(geometry,{polygon})").encode())
     assert 2 < intersects < touches
-    assert filter_weight("S_INTERSECTS(geometry,POINT(7 51))") == pytest.approx(1.0, abs=0.01)
+    assert filter_weight(b"S_INTERSECTS(geometry,POINT(7 51))") == pytest.approx(1.0, abs=0.01)
 
 
 @pytest.mark.parametrize("length", ["", "-1", "1e9", "٣٠٠", "9" * 5000, "12 34", "²"])

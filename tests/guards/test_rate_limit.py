@@ -89,8 +89,7 @@ async def test_cached_heavy_answers_are_given_back(dsn: str, pool: asyncpg.Pool)
     app.state.pool = pool
     async with _client(app) as http:
         statuses = [
-            (await http.get("/statistics", params={"type": "swale"})).status_code
-            for _ in range(5)
+            (await http.get("/statistics", params={"type": "swale"})).status_code for _ in range(5)
         ]
         assert statuses == [200] * 5
         fresh = [
