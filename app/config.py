@@ -96,6 +96,12 @@ class Settings(BaseSettings):
         description="budgets for callers without a valid key, per address; false only "
         "for benchmarks from one address",
     )
+    budget_sync_s: float = Field(
+        default=0.25,
+        ge=0,
+        description="how often each process adds its spending to the budgets shared in "
+        "the database; 0: budgets per process",
+    )
     anonymous_heavy_concurrency: int = Field(
         default=2, ge=1, description="heavy anonymous requests a worker serves at once"
     )

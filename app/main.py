@@ -30,11 +30,12 @@ from app.config import Settings, get_settings
 from app.db.routing import ReplicaFallback, open_databases
 from app.db.session import create_pool
 from app.errors import install_error_handlers
-from app.guards.budget import Buckets, Rate
+from app.guards.budget import Rate
 from app.guards.deadline import DeadlineMiddleware
 from app.guards.key_roles import KeyRoles, key_store
 from app.guards.rate_limit import RateLimitMiddleware, mark_cached
 from app.guards.reserve import AnonymousShare
+from app.guards.shared_budget import SharedBuckets
 from app.guards.slots import Slots, SlotsMiddleware
 from app.ogc.openapi import install_openapi
 from app.services.worker_processes import WorkerProcesses
@@ -54,9 +55,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.databases = await open_databases(settings, app.state.pool)
         app.state.databases.start_watching()
         app.state.worker_processes.warm(WORKER_MODULES)
+        app.state.buckets.start(lambda: app.state.pool)
         try:
             yield
         finally:
+            await app.state.buckets.stop()
             app.state.worker_processes.close()
             await app.state.databases.close()
             await app.state.pool.close()
@@ -86,6 +89,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
         waits={"tile": settings.tile_slot_wait_s},
     )
+    app.state.buckets = SharedBuckets(
+        {
+            "cheap": Rate(settings.cheap_budget_per_s, settings.cheap_budget_burst),
+            "heavy": Rate(settings.heavy_budget_per_s, settings.heavy_budget_burst),
+        },
+        interval_s=settings.budget_sync_s,
+    )
     app.state.key_roles = KeyRoles(key_store(app.state), ttl_s=settings.key_cache_s)
     app.state.worker_processes = WorkerProcesses(
         settings.worker_processes, reserved=settings.keyed_export_reserve
@@ -98,12 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SlotsMiddleware, slots=slots, heavy_page_size=settings.heavy_page_size)
     app.add_middleware(
         RateLimitMiddleware,
-        buckets=Buckets(
-            {
-                "cheap": Rate(settings.cheap_budget_per_s, settings.cheap_budget_burst),
-                "heavy": Rate(settings.heavy_budget_per_s, settings.heavy_budget_burst),
-            }
-        ),
+        buckets=app.state.buckets,
         key_roles=app.state.key_roles,
         share=AnonymousShare(
             {

@@ -25,6 +25,7 @@ TABLES = {
     "municipality_baselines",
     "idempotency_keys",
     "measure_statistics",
+    "request_budgets",
 }
 
 

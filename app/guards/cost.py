@@ -42,13 +42,18 @@ COMMAS = (b",", b"%2C", b"%2c")
 EXPORT_WEIGHT = 10.0
 CLUSTER_TILE_WEIGHT = 0.25
 FILTERED_STATISTICS_WEIGHT = 1.0
-SPATIAL_FILTER_WEIGHT = 1.0
+# A filter lighter than this is cheap; no single request weighs more than MAX_WEIGHT
+# (the biggest valid page, 10,000 features, weighs 10; an export 10).
+HEAVY_THRESHOLD = 0.5
+MAX_WEIGHT = 10.0
 COSTLY_OPERATOR_FACTOR = 3.0
 VERTICES_PER_UNIT = 500
 # Bodies up to this size validate in a few milliseconds; bigger ones weigh by size
 # (10,000 vertices are about 300 kB and take about 0.2 s to validate).
 SMALL_BODY_BYTES = 64 * 1024
 BODY_BYTES_PER_UNIT = 200 * 1024
+# A page of 10,000 features is about 5 MB and takes the database about a second.
+PAGE_BYTES_PER_UNIT = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -79,27 +84,26 @@ def query_of(query_string: bytes) -> dict[str, list[str]]:
 
 
 def filter_weight(raw: bytes) -> float:
-    """The heavy weight of a CQL2 filter as sent (percent-encoded or not), 0 for one
-    without geometry work.
+    """The heavy weight of a CQL2 filter as sent (percent-encoded or not); below
+    `HEAVY_THRESHOLD` it counts as cheap.
 
-    Long literals and operators that compare whole boundaries (touches, crosses, …)
-    cost the database most; a plain property filter runs from an index.
+    The database compares every candidate with every vertex of a literal, and
+    operators that compare whole boundaries (touches, crosses, …) use the index least:
+    the weight grows with both. A property filter or a small polygon runs from an index.
     """
     operators = {op.upper().decode() for op in SPATIAL.findall(raw)}
     vertices = sum(raw.count(comma) for comma in COMMAS)
-    if not operators and vertices < VERTICES_PER_UNIT:
-        return 0.0
-    weight = SPATIAL_FILTER_WEIGHT + vertices / VERTICES_PER_UNIT
+    weight = vertices / VERTICES_PER_UNIT
     if operators & set(COSTLY_SPATIAL) or not operators <= set(CHEAP_SPATIAL):
         weight *= COSTLY_OPERATOR_FACTOR
-    return weight
+    return min(weight, MAX_WEIGHT) if weight >= HEAVY_THRESHOLD else 0.0
 
 
 def body_weight(content_length: int | None) -> float:
     """The heavy weight of validating a body, 0 for a small one."""
     if content_length is None or content_length <= SMALL_BODY_BYTES:
         return 0.0
-    return 1.0 + content_length / BODY_BYTES_PER_UNIT
+    return min(1.0 + content_length / BODY_BYTES_PER_UNIT, MAX_WEIGHT)
 
 
 def cost_of(
@@ -124,9 +128,9 @@ def cost_of(
     query = query_of(rest) if rest else {}
     weight = max((filter_weight(f) for f in filters), default=0.0)
     if kind == "heavy":
-        limit = query.get("limit", ["0"])[0]
-        pages = int(limit) / heavy_page_size if limit.isascii() and limit.isdigit() else 1.0
-        return Cost("heavy", max(1.0, pages) + weight, "big page")
+        # A big limit often matches a few features: the page is charged one unit now
+        # and the rest by the bytes it sends (`PAGE_BYTES_PER_UNIT`).
+        return Cost("heavy", min(1.0 + weight, MAX_WEIGHT), "big page")
     if weight:
         return Cost("heavy", weight, "costly filter")
     if path == STATISTICS and (filters or set(query) - {"f", "lang"}):

@@ -21,7 +21,7 @@ from app.auth.keys import hash_key, key_from_headers
 from app.domain.access import unlimited
 from app.errors import AppError, TooManyRequests, Unavailable, problem_response
 from app.guards.budget import Buckets
-from app.guards.cost import Cost, cost_of
+from app.guards.cost import MAX_WEIGHT, PAGE_BYTES_PER_UNIT, Cost, cost_of
 from app.guards.key_roles import KeyRoles
 from app.guards.reserve import AnonymousShare
 from app.services.worker_processes import PRIORITY
@@ -44,6 +44,13 @@ def mark_cached() -> None:
     charge = CURRENT_CHARGE.get()
     if charge is not None:
         charge.cached = True
+
+
+def free_answer(status: int, cost: Cost, charge: Charge) -> bool:
+    """Whether an answer cost nothing: a 304, a cache hit, or heavy work refused as a
+    client error before it ran (a 400 for a page over the largest limit)."""
+    refused = cost.kind == "heavy" and 400 <= status < 500 and status != 429
+    return status == 304 or charge.cached or refused
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -158,13 +165,21 @@ class RateLimitMiddleware:
         # Keyed work (exports, big pages) runs in the processes reserved for keys.
         priority = PRIORITY.set(not anonymous)
 
+        by_size = identity is not None and cost.why == "big page"
+        sent = 0
+
         async def send_charging(message: Message) -> None:
-            nonlocal held
+            nonlocal held, sent
+            if by_size and message["type"] == "http.response.body":
+                sent += len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    extra = sent / PAGE_BYTES_PER_UNIT - cost.weight
+                    self.buckets.spend(identity, cost.kind, min(extra, MAX_WEIGHT))  # type: ignore[arg-type]
             if message["type"] == "http.response.start":
                 if held:
                     held = False
                     self.share.give_back(share)  # type: ignore[arg-type]
-                if identity is not None and (message["status"] == 304 or charge.cached):
+                if identity is not None and free_answer(message["status"], cost, charge):
                     self.buckets.refund(identity, cost.kind, cost.weight)
             await send(message)
 
