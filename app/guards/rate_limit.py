@@ -28,6 +28,16 @@ from app.services.worker_processes import PRIORITY
 
 log = logging.getLogger("klimawerk")
 
+# Which anonymous heavy work holds a place of the anonymous share while it runs: what
+# holds a database connection or a worker for long. Cluster tiles have slots of their
+# own (a map asks for a dozen at once) and filtered statistics come from kept sums.
+SHARES = {
+    "export": "export",
+    "big page": "heavy",
+    "costly filter": "heavy",
+    "big body": "heavy",
+}
+
 
 @dataclass
 class Charge:
@@ -148,7 +158,7 @@ class RateLimitMiddleware:
                 )
                 return
             self.buckets.spend(identity, cost.kind, cost.weight)
-        share = ("export" if cost.why == "export" else "heavy") if cost.kind == "heavy" else None
+        share = SHARES.get(cost.why)
         if anonymous and share is not None and not self.share.take(share):
             if identity is not None:
                 self.buckets.refund(identity, cost.kind, cost.weight)

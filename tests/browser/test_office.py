@@ -19,7 +19,7 @@ PANS = ((300, 0), (0, 200), (-250, -150))
 
 async def pan(page: Page, dx: int, dy: int) -> None:
     """Drag the map by (dx, dy) pixels, as a hand on a mouse does, and wait for tiles."""
-    box = await page.locator("#map").bounding_box()
+    box = await page.locator("#kw-map").bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     await page.mouse.move(x, y)
@@ -31,10 +31,16 @@ async def pan(page: Page, dx: int, dy: int) -> None:
 
 async def colleague(browser: Browser, base: str, statuses: Counter[int], errors: list[str]) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 900}, locale="de-DE")
+
+    def record(status: int, url: str) -> None:
+        statuses[status] += 1
+        if status >= 400:
+            errors.append(f"{status} {url}")
+
     try:
         page = await context.new_page()
-        page.set_default_timeout(30_000)
-        page.on("response", lambda r: statuses.update([r.status]))
+        page.set_default_timeout(60_000)
+        page.on("response", lambda r: record(r.status, r.url))
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         await open_map(page, base, query=f"?municipality={GELSENKIRCHEN}")
         for dx, dy in PANS:
