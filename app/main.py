@@ -41,8 +41,9 @@ from app.ogc.openapi import install_openapi
 from app.services.worker_processes import WorkerProcesses
 from app.sql.response_cache import ResponseCache
 
-# What the worker processes run (exports, big HTML pages), imported as they start.
-WORKER_MODULES = ("app.services.export_files", "app.api.html")
+# What the worker processes run (exports, big HTML pages, big /impact bodies), imported
+# as they start.
+WORKER_MODULES = ("app.services.export_files", "app.api.html", "app.api.impact")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

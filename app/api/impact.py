@@ -8,17 +8,17 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from app.api.body import read_json
 from app.api.deps import PoolDep
 from app.db.session import connection
-from app.domain.catalogue import Catalogue, load_catalogue
+from app.domain.catalogue import load_catalogue
 from app.domain.m102_4 import OutOfRange, check_climate
-from app.domain.validation import CheckedMeasure, check_feature, check_type_fits_geometry
+from app.domain.validation import check_feature, check_type_fits_geometry
 from app.domain.water_balance import Climate, climate_of, effect_or_reason
 from app.errors import InvalidMeasure, InvalidParameter
+from app.guards.cost import body_weight
 from app.ogc.openapi import feature_body, responses
 from app.sql import impacts as sql
 from app.sql import statistics
@@ -80,15 +80,22 @@ def _invalid(errors: list[dict[str, str]]) -> InvalidMeasure:
     return InvalidMeasure(f"no effect computed: {summary}", errors=errors)
 
 
-def _checked(doc: Any, catalogue: Catalogue) -> tuple[CheckedMeasure, str]:
-    """The validated measure and its geometry as GeoJSON text, or `InvalidMeasure`."""
+def checked_impact(doc: Any) -> tuple[dict[str, Any] | None, str, list[dict[str, str]]]:
+    """The valid values and geometry (GeoJSON text) of a Feature, or the problems; a
+    plain function of the document, so that it can run in a worker process."""
+    catalogue = load_catalogue()
     measure, errors = check_feature(doc, catalogue)
     if measure is None:
-        raise _invalid(errors)
+        return None, "", errors
     errors = check_type_fits_geometry(catalogue, measure.values["type"], measure.geometry["type"])
     if errors:
-        raise _invalid(errors)
-    return measure, orjson.dumps(measure.geometry).decode()
+        return None, "", errors
+    return measure.values, orjson.dumps(measure.geometry).decode(), []
+
+
+def _size(request: Request) -> int | None:
+    raw = request.headers.get("content-length", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
 
 
 @router.post(
@@ -103,10 +110,15 @@ async def preview_impact(request: Request, pool: PoolDep) -> Response:
     what the measure will carry once stored."""
     doc = await read_json(request)
     catalogue = load_catalogue()
-    # Validating 10,000 vertices takes about 0.2 s: in a thread, the event loop keeps
-    # answering other requests meanwhile (the rate limit weighs big bodies as heavy).
-    measure, geometry = await run_in_threadpool(_checked, doc, catalogue)
-    values = measure.values
+    if body_weight(_size(request)):
+        # Validating 10,000 vertices takes about 0.2 s of Python: in a worker process
+        # (a thread would still hold the event loop's GIL), drawn on the heavy budget.
+        workers = request.app.state.worker_processes
+        values, geometry, errors = await workers.run(checked_impact, doc)
+    else:
+        values, geometry, errors = checked_impact(doc)
+    if values is None:
+        raise _invalid(errors)
     async with connection(pool) as conn:
         place = await sql.select_place(conn, geometry, values["type"])
         baseline = None

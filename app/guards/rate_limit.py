@@ -10,7 +10,6 @@ slots of their own. ADR 0011 gives the design and its numbers.
 
 from __future__ import annotations
 
-import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -25,8 +24,6 @@ from app.guards.cost import MAX_WEIGHT, PAGE_BYTES_PER_UNIT, Cost, cost_of
 from app.guards.key_roles import KeyRoles
 from app.guards.reserve import AnonymousShare
 from app.services.worker_processes import PRIORITY
-
-log = logging.getLogger("klimawerk")
 
 # Which anonymous heavy work holds a place of the anonymous share while it runs: what
 # holds a database connection or a worker for long. Cluster tiles have slots of their
@@ -162,7 +159,6 @@ class RateLimitMiddleware:
         if anonymous and share is not None and not self.share.take(share):
             if identity is not None:
                 self.buckets.refund(identity, cost.kind, cost.weight)
-            log.warning("503 on %s: the anonymous %s share is in use", scope["path"], share)
             error = Unavailable(
                 f"anonymous {share} requests fill their share now; retry shortly or use an API key",
                 retry_after=2,
