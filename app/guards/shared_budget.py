@@ -37,6 +37,12 @@ class SharedBuckets(Buckets):
         self.interval_s = interval_s
         self.pending: dict[tuple[str, str], float] = {}
         self._task: asyncio.Task[None] | None = None
+        # The stored kind names its rate: a row holds seconds at that rate, so processes
+        # with other budgets (a rolling update, a test server) never read each other's.
+        self.stored_kind = {
+            kind: f"{kind}:{rate.per_second:g}/s:{rate.burst:g}" for kind, rate in rates.items()
+        }
+        self.kind_of = {stored: kind for kind, stored in self.stored_kind.items()}
 
     def spend(self, identity: str, kind: str, units: float) -> None:
         super().spend(identity, kind, units)
@@ -67,12 +73,13 @@ class SharedBuckets(Buckets):
         batch, self.pending = self._in_use() | self.pending, {}
         if not batch and not forget:
             return
+        stored = {(identity, self.stored_kind[kind]): s for (identity, kind), s in batch.items()}
         async with connection(pool) as conn:
-            rows = await request_budgets.add_spent(conn, batch) if batch else []
+            rows = await request_budgets.add_spent(conn, stored) if stored else []
             if forget:
                 await request_budgets.forget_full(conn)
         for row in rows:
-            key = (row["identity"], row["kind"])
+            key = (row["identity"], self.kind_of[row["kind"]])
             # What was spent here while the statement ran is not in the sum yet.
             self.arrival[key] = row["spent_until"] + self.pending.get(key, 0.0)
 

@@ -75,3 +75,15 @@ async def test_two_apps_on_one_database_share_an_address_budget(dsn: str) -> Non
             await client.aclose()
     assert statuses.count(200) == 4, statuses
     assert statuses[4:] == [429] * 4, statuses
+
+
+async def test_processes_with_other_rates_keep_their_own_rows(pool: asyncpg.Pool) -> None:
+    # A test server with a tiny budget must not make the default server's caller wait.
+    tiny = SharedBuckets({"cheap": Rate(per_second=1 / 600, burst=1)})
+    default = SharedBuckets({"cheap": Rate(per_second=200, burst=4000)})
+    caller = f"addr:test-{uuid.uuid4()}"
+    tiny.spend(caller, "cheap", 5)
+    await tiny.sync(pool)
+    default.spend(caller, "cheap", 1)
+    await default.sync(pool)
+    assert default.wait(caller, "cheap") is None
