@@ -88,6 +88,7 @@ fmt: $(VENV)/.installed
 bench: $(VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="wrk"
 	$(KW) db start
+	$(BIN)/python -m bench.guards
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # The replicated topology: 1 worker vs one per core, replica reads, nginx, import lag.

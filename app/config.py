@@ -85,10 +85,42 @@ class Settings(BaseSettings):
     export_timeout_s: float = Field(
         default=600, gt=0, description="deadline of an export until its download starts"
     )
-    rate_limit: str = Field(
-        default="50/second;2000/minute",
-        description="requests per API key, or per address without one (limits syntax); "
-        "empty: no limit; admins are never limited",
+    # Budgets per caller (a valid key, else the client address), by cost (ADR 0011).
+    cheap_budget_per_s: float = Field(
+        default=200, gt=0, description="cheap requests (an item, a tile, metadata) per second"
+    )
+    cheap_budget_burst: float = Field(
+        default=4000, gt=0, description="cheap requests a caller may make at once"
+    )
+    heavy_budget_per_s: float = Field(
+        default=10, gt=0, description="heavy units (about a database second each) per second"
+    )
+    heavy_budget_burst: float = Field(
+        default=120, gt=0, description="heavy units a caller may spend at once"
+    )
+    address_budgets: bool = Field(
+        default=True,
+        description="budgets for callers without a valid key, per address; false only "
+        "for benchmarks from one address",
+    )
+    budget_sync_s: float = Field(
+        default=0.25,
+        ge=0,
+        description="how often each process adds its spending to the budgets shared in "
+        "the database; 0: budgets per process",
+    )
+    anonymous_heavy_concurrency: int = Field(
+        default=2, ge=1, description="heavy anonymous requests a worker serves at once"
+    )
+    keyed_export_reserve: int = Field(
+        default=1, ge=0, description="export slots of a worker that only keyed callers get"
+    )
+    key_cache_s: float = Field(
+        default=10, ge=0, description="how long a key's role is remembered for its budget"
+    )
+    trusted_proxies: str = Field(
+        default="127.0.0.1",
+        description="comma-separated addresses (or *) whose X-Forwarded-For names the client",
     )
     export_concurrency: int = Field(
         default=2, ge=1, description="exports a worker prepares at once; more get a 503"
@@ -171,6 +203,11 @@ class Settings(BaseSettings):
                 raise ValueError("a port number from 1 to 65535 in digits 0-9")
             return int(text)
         return value
+
+    @property
+    def proxy_hosts(self) -> list[str]:
+        """The addresses of TRUSTED_PROXIES, as uvicorn's `forwarded_allow_ips` takes them."""
+        return [h.strip() for h in self.trusted_proxies.split(",") if h.strip()]
 
     @property
     def replica_urls(self) -> list[str]:

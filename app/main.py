@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.api import (
     collections,
@@ -36,14 +37,22 @@ from app.config import Settings, get_settings
 from app.db.routing import ReplicaFallback, open_databases
 from app.db.session import create_pool
 from app.errors import install_error_handlers
+from app.guards.budget import Rate
 from app.guards.deadline import DeadlineMiddleware
-from app.guards.rate_limit import RateLimiter, RateLimitMiddleware
+from app.guards.key_roles import KeyRoles, key_store
+from app.guards.rate_limit import RateLimitMiddleware, mark_cached
+from app.guards.reserve import AnonymousShare
+from app.guards.shared_budget import SharedBuckets
 from app.guards.slots import Slots, SlotsMiddleware
 from app.observability.middleware import Observe
 from app.ogc.openapi import install_openapi
 from app.services.export_files import ExportDisk
 from app.services.worker_processes import WorkerProcesses
 from app.sql.response_cache import ResponseCache
+
+# What the worker processes run (exports, big HTML pages, big /impact bodies), imported
+# as they start.
+WORKER_MODULES = ("app.services.export_files", "app.api.html", "app.api.impact")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -55,9 +64,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.pool = await create_pool(settings)
         app.state.databases = await open_databases(settings, app.state.pool)
         app.state.databases.start_watching()
+        app.state.worker_processes.warm(WORKER_MODULES)
+        app.state.buckets.start(lambda: app.state.pool)
         try:
             yield
         finally:
+            await app.state.buckets.stop()
             app.state.worker_processes.close()
             await app.state.databases.close()
             await app.state.pool.close()
@@ -75,7 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.known_municipalities = KnownMunicipalities()
-    app.state.response_cache = ResponseCache(int(settings.response_cache_mb * 1024 * 1024))
+    app.state.response_cache = ResponseCache(
+        int(settings.response_cache_mb * 1024 * 1024), on_hit=mark_cached
+    )
     app.add_middleware(ReplicaFallback)
     slots = Slots(
         {
@@ -86,8 +100,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         waits={"tile": settings.tile_slot_wait_s},
     )
     app.state.slots = slots  # the metrics read their occupancy
-    app.state.rate_limiter = RateLimiter(settings.rate_limit)
-    app.state.worker_processes = WorkerProcesses(settings.worker_processes)
+    app.state.buckets = SharedBuckets(
+        {
+            "cheap": Rate(settings.cheap_budget_per_s, settings.cheap_budget_burst),
+            "heavy": Rate(settings.heavy_budget_per_s, settings.heavy_budget_burst),
+        },
+        interval_s=settings.budget_sync_s,
+    )
+    app.state.key_roles = KeyRoles(key_store(app.state), ttl_s=settings.key_cache_s)
+    app.state.worker_processes = WorkerProcesses(
+        settings.worker_processes, reserved=settings.keyed_export_reserve
+    )
     app.state.export_disk = ExportDisk(
         int(settings.export_disk_mb * 1024 * 1024),
         stall_s=settings.client_stall_timeout_s,
@@ -99,7 +122,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # (added below), so that a 429 or 503 they answer carries the id and the headers.
     app.add_middleware(DeadlineMiddleware, seconds=settings.request_timeout_s)
     app.add_middleware(SlotsMiddleware, slots=slots, heavy_page_size=settings.heavy_page_size)
-    app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter)
+    app.add_middleware(
+        RateLimitMiddleware,
+        buckets=app.state.buckets,
+        key_roles=app.state.key_roles,
+        share=AnonymousShare(
+            {
+                "heavy": settings.anonymous_heavy_concurrency,
+                "export": max(1, settings.export_concurrency - settings.keyed_export_reserve),
+            }
+        ),
+        heavy_page_size=settings.heavy_page_size,
+        address_budgets=settings.address_budgets,
+    )
     install_openapi(app)
     routers = (
         landing,
@@ -128,8 +163,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(KeyedResponses)
     app.add_middleware(RequestId)
     app.add_middleware(SecurityHeaders, settings=settings)
-    # Outside everything: counts and logs each request once its response has ended.
+    # Counts and logs each request once its response has ended.
     app.add_middleware(
         Observe, access_log=settings.access_log, client_mode=settings.access_log_client
     )
+    # Outside everything: the client as the trusted proxies name it, for the budgets and
+    # the access log alike (uvicorn does the same in `klimawerk serve`; applying it twice
+    # changes nothing).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.proxy_hosts)
     return app

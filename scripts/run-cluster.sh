@@ -27,6 +27,8 @@ print(f"PROXY_PORT={s.port}; API_PORT={s.port + 1}")
 PY
 )"
 WORKERS=${WORKERS:-$(nproc)}
+# nginx runs here: its X-Forwarded-For names the client for the budgets of the API.
+export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1}
 
 $KW serve --port "$API_PORT" --workers "$WORKERS" &
 API_PID=$!

@@ -68,8 +68,8 @@ async def clean(pool: asyncpg.Pool) -> AsyncIterator[None]:
 @pytest.fixture(scope="session")
 async def client(dsn: str, pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the app in-process (the pool is the session's)."""
-    # Rate limits have tests of their own; the suite's many requests come from one address.
-    app = create_app(Settings(database_url=dsn, rate_limit=""))
+    # Default limits: the suite's many requests from one address must fit them (issue 23).
+    app = create_app(Settings(database_url=dsn))
     app.state.pool = pool
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
@@ -98,6 +98,6 @@ def use_test_database(dsn: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
 @pytest.fixture(scope="session")
 def live_server(dsn: str) -> Iterator[str]:
     """Base URL of the registry served by uvicorn, as a client would reach it."""
-    # Rate limits have tests of their own; the suite's many requests come from one address.
-    with served(dsn, env={"RATE_LIMIT": ""}) as (base, _):
+    # Default limits: browsers and OGC clients of the suite share one address.
+    with served(dsn) as (base, _):
         yield base

@@ -36,9 +36,9 @@ def served(
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """A uvicorn serving the app on `dsn`: its base URL and process.
 
-    `args` go to uvicorn, `env` on top of ours (settings such as `RATE_LIMIT`). What the
-    server prints (the access log among it) goes to `output`, else to a file removed
-    afterwards: never to a pipe nobody reads, which would stall the server once full.
+    `args` go to uvicorn, `env` on top of ours (settings such as `HEAVY_BUDGET_BURST`).
+    What the server prints (the access log among it) goes to `output`, else to a file
+    removed afterwards: never to a pipe nobody reads, which would stall the server once full.
     """
     port = free_port()
     with contextlib.ExitStack() as stack:

@@ -26,6 +26,7 @@ TABLES = {
     "idempotency_keys",
     "measure_statistics",
     "measure_search_words",
+    "request_budgets",
 }
 
 

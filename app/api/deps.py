@@ -48,9 +48,9 @@ async def get_caller(request: Request, pool: PoolDep) -> Caller:
     digest = hash_key(secret)
     async with connection(pool) as conn:
         row = await keys.select_caller(conn, digest)
+    request.app.state.key_roles.remember(digest, row["role"] if row else None)
     if row is None:
         raise Unauthorized("the API key is not valid (unknown or revoked)")
-    request.app.state.rate_limiter.remember_key(digest, row["role"])
     caller = Caller(
         partner=row["partner"],
         role=row["role"],

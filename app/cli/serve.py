@@ -124,4 +124,6 @@ def _run(host: str, port: int, workers: int) -> None:
         loop="uvloop",
         # httptools with header, body and write timeouts (ADR 0013).
         http=TimedHttpToolsProtocol,
+        # The same proxies the rate limit trusts (TRUSTED_PROXIES).
+        forwarded_allow_ips=settings.proxy_hosts,
     )

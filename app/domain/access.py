@@ -82,6 +82,12 @@ def owns(who: Who, measure: MeasureFacts) -> bool:
     return identified(who) and who.partner is not None and who.partner == measure.partner
 
 
+def unlimited(role: str) -> bool:
+    """Whether callers of `role` are exempt from the request budgets (admins: they
+    repair and migrate data in bulk)."""
+    return role == "admin"
+
+
 def visibility(who: Who) -> Visibility:
     """Which measures the caller may read: the one rule behind lists, tiles, items."""
     if who.role == "admin" or (who.role == "reviewer" and not who.municipalities):

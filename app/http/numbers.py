@@ -63,3 +63,14 @@ def parse_number(
 def parse_whole(name: str, raw: str, low: int | None = None, high: int | None = None) -> int:
     """`parse_number` for an unsigned whole number (a limit, a year, a zoom level)."""
     return int(parse_number(name, raw, low=low, high=high))
+
+
+def declared_length(raw: str | None) -> int | None:
+    """A `Content-Length` header's value, None when absent or not a plain number (the
+    body limit refuses such a header with a 400; estimates just leave it out)."""
+    if raw is None:
+        return None
+    try:
+        return parse_whole("Content-Length", raw)
+    except InvalidParameter:
+        return None

@@ -11,6 +11,7 @@ from app.models.measure import (
 )
 from app.models.measure_type import measure_types
 from app.models.municipality import municipalities, municipality_parts
+from app.models.request_budget import request_budgets
 
 __all__ = [
     "api_keys",
@@ -25,4 +26,5 @@ __all__ = [
     "municipality_baselines",
     "municipality_parts",
     "partners",
+    "request_budgets",
 ]

@@ -6,6 +6,7 @@ return the stored Feature. Nothing is written when any step fails.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -170,8 +171,10 @@ async def create(
     conn: asyncpg.Connection, caller: Caller, doc: Any, transform: Any = None
 ) -> Stored:
     """Store a new measure of the caller; partners' measures await review."""
-    # `checked` also fits the type to the geometry: every problem in one answer.
-    measure = checked(doc, partial=False, transform=transform)
+    # In a thread: a big geometry takes a while to validate, and the event loop keeps
+    # answering other requests meanwhile. `checked` also fits the type to the geometry:
+    # every problem in one answer.
+    measure = await asyncio.to_thread(checked, doc, partial=False, transform=transform)
     values = _with_area_source(dict(measure.values))
     reviewed = _reviews(values)
     values.setdefault("review_state", "submitted")
@@ -217,7 +220,7 @@ async def change(
     """PUT (replace) or PATCH (JSON merge patch) a measure at version `if_match`, or, with
     None (no If-Match sent), at whatever version it has: the last writer's change."""
     current = await _current(conn, caller, measure_id, if_match)
-    measure = checked(doc, partial=not replace, transform=transform)
+    measure = await asyncio.to_thread(checked, doc, partial=not replace, transform=transform)
     values = dict(measure.values)
     # The stored Feature has no review note: compare with the column's.
     properties = orjson.loads(current["feature"])["properties"]

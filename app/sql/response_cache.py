@@ -47,7 +47,9 @@ Make = Callable[[asyncpg.Connection], Awaitable[tuple[int, bytes]]]
 class ResponseCache:
     """Bodies by key, at most `max_bytes` of them; concurrent misses of a key make it once."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, on_hit: Callable[[], None] | None = None) -> None:
+        # Told of every answer from the cache (the rate limit does not charge for it).
+        self.on_hit = on_hit
         self._entries: LRUCache[str, Entry] = LRUCache(
             maxsize=max(max_bytes, 1), getsizeof=lambda e: len(e.body) + ENTRY_OVERHEAD
         )
@@ -73,13 +75,13 @@ class ResponseCache:
         snapshot showed with the body)."""
         entry = self._entries.get(key)
         if entry is not None and entry.version == version:
-            self.hits += 1
+            self._hit()
             return entry
         pending = self._making.get(key)
         if pending is not None:
             made = await asyncio.shield(pending)
             if made.version >= version:
-                self.hits += 1
+                self._hit()
                 return made
         self.misses += 1
         future: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
@@ -100,6 +102,11 @@ class ResponseCache:
         finally:
             if self._making.get(key) is future:
                 del self._making[key]
+
+    def _hit(self) -> None:
+        self.hits += 1
+        if self.on_hit is not None:
+            self.on_hit()
 
     def _store(self, key: str, entry: Entry) -> None:
         if len(entry.body) + ENTRY_OVERHEAD > self._entries.maxsize:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("clean")
 @pytest.fixture
 async def strict(dsn: str, pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
     """The app of a deployment that requires If-Match."""
-    app = create_app(Settings(database_url=dsn, rate_limit="", require_if_match=True))
+    app = create_app(Settings(database_url=dsn, require_if_match=True))
     app.state.pool = pool
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:

@@ -32,11 +32,17 @@ FIELDS = {
 
 @pytest.fixture(scope="module")
 def server(dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """Two workers at the default settings; their output (the access log) in a file."""
+    """Two workers; their output (the access log) in a file."""
     root = tmp_path_factory.mktemp("metrics")
     (root / "multiproc").mkdir()
     log = root / "server.log"
-    env = {"PROMETHEUS_MULTIPROC_DIR": str(root / "multiproc")}
+    # Default settings but a small cheap budget, so that one burst of the mix provokes a
+    # 429 (the defaults fit an office of 25 and are not meant to be spent by a test).
+    env = {
+        "PROMETHEUS_MULTIPROC_DIR": str(root / "multiproc"),
+        "CHEAP_BUDGET_PER_S": "20",
+        "CHEAP_BUDGET_BURST": "60",
+    }
     with served(dsn, "--workers", "2", env=env, output=log) as (base, _):
         yield base, log
 

@@ -80,8 +80,6 @@ def cluster_settings(primary: Cluster, replica: Cluster) -> Settings:
         database_replica_urls=replica.url,
         replica_max_lag_s=5,
         http_max_age_s=MAX_AGE_S,
-        # The tests send hundreds of requests a second from one address.
-        rate_limit="",
     )
 
 

@@ -33,7 +33,7 @@ async def test_a_request_past_its_deadline_is_a_503_with_its_request_id(
         await asyncio.sleep(5)
 
     monkeypatch.setattr(measures, "select_page", stuck)
-    app = create_app(Settings(database_url=dsn, rate_limit="", request_timeout_s=0.2))
+    app = create_app(Settings(database_url=dsn, request_timeout_s=0.2))
     app.state.pool = pool
     with caplog.at_level(logging.WARNING, logger="klimawerk"):
         async with _client(app) as http:
@@ -50,7 +50,7 @@ async def test_a_request_past_its_deadline_is_a_503_with_its_request_id(
 async def test_a_caller_over_its_rate_gets_429_with_id_and_headers(
     dsn: str, pool: asyncpg.Pool
 ) -> None:
-    app = create_app(Settings(database_url=dsn, rate_limit="2/minute"))
+    app = create_app(Settings(database_url=dsn, cheap_budget_per_s=0.01, cheap_budget_burst=2))
     app.state.pool = pool
     async with _client(app) as http:
         answers = [await http.get("/conformance") for _ in range(3)]

@@ -1,4 +1,5 @@
-"""Rate limits: 429 with Retry-After per key or address, never for admins."""
+"""Budgets by cost in the app: 429 with Retry-After per key or address, free answers
+never count, a new key has its own budget from its first request, admins none."""
 
 from __future__ import annotations
 
@@ -9,45 +10,25 @@ import httpx
 import pytest
 
 from app.config import Settings
-from app.guards.rate_limit import RateLimiter
 from app.main import create_app
 from tests.api.conftest import auth, make_key
 
 
-def test_unknown_and_anonymous_callers_count_against_their_address() -> None:
-    limiter = RateLimiter("2/minute")
-    assert limiter.identity(None, "10.0.0.1") == "addr:10.0.0.1"
-    # A key never seen valid cannot buy a fresh allowance.
-    assert limiter.identity("made-up", "10.0.0.1") == "addr:10.0.0.1"
-    limiter.remember_key("abc", "partner")
-    assert limiter.identity("abc", "10.0.0.1") == "key:abc"
-    limiter.remember_key("root", "admin")
-    assert limiter.identity("root", "10.0.0.1") is None
-
-
-def test_hit_answers_the_wait_once_the_limit_is_spent() -> None:
-    limiter = RateLimiter("2/minute")
-    assert [limiter.hit("addr:x") for _ in range(2)] == [None, None]
-    wait = limiter.hit("addr:x")
-    assert wait is not None and 1 <= wait <= 60
-    assert limiter.hit("addr:y") is None
-
-
-def test_an_empty_spec_switches_the_limit_off() -> None:
-    assert not RateLimiter("").enabled
-    assert RateLimiter("5/second;100/minute").enabled
+def _client(app) -> httpx.AsyncClient:  # type: ignore[no-untyped-def]
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
 
 
 @pytest.fixture
 async def limited(dsn: str, pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(database_url=dsn, rate_limit="3/minute"))
+    """Three cheap requests per caller, refilled once a minute."""
+    app = create_app(Settings(database_url=dsn, cheap_budget_per_s=1 / 60, cheap_budget_burst=3))
     app.state.pool = pool
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with _client(app) as http:
         yield http
 
 
-async def test_the_request_over_the_limit_gets_429_with_retry_after(
+async def test_the_request_over_the_budget_gets_429_with_retry_after(
     limited: httpx.AsyncClient,
 ) -> None:
     statuses = [(await limited.get("/conformance")).status_code for _ in range(3)]
@@ -57,19 +38,41 @@ async def test_the_request_over_the_limit_gets_429_with_retry_after(
     assert response.headers["content-type"] == "application/problem+json"
     assert 1 <= int(response.headers["retry-after"]) <= 60
     assert response.json()["status"] == 429
+    assert "cheap budget" in response.json()["detail"]
 
 
-async def test_a_partner_key_has_its_own_allowance_and_admins_none(
+async def test_static_files_and_health_never_count(limited: httpx.AsyncClient) -> None:
+    for _ in range(10):
+        assert (await limited.get("/static/map/api.js")).status_code == 200
+        assert (await limited.get("/health")).status_code == 200
+    assert (await limited.get("/conformance")).status_code == 200
+
+
+async def test_revalidations_never_count(limited: httpx.AsyncClient) -> None:
+    first = await limited.get("/collections")
+    etag = first.headers["etag"]
+    for _ in range(6):
+        again = await limited.get("/collections", headers={"If-None-Match": etag})
+        assert again.status_code == 304
+    assert (await limited.get("/conformance")).status_code == 200
+
+
+async def test_a_new_partner_key_has_its_own_budget_from_its_first_request(
     limited: httpx.AsyncClient, pool: asyncpg.Pool
 ) -> None:
-    partner = auth(await make_key(pool, "Rate Partner", "partner"))
-    admin = auth(await make_key(pool, "Rate Admin", "admin"))
-    # The first keyed request counts against the address (it makes the key known), the
-    # next three against the key.
-    statuses = [(await limited.get("/me", headers=partner)).status_code for _ in range(4)]
-    assert statuses == [200] * 4
+    for _ in range(3):
+        await limited.get("/conformance")
+    assert (await limited.get("/conformance")).status_code == 429  # the address is spent
+    partner = auth(await make_key(pool, "First Request Partner", "partner"))
+    statuses = [(await limited.get("/me", headers=partner)).status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
     assert (await limited.get("/me", headers=partner)).status_code == 429
-    await limited.get("/me", headers=admin)
+
+
+async def test_admins_are_never_limited_and_invented_keys_count_against_the_address(
+    limited: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    admin = auth(await make_key(pool, "Budget Admin", "admin"))
     statuses = {(await limited.get("/me", headers=admin)).status_code for _ in range(10)}
     assert statuses == {200}
 
@@ -99,3 +102,25 @@ async def test_options_costs_no_part_of_the_allowance(limited: httpx.AsyncClient
     }
     assert statuses == {204}
     assert [(await limited.get("/conformance")).status_code for _ in range(3)] == [200] * 3
+    invented = [
+        (await limited.get("/me", headers={"X-API-Key": f"kw_made_up_{i}"})).status_code
+        for i in range(4)
+    ]
+    assert invented == [401, 401, 401, 429]
+
+
+async def test_cached_heavy_answers_are_given_back(dsn: str, pool: asyncpg.Pool) -> None:
+    # A heavy budget of 2 units: filtered statistics weigh 1, so only cache hits let a
+    # third, fourth and fifth answer through.
+    app = create_app(Settings(database_url=dsn, heavy_budget_per_s=1 / 600, heavy_budget_burst=2))
+    app.state.pool = pool
+    async with _client(app) as http:
+        statuses = [
+            (await http.get("/statistics", params={"type": "swale"})).status_code for _ in range(5)
+        ]
+        assert statuses == [200] * 5
+        fresh = [
+            (await http.get("/statistics", params={"status": s})).status_code
+            for s in ("planned", "completed", "cancelled")
+        ]
+    assert fresh == [200, 429, 429]
