@@ -40,7 +40,9 @@ def imported_packages(package: str) -> set[str]:
         # One reading of the request: a leaf every layer may use.
         ("http", {"errors", "config"}),
         # Guards run before routing; they share the handlers' parsers, never the routers.
-        ("guards", {"errors", "http", "auth", "domain", "ogc", "query"}),
+        # They ask the key store (`db`, `sql`), keep budgets shared in PostgreSQL and mark
+        # keyed work for the reserved worker processes (`services`).
+        ("guards", {"errors", "http", "auth", "domain", "ogc", "query", "db", "sql", "services"}),
         ("sql", {"errors", "domain", "query"}),
     ],
 )

@@ -113,6 +113,7 @@ def serve_metrics(host: str, port: int) -> None:
 
 
 def _run(host: str, port: int, workers: int) -> None:
+    settings = get_settings()
     uvicorn.run(
         "app.main:create_app",
         factory=True,

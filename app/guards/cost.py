@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs
 
 from app.guards.slots import heavy_kind
+from app.http.query import Query
 
 ITEMS = "/collections/measures/items"
 STATISTICS = "/statistics"
 IMPACT = "/impact"
-FREE_PREFIXES = ("/static/", "/health")
+FREE_PREFIXES = ("/static/", "/assets/", "/health")
 WRITES = ("POST", "PUT", "PATCH")
 
 # Spatial operators the database answers from the index alone (a bounding-box test
@@ -69,20 +69,6 @@ FREE = Cost("free", 0.0)
 CHEAP = Cost("cheap", 1.0)
 
 
-def split_filters(query_string: bytes) -> tuple[list[bytes], bytes]:
-    """The raw `filter` values and the rest of the query string (the rest is short,
-    the filters may be 20,000 characters: only the rest is decoded)."""
-    filters, rest = [], []
-    for part in query_string.split(b"&"):
-        (filters if part.startswith(b"filter=") else rest).append(part)
-    return [f[len(b"filter=") :] for f in filters], b"&".join(rest)
-
-
-def query_of(query_string: bytes) -> dict[str, list[str]]:
-    """The query parameters (the one parser of issue 24 replaces this at merge)."""
-    return parse_qs(query_string.decode("latin-1"))
-
-
 def filter_weight(raw: bytes) -> float:
     """The heavy weight of a CQL2 filter as sent (percent-encoded or not); below
     `HEAVY_THRESHOLD` it counts as cheap.
@@ -109,30 +95,30 @@ def body_weight(content_length: int | None) -> float:
 def cost_of(
     method: str,
     path: str,
-    query_string: bytes,
+    query: Query,
     content_length: int | None,
     heavy_page_size: int,
 ) -> Cost:
-    """The estimated cost of a request."""
+    """The estimated cost of a request, read from the one parse of its query that the
+    handler reads too; a spelling the handler refuses raises its 400 here."""
     if path.startswith(FREE_PREFIXES) or method in ("OPTIONS",):
         return FREE
     if method in WRITES:
         weight = body_weight(content_length)
         return Cost("heavy", weight, "big body") if weight else CHEAP
-    filters, rest = split_filters(query_string) if query_string else ([], b"")
-    kind = heavy_kind(path, rest, heavy_page_size)
+    kind = heavy_kind(path, query, heavy_page_size)
     if kind == "export":
         return Cost("heavy", EXPORT_WEIGHT, "export")
     if kind == "tile":
         return Cost("heavy", CLUSTER_TILE_WEIGHT, "cluster tile")
-    query = query_of(rest) if rest else {}
-    weight = max((filter_weight(f) for f in filters), default=0.0)
+    raw_filter = query.get("filter")
+    weight = filter_weight(raw_filter.encode()) if raw_filter else 0.0
     if kind == "heavy":
         # A big limit often matches a few features: the page is charged one unit now
         # and the rest by the bytes it sends (`PAGE_BYTES_PER_UNIT`).
         return Cost("heavy", min(1.0 + weight, MAX_WEIGHT), "big page")
     if weight:
         return Cost("heavy", weight, "costly filter")
-    if path == STATISTICS and (filters or set(query) - {"f", "lang"}):
+    if path == STATISTICS and query.names() - {"f", "lang"}:
         return Cost("heavy", FILTERED_STATISTICS_WEIGHT, "filtered statistics")
     return CHEAP

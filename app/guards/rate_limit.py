@@ -23,6 +23,7 @@ from app.guards.cost import MAX_WEIGHT, PAGE_BYTES_PER_UNIT, Cost, cost_of
 from app.guards.key_roles import KeyRoles
 from app.guards.reserve import AnonymousShare
 from app.http.numbers import declared_length
+from app.http.query import query_of
 from app.http.request_id import request_id_of
 from app.services.worker_processes import PRIORITY
 
@@ -107,13 +108,17 @@ class RateLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        cost = cost_of(
-            scope["method"],
-            scope["path"],
-            scope["query_string"],
-            _content_length(scope),
-            self.heavy_page_size,
-        )
+        try:
+            cost = cost_of(
+                scope["method"],
+                scope["path"],
+                query_of(scope),
+                _content_length(scope),
+                self.heavy_page_size,
+            )
+        except InvalidParameter as error:  # refused as the handler would, before any work
+            await problem_response(error, scope["path"], request_id_of(scope))(scope, receive, send)
+            return
         if cost.kind == "free":
             await self.app(scope, receive, send)
             return
