@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from app.api import (
     collections,
@@ -68,6 +69,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.known_municipalities = KnownMunicipalities()
     app.state.response_cache = ResponseCache(int(settings.response_cache_mb * 1024 * 1024))
     app.add_middleware(ReplicaFallback)
+    # gzip for clients that ask (JSON, GeoJSON, tiles, CSV; images are left alone). Added
+    # first, so it wraps only the handlers: streamed exports are flushed chunk by chunk,
+    # ETags and 304s are those of the plain representation (Vary: Accept-Encoding).
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     slots = Slots(
         {
             "export": settings.export_concurrency,
