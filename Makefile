@@ -11,7 +11,7 @@ VENDOR := app/web/static/vendor/versions.json
 
 
 .PHONY: run run-cluster test test-fast lock lint fmt migrate db-start db-stop data bench bench-cluster
-.PHONY: bench-peers soak system-deps assets clean
+.PHONY: bench-peers soak system-deps assets clean container-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -142,3 +142,8 @@ bench-peers: $(VENV)/.installed $(PEER_VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="wrk"
 	$(KW) db start
 	$(BIN)/python -m bench.peers $(BENCH_ARGS)
+
+# Build the image and bring up deploy/compose.yaml with podman; probes /health, /map and a
+# tile through nginx (base images made from Debian packages where no registry is reached).
+container-check:
+	bash scripts/container-check.sh

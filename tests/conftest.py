@@ -28,6 +28,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "slow: a self-contained slow group, left out of `make test-fast`"
     )
+    # pytest-xdist's own mark, known also when a run leaves xdist out (-p no:xdist).
+    config.addinivalue_line("markers", "xdist_group(name): run on the worker of its group")
     os.environ.setdefault("FUZZ_SEED", str(parallel.new_seed()))
 
 
