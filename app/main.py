@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.api import (
+    assets,
     collections,
     impact,
     items,
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=map.STATIC_DIR), name="static")
+    app.mount(assets.PREFIX, assets.HashedStaticFiles(map.STATIC_DIR), name="assets")
     # Outermost last: every response, a 413 or a 500 included, gets an id and the headers.
     app.add_middleware(BodyLimit)
     app.add_middleware(RequestId)

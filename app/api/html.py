@@ -12,10 +12,13 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse, Response
 
+from app.api.assets import static_base
 from app.ogc.collections import ATTRIBUTION
 from app.services.worker_processes import WorkerProcesses
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "web" / "templates")
+# Scripts, styles and icons are linked under their content hash (app/api/assets.py).
+TEMPLATES.env.globals["static"] = static_base
 
 
 def wants_html(request: Request) -> bool:
