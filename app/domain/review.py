@@ -16,6 +16,19 @@ def review_after_change(by_reviewer: bool, changes: dict[str, Any]) -> dict[str,
     return changes
 
 
+def rejection_errors(review_state: str | None, review_note: str | None) -> list[dict[str, str]]:
+    """A rejection needs a reason: the one home of that rule (the API answers 422 with it,
+    the map asks the API). `review_note` is the note the measure has after the change."""
+    if review_state == "rejected" and not (review_note or "").strip():
+        return [
+            {
+                "where": "/properties/review_note",
+                "problem": "a rejection needs a reason: give a review_note",
+            }
+        ]
+    return []
+
+
 def with_review_note(feature: bytes, note: str | None) -> bytes:
     """The Feature (UTF-8 JSON) with `properties.review_note`, for a caller who sees the
     review process: the stored Feature leaves the note out, since anyone may read it."""

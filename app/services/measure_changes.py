@@ -16,7 +16,7 @@ import orjson
 from app.auth.caller import Caller
 from app.domain import access
 from app.domain.catalogue import load_catalogue
-from app.domain.review import review_after_change, with_review_note
+from app.domain.review import rejection_errors, review_after_change, with_review_note
 from app.domain.validation import (
     REVIEW_FIELDS,
     RULE_FIELDS,
@@ -104,6 +104,9 @@ async def create(
     errors = check_type_fits_geometry(
         load_catalogue(), measure.values["type"], measure.geometry["type"]
     )
+    errors += rejection_errors(
+        measure.values.get("review_state"), measure.values.get("review_note")
+    )
     if errors:
         raise _invalid(errors)
     values = dict(measure.values)
@@ -155,6 +158,11 @@ async def change(
     if not reviewed:
         for name in REVIEW_FIELDS:
             values.pop(name, None)
+    else:
+        after = {**properties, "review_note": current["review_note"], **values}
+        errors = rejection_errors(after.get("review_state"), after.get("review_note"))
+        if errors:
+            raise _invalid(errors)
     if replace:
         # A replacement resets the facts it does not name; review fields stay unless named.
         for name in measure_writes.WRITABLE:
