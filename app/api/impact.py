@@ -15,6 +15,7 @@ from app.api.deps import PoolDep
 from app.db.session import connection
 from app.domain.catalogue import load_catalogue
 from app.domain.m102_4 import OutOfRange, check_climate
+from app.domain.region import OUTSIDE
 from app.domain.validation import check_feature, check_type_fits_geometry
 from app.domain.water_balance import Climate, climate_of, effect_or_reason
 from app.errors import InvalidMeasure, InvalidParameter
@@ -107,9 +108,7 @@ async def preview_impact(request: Request, pool: PoolDep) -> Response:
             rows = await statistics.select_baselines(conn)
             baseline = next((dict(r) for r in rows if r["ags"] == place["municipality"]), None)
     if place["municipality"] is None:
-        raise _invalid(
-            [{"where": "/geometry", "problem": "lies outside the 17 Klima.Werk municipalities"}]
-        )
+        raise _invalid([{"where": "/geometry", "problem": OUTSIDE}])
     climate = _what_if(request, climate_of(place["municipality"], baseline))
     effect = effect_or_reason(catalogue.types[values["type"]], values, place["area_m2"], climate)
     body: dict[str, Any] = {

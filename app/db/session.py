@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,7 +10,22 @@ from contextlib import asynccontextmanager
 import asyncpg
 
 from app.config import Settings
+from app.domain.region import OUTSIDE
 from app.errors import AppError, InvalidMeasure, InvalidParameter, Unavailable
+
+# Errors that say the server is gone or going, not that the query is wrong: a 503 for
+# the caller, and for the routing pool (app/db/routing.py) a reason to fail over.
+CONNECTION_LOST = (
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.InterfaceError,
+    # Releasing a connection that was lost mid-query (its holder is free already); a
+    # connection cut in the middle of an operation can leave its protocol in this state.
+    asyncpg.InternalClientError,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.CannotConnectNowError,
+)
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -97,16 +113,14 @@ def translate(exc: asyncpg.PostgresError) -> AppError:
     """Map a database error to the error the caller sees."""
     if getattr(exc, "constraint_name", None) == "measures_within_region":
         return InvalidMeasure(
-            "the measure was not stored: its geometry lies outside the 17 municipalities",
-            errors=[
-                {"where": "/geometry", "problem": "lies outside the 17 Klima.Werk municipalities"}
-            ],
+            f"the measure was not stored: its geometry {OUTSIDE}",
+            errors=[{"where": "/geometry", "problem": OUTSIDE}],
         )
     if isinstance(exc, asyncpg.DataError | asyncpg.InvalidTextRepresentationError):
         return InvalidParameter(f"a value was not accepted by the database: {exc}")
     if isinstance(exc, asyncpg.exceptions.QueryCanceledError):
         return Unavailable("the query took too long and was cancelled")
-    if isinstance(exc, asyncpg.CannotConnectNowError | asyncpg.ConnectionDoesNotExistError):
+    if isinstance(exc, CONNECTION_LOST):
         return Unavailable("the database is not available")
     return AppError("the database reported an error; it has been logged")
 

@@ -18,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from app.domain.catalogue import Catalogue, geometry_allowed
-from app.domain.region import REGION, Region
+from app.domain.region import OUTSIDE, REGION, Region
 from app.domain.water_balance import (
     ELEMENT_PARAMETERS,
     NUMBER_PARAMETERS,
@@ -221,7 +221,7 @@ def check_geometry(
     if not region.contains(geometry):
         swapped = shape({"type": "Point", "coordinates": list(geometry.centroid.coords[0])[::-1]})
         hint = " (latitude and longitude look swapped)" if region.contains(swapped) else ""
-        problems.add(where, "lies outside the 17 Klima.Werk municipalities" + hint)
+        problems.add(where, OUTSIDE + hint)
         return None
     return geometry
 
