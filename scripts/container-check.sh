@@ -60,29 +60,55 @@ podman build --format docker --network host \
 echo "built in $(($(date +%s) - start)) s"
 podman image inspect "$API_IMAGE" --format 'user={{.Config.User}} healthcheck={{.Config.Healthcheck.Test}}'
 
-step "compose config"
-"${COMPOSE[@]}" config >/dev/null
+# podman-compose 1.0 has no `config`; tests/test_deploy.py checks the file in `make test`.
+if podman-compose config --help >/dev/null 2>&1; then
+  step "compose config"
+  "${COMPOSE[@]}" config >/dev/null
+fi
 
 cleanup() {
   step "down"
   "${COMPOSE[@]}" down -v >/dev/null 2>&1 || true
+  rm -f deploy/.compose-check.yaml
 }
 trap cleanup EXIT
 # nginx on CHECK_PORT rather than 8080, which a developer's `make run` may hold.
 sed "s/\"8080:80\"/\"$PORT:80\"/" deploy/compose.yaml > "deploy/.compose-check.yaml"
 COMPOSE=(podman-compose -p "$PROJECT" -f deploy/.compose-check.yaml)
-step "up"
-"${COMPOSE[@]}" up -d
+# podman-compose 1.0 starts every service at once (it ignores depends_on conditions) and
+# podman runs health checks from systemd timers, which a container host may lack: so the
+# order of the compose file is kept here, and each health check is run by hand until it
+# passes, which proves the check itself works in its image.
+healthy() {
+  local name="${PROJECT}_$1_1"
+  for _ in $(seq 1 90); do
+    podman healthcheck run "$name" >/dev/null 2>&1 && { echo "$1 healthy"; return 0; }
+    sleep 2
+  done
+  echo "$1 never turned healthy"; podman logs --tail 30 "$name"; return 1
+}
+step "up: databases"
+"${COMPOSE[@]}" up -d primary >/dev/null
+healthy primary
+"${COMPOSE[@]}" up -d --no-deps replica >/dev/null
+healthy replica
+step "up: one-shot migration"
+"${COMPOSE[@]}" up -d --no-deps migrate >/dev/null
+podman wait "${PROJECT}_migrate_1" >/dev/null
+code=$(podman inspect "${PROJECT}_migrate_1" --format '{{.State.ExitCode}}')
+echo "migrate exited with $code"
+[ "$code" = 0 ] || { podman logs --tail 30 "${PROJECT}_migrate_1"; exit 1; }
+step "up: APIs and nginx"
+"${COMPOSE[@]}" up -d --no-deps api1 api2 >/dev/null
+healthy api1
+healthy api2
+"${COMPOSE[@]}" up -d --no-deps nginx >/dev/null
+healthy nginx
 
 base="http://127.0.0.1:$PORT"
-step "waiting for $base/health through nginx"
-for _ in $(seq 1 120); do
-  curl -fsS -o /dev/null "$base/health" 2>/dev/null && break
-  sleep 2
-done
 podman ps -a --filter "label=io.podman.compose.project=$PROJECT" \
   --format '{{.Names}}\t{{.Status}}'
-"${COMPOSE[@]}" exec api1 klimawerk load demo --count 500 --seed 1 >/dev/null
+"${COMPOSE[@]}" exec api1 klimawerk load demo --count 3000 --seed 11 >/dev/null
 
 step "probes"
 fail=0
@@ -97,11 +123,11 @@ probe /health "$base/health" 200
 probe /map "$base/map" 200
 probe "z12 tile" "$base/collections/measures/tiles/WebMercatorQuad/12/2127/1361" 200
 probe "100 features" "$base/collections/measures/items?limit=100" 200
-for api in api1 api2; do
-  state=$(podman inspect "${PROJECT}_${api}_1" --format '{{.State.Health.Status}}' 2>/dev/null \
-          || echo unknown)
-  echo "$api health: $state"
-  [ "$state" = healthy ] || fail=1
+step "bytes through nginx (identity -> gzip)"
+for path in "/collections/measures/items?limit=100" \
+            "/collections/measures/tiles/WebMercatorQuad/12/2127/1361"; do
+  plain=$(curl -s -o /dev/null -w '%{size_download}' -H 'Accept-Encoding: identity' "$base$path")
+  packed=$(curl -s -o /dev/null -w '%{size_download}' -H 'Accept-Encoding: gzip' "$base$path")
+  echo "$path: $plain -> $packed"
 done
-rm -f deploy/.compose-check.yaml
 [ $fail -eq 0 ] && echo "container check passed" || { echo "container check FAILED"; exit 1; }

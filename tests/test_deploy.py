@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shlex
 import sys
 import tomllib
 from pathlib import Path
@@ -56,7 +57,7 @@ def health_commands() -> list[tuple[str, list[str]]]:
 
 @pytest.mark.parametrize(("where", "test"), health_commands(), ids=lambda v: str(v)[:30])
 def test_health_checks_need_nothing_their_image_lacks(where: str, test: list[str]) -> None:
-    command = test[1:] if test[0] == "CMD" else test
+    command = {"CMD": test[1:], "CMD-SHELL": shlex.split(test[-1])}.get(test[0], test)
     if command[0] == "python":
         assert command[1] == "-c", where
         foreign = imports_of(command[2]) - runtime_modules()

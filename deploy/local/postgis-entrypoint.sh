@@ -11,7 +11,8 @@ if [ "$(id -u)" = 0 ]; then
   exec gosu postgres "$0" "$@"
 fi
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
-  initdb -D "$PGDATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+  initdb -D "$PGDATA" -U postgres --encoding=UTF8 --locale=C.UTF-8 \
+    --auth-local=trust --auth-host=scram-sha-256 \
     --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD")
   echo "listen_addresses = '*'" >> "$PGDATA/postgresql.conf"
   echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
