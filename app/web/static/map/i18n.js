@@ -102,8 +102,8 @@ const TEXTS = {
     extraEvaporation: "Zusätzliche Verdunstung",
     extraInfiltration: "Zusätzliche Versickerung",
     perYear: "/a",
-    target25: "Ziel: 25 % der versiegelten Fläche abkoppeln",
-    target10: "Ziel: Verdunstung +10 Prozentpunkte",
+    target25: "Ziel: {n} % der versiegelten Fläche abkoppeln",
+    target10: "Ziel: Verdunstung +{n} Prozentpunkte",
     noBaseline: "Kein Ausgangswert (versiegelte Fläche) hinterlegt – Fortschritt nicht berechenbar.",
     ofSealed: "der versiegelten Fläche",
     completedOnly: "Der Fortschritt zählt nur fertiggestellte und veröffentlichte Maßnahmen, unabhängig von den Filtern.",
@@ -250,8 +250,8 @@ const TEXTS = {
     extraEvaporation: "Extra evaporation",
     extraInfiltration: "Extra infiltration",
     perYear: "/yr",
-    target25: "Target: disconnect 25 % of the sealed area",
-    target10: "Target: evaporation +10 percentage points",
+    target25: "Target: disconnect {n} % of the sealed area",
+    target10: "Target: evaporation +{n} percentage points",
     noBaseline: "No baseline (sealed area) set – progress cannot be computed.",
     ofSealed: "of the sealed area",
     completedOnly: "Progress counts completed and published measures only, whatever the filters.",
@@ -316,8 +316,10 @@ export function setLang(next) {
 }
 
 /** The text of a key in the current language (the key itself when missing). */
-export function t(key) {
-  return TEXTS[lang][key] ?? TEXTS.de[key] ?? key;
+export function t(key, values = {}) {
+  const text = TEXTS[lang][key] ?? TEXTS.de[key] ?? key;
+  // {name} takes a value the server states (the targets): texts never re-type a rule.
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
 /** The label of a vocabulary value (statuses, reviewStates, roles). */

@@ -46,9 +46,9 @@ function showProgress(targets) {
   const sealed = targets.sealed_area_m2 ?? baseline?.sealed_area_m2;
   const rows = [
     progressRow(
-      t("target25"),
+      t("target25", { n: formatNumber(d.target_share * 100) }),
       share,
-      (d.target_share ?? 0.25) * 100,
+      d.target_share * 100,
       `${formatNumber(share, 1)} % ${t("ofSealed")} (${formatArea(d.achieved_m2 ?? d.disconnected_completed_m2)})` +
         (d.remaining_m2 != null ? ` · ${t("stillMissing")}: ${formatArea(d.remaining_m2)}` : ""),
     ),
@@ -56,9 +56,9 @@ function showProgress(targets) {
   if (e) {
     rows.push(
       progressRow(
-        t("target10"),
+        t("target10", { n: formatNumber(e.target_pp) }),
         e.change_pp ?? 0,
-        e.target_pp ?? 10,
+        e.target_pp,
         `+${formatNumber(e.change_pp ?? 0, 2)} ${t("percentPoints")}` +
           (e.missing_m3 != null ? ` · ${t("stillMissing")}: ${formatNumber(e.missing_m3)} m³${t("perYear")}` : ""),
       ),
