@@ -8,6 +8,8 @@ import uuid
 import httpx
 import pytest
 
+from app.domain.validation import TEXT_LIMITS
+
 pytestmark = pytest.mark.usefixtures("demo")
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
@@ -72,3 +74,13 @@ async def test_the_table_offers_its_selection_as_downloads(client: httpx.AsyncCl
     assert len(hrefs) == 3
     for href in hrefs:
         assert "type=cistern" in href and "limit=" not in href
+
+
+async def test_the_catalogue_states_the_text_limits_the_form_uses(
+    client: httpx.AsyncClient,
+) -> None:
+    catalogue = (await client.get("/measure-types")).json()
+    assert catalogue["text_limits"] == TEXT_LIMITS
+    page = (await client.get("/map")).text
+    # The form takes its limits from there; the page types none of its own.
+    assert "maxlength" not in page.lower()

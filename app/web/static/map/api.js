@@ -9,6 +9,12 @@ const BUSY = new Set([429, 503]);
 const RETRIES = 3;
 const MAX_WAIT_MS = 30000;
 
+/**
+ * The longest text each property takes, as `/measure-types` states it (`text_limits`);
+ * filled when the map starts, read by the forms (one home: app/domain/validation.py).
+ */
+export const textLimits = {};
+
 /** An API answer that was not 2xx: status and the problem+json document, if any. */
 export class ApiError extends Error {
   constructor(status, problem) {

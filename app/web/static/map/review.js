@@ -1,7 +1,7 @@
 // The review queue: the submitted measures of the municipalities a reviewer may review,
 // oldest first, each jumping to the measure on the map, with publish and reject.
 
-import { query, request } from "./api.js";
+import { query, request, textLimits } from "./api.js";
 import { t, typeLabel } from "./i18n.js";
 
 const el = (id) => document.getElementById(id);
@@ -88,7 +88,7 @@ export class ReviewQueue {
     label.textContent = t("reviewNote");
     const note = document.createElement("input");
     note.id = noteId;
-    note.maxLength = 2000;
+    note.maxLength = textLimits.review_note;
     const error = document.createElement("p");
     error.className = "kw-field-error";
     error.setAttribute("role", "alert");
