@@ -80,12 +80,13 @@ $(OGC_VENV)/.installed:
 	$(OGC_VENV)/bin/pip install -q ogctests==0.1.15
 	touch $@
 
-# Workers of pytest-xdist, each with a database of its own (tests/parallel.py). The slow
-# groups (browser, cluster, soak, fuzz, OGC suite, overload) run one per worker, beside
-# the rest; most of their time is spent waiting on servers, so more workers than cores.
+# Workers of pytest-xdist, each with a database of its own (tests/parallel.py); each test
+# file runs on one worker (its module fixtures start once), so the slow files (browser,
+# cluster, soak, fuzz, OGC suite, overload) run beside the rest. Most of their time is
+# spent waiting on servers, so more workers than cores.
 TEST_WORKERS ?= 4
 FAST_WORKERS ?= 3
-PYTEST_PARALLEL = --dist loadgroup --durations=25
+PYTEST_PARALLEL = --dist loadfile --durations=25
 
 test: $(VENV)/.installed $(VENDOR) $(OGC_VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="$(TEST_TOOLS)"

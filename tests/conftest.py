@@ -28,8 +28,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "slow: a self-contained slow group, left out of `make test-fast`"
     )
-    # pytest-xdist's own mark, known also when a run leaves xdist out (-p no:xdist).
-    config.addinivalue_line("markers", "xdist_group(name): run on the worker of its group")
     os.environ.setdefault("FUZZ_SEED", str(parallel.new_seed()))
 
 
@@ -40,7 +38,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the slow groups and keep each group (and each other file) on one xdist worker."""
+    """Mark the slow groups (`make test-fast` leaves them out)."""
     parallel.group_items(items)
 
 

@@ -5,10 +5,9 @@
   template is rebuilt only when the migrations, the boundaries or the code that loads them
   changed (a fingerprint in the template's comment), so a run copies rather than migrates.
 - The self-contained slow groups (browser, cluster, soak, fuzz, the OGC suite, the overload
-  drills) carry the `slow` mark, which `make test-fast` leaves out, and an `xdist_group`,
-  so that `make test` (`--dist loadgroup`) runs each group on one worker while the others
-  work through the rest. Every other test file is a group of its own: its module and
-  session fixtures start once.
+  drills) carry the `slow` mark, which `make test-fast` leaves out. `make test` runs with
+  `--dist loadfile`: a file's tests stay on one worker (the cluster tests share one
+  primary and replica, module fixtures start once), the slow files beside the rest.
 """
 
 from __future__ import annotations
@@ -56,17 +55,11 @@ def worker_name(name: str) -> str:
 
 
 def group_items(items: list[pytest.Item]) -> None:
-    """Mark the slow groups `slow`; give every item an `xdist_group` (its slow group or
-    its file), unless it names one itself."""
+    """Mark the tests of the slow groups `slow`."""
     for item in items:
         path = item.nodeid.split("::", 1)[0]
-        group = next((g for prefix, g in SLOW_GROUPS.items() if path.startswith(prefix)), None)
-        if group is not None:
+        if any(path.startswith(prefix) for prefix in SLOW_GROUPS):
             item.add_marker(pytest.mark.slow)
-        elif item.get_closest_marker("slow") is not None:
-            group = f"slow:{path}"
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(group or path))
 
 
 def fingerprint() -> str:
