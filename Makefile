@@ -10,18 +10,29 @@ DEMO_SEED ?= 1
 VENDOR := app/web/static/vendor/versions.json
 
 
-.PHONY: run run-cluster test lint fmt migrate db-start db-stop data bench bench-cluster
-.PHONY: bench-peers soak system-deps assets clean
+.PHONY: run run-cluster test test-fast lock lint fmt migrate db-start db-stop data bench bench-cluster
+.PHONY: bench-peers soak system-deps assets clean container-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))"; exit 1; }
 	$(PYTHON) -m venv $(VENV) || { echo "python3-venv is missing: apt-get install python3-venv"; exit 1; }
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
+# Installs are pinned by requirements.lock (pip's constraints; `make lock` renews it) and
+# come from pip's cache outside the checkout (~/.cache/pip), so a clean clone is quick.
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
 	touch $@
+
+# Resolve pyproject.toml's ranges anew in a throwaway venv and pin the result.
+lock: $(BIN)/python
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install -q --upgrade pip
+	.lock-venv/bin/pip install -q '.[dev]'
+	{ echo "# pip constraints for every install of the project: \`make lock\` renews them."; \
+	  .lock-venv/bin/pip freeze --exclude klimawerk; } > requirements.lock
+	rm -rf .lock-venv build
 
 system-deps:
 	@bash scripts/system-deps.sh $(SYSTEM_TOOLS)
@@ -69,12 +80,27 @@ $(OGC_VENV)/.installed:
 	$(OGC_VENV)/bin/pip install -q ogctests==0.1.15
 	touch $@
 
+# Workers of pytest-xdist, each with a database of its own (tests/parallel.py); each test
+# file runs on one worker (its module fixtures start once), so the slow files (browser,
+# cluster, soak, fuzz, OGC suite, overload) run beside the rest. Most of their time is
+# spent waiting on servers, so more workers than cores.
+TEST_WORKERS ?= 4
+FAST_WORKERS ?= 3
+PYTEST_PARALLEL = --dist loadfile --durations=25
+
 test: $(VENV)/.installed $(VENDOR) $(OGC_VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="$(TEST_TOOLS)"
 	$(KW) db start
 	$(BIN)/ruff check app tests migrations geodata bench
 	npm run --silent lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+
+# The edit-test loop: everything but the slow groups (`-m "not slow"`), in a minute or two.
+test-fast: $(VENV)/.installed $(VENDOR)
+	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="gdal"
+	$(KW) db start
+	$(BIN)/ruff check app tests migrations geodata bench
+	$(BIN)/pytest -n $(FAST_WORKERS) $(PYTEST_PARALLEL) -m "not slow" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed $(VENDOR)
 	$(BIN)/ruff check app tests migrations geodata bench
@@ -118,3 +144,8 @@ bench-peers: $(VENV)/.installed $(PEER_VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS="wrk"
 	$(KW) db start
 	$(BIN)/python -m bench.peers $(BENCH_ARGS)
+
+# Build the image and bring up deploy/compose.yaml with podman; probes /health, /map and a
+# tile through nginx (base images made from Debian packages where no registry is reached).
+container-check:
+	bash scripts/container-check.sh

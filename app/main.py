@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.api import (
+    assets,
     collections,
     health,
     impact,
@@ -91,6 +93,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         int(settings.response_cache_mb * 1024 * 1024), on_hit=mark_cached
     )
     app.add_middleware(ReplicaFallback)
+    # gzip for clients that ask (JSON, GeoJSON, tiles, CSV; images are left alone). Added
+    # first, so it wraps only the handlers: streamed exports are flushed chunk by chunk,
+    # ETags and 304s are those of the plain representation (Vary: Accept-Encoding).
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     slots = Slots(
         {
             "export": settings.export_concurrency,
@@ -158,6 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=map.STATIC_DIR), name="static")
+    app.mount(assets.PREFIX, assets.HashedStaticFiles(map.STATIC_DIR), name="assets")
     # Outermost last: every response, a 413 or a 500 included, gets an id and the headers.
     app.add_middleware(BodyLimit)
     app.add_middleware(KeyedResponses)

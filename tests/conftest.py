@@ -1,8 +1,10 @@
-"""Fixtures: one real PostGIS test database per session, migrated once, boundaries loaded."""
+"""Fixtures: one real PostGIS test database per session (per xdist worker), copied from a
+migrated template database with the boundaries loaded; see `tests/parallel.py`."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import asyncpg
@@ -15,14 +17,34 @@ from app.db.databases import create_database
 from app.db.session import create_pool
 from app.main import create_app
 from app.services import loading
+from tests import parallel
 from tests.servers import served
 
 TEST_DATABASE = "klimawerk_test"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the `slow` mark; choose the fuzz seed once, so every xdist worker gets it."""
+    config.addinivalue_line(
+        "markers", "slow: a self-contained slow group, left out of `make test-fast`"
+    )
+    os.environ.setdefault("FUZZ_SEED", str(parallel.new_seed()))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """The fuzz seed at the start of the run: FUZZ_SEED=<it> repeats the run's examples."""
+    return f"fuzz seed: FUZZ_SEED={os.environ['FUZZ_SEED']}"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the slow groups (`make test-fast` leaves them out)."""
+    parallel.group_items(items)
+
+
 async def recreate_database(name: str) -> str:
-    """Drop and create database `name` with PostGIS; returns its URL."""
-    return await create_database(get_settings(), name, replace=True)
+    """Drop and create database `name` with PostGIS (one per xdist worker); returns its URL."""
+    return await create_database(get_settings(), parallel.worker_name(name), replace=True)
 
 
 @pytest.fixture(scope="session")
@@ -31,10 +53,7 @@ def dsn() -> str:
     settings = get_settings()
     if settings.uses_embedded_cluster:
         embedded_cluster(settings).start()
-    url = asyncio.run(recreate_database(TEST_DATABASE))
-    loading.migrate(url)
-    asyncio.run(loading.load_boundaries(url))
-    return url
+    return asyncio.run(parallel.database_from_template(settings, TEST_DATABASE))
 
 
 @pytest.fixture(scope="session")

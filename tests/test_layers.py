@@ -44,6 +44,16 @@ def imported_packages(package: str) -> set[str]:
         # keyed work for the reserved worker processes (`services`).
         ("guards", {"errors", "http", "auth", "domain", "ogc", "query", "db", "sql", "services"}),
         ("sql", {"errors", "domain", "query"}),
+        ("db", {"config", "domain", "errors"}),
+        # Services are used by the API and the CLI, never the other way round.
+        ("services", {"auth", "config", "db", "domain", "errors", "query", "schemas", "sql"}),
+        # Guards run in front of the routes: no services, no CLI.
+        ("guards", {"api", "auth", "config", "db", "domain", "errors", "query", "sql"}),
+        (
+            "api",
+            {"auth", "config", "db", "domain", "errors", "guards", "ogc", "query"}
+            | {"schemas", "services", "sql"},
+        ),
     ],
 )
 def test_package_imports_only_what_lies_below_it(package: str, allowed: set[str]) -> None:

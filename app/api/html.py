@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse, Response
 
+from app.api.assets import static_base
 from app.domain.messages import text
 from app.errors import request_lang
 from app.http.query import query_of
@@ -19,6 +20,8 @@ from app.ogc.collections import ATTRIBUTION
 from app.services.worker_processes import WorkerProcesses
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "web" / "templates")
+# Scripts, styles and icons are linked under their content hash (app/api/assets.py).
+TEMPLATES.env.globals["static"] = static_base
 
 
 def number(value: Any, lang: str, digits: int = 0) -> str:

@@ -1,12 +1,11 @@
-"""`/map`: the Leaflet map page. Its scripts and styles are static files under `/static`."""
+"""`/map`: the Leaflet map page. Its scripts and styles are static files (app/api/assets.py)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from app.api.assets import STATIC_DIR
 from app.api.html import TEMPLATES, page_lang
 from app.config import Settings
 from app.domain.messages import negotiate
@@ -22,7 +21,6 @@ BOUNDARY_ATTRIBUTION = (
     '<a href="https://www.govdata.de/dl-de/by-2-0">dl-de/by-2.0</a>'
 )
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
 # Copied from node_modules by `make assets`; one file stands for the whole set.
 VENDOR_MARKER = STATIC_DIR / "vendor" / "leaflet" / "leaflet.js"
 

@@ -10,6 +10,7 @@ from app.api.landing import base_url
 from app.api.render import json_response
 from app.domain.catalogue import load_catalogue
 from app.domain.m102_4 import load_elements
+from app.domain.validation import TEXT_LIMITS
 from app.domain.water_balance import parameter_fields
 from app.errors import NotFound
 from app.ogc.links import JSON, link
@@ -28,6 +29,8 @@ async def list_measure_types(request: Request) -> Response:
     for entry in doc["types"]:
         entry["water_balance"]["fields"] = parameter_fields(catalogue.types[entry["id"]], elements)
     doc["elements"] = elements.as_json()
+    # The longest text each property takes: forms read it here, never re-type it.
+    doc["text_limits"] = dict(TEXT_LIMITS)
     doc["links"] = [link(f"{base_url(request)}/measure-types", "self", JSON, "this document")]
     return with_validators(request, json_response(doc))
 

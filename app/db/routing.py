@@ -24,25 +24,14 @@ from typing import Any
 import asyncpg
 
 from app.config import Settings
-from app.db.session import create_pool
+from app.db.session import CONNECTION_LOST, create_pool
 
 log = logging.getLogger("klimawerk.routing")
 
 CHECK_INTERVAL_S = 1.0
 CHECK_TIMEOUT_S = 2.0
-# Errors that say the server is gone or going, not that the query is wrong.
-LOST = (
-    OSError,
-    asyncio.TimeoutError,
-    asyncpg.InterfaceError,
-    # Releasing a connection that was lost mid-query (its holder is free already).
-    asyncpg.InternalClientError,
-    asyncpg.exceptions.PostgresConnectionError,
-    asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.exceptions.CannotConnectNowError,
-    # A connection cut in the middle of an operation can leave its protocol in this state.
-    asyncpg.InternalClientError,
-)
+# The one list of connection-loss errors lives beside `translate` (app/db/session.py).
+LOST = CONNECTION_LOST
 
 
 def public_url(dsn: str) -> str:

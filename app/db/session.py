@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,6 +12,20 @@ import asyncpg
 from app.config import Settings
 from app.domain import messages
 from app.errors import AppError, InvalidMeasure, InvalidParameter, Unavailable
+
+# Errors that say the server is gone or going, not that the query is wrong: a 503 for
+# the caller, and for the routing pool (app/db/routing.py) a reason to fail over.
+CONNECTION_LOST = (
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.InterfaceError,
+    # Releasing a connection that was lost mid-query (its holder is free already); a
+    # connection cut in the middle of an operation can leave its protocol in this state.
+    asyncpg.InternalClientError,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.CannotConnectNowError,
+)
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -106,7 +121,7 @@ def translate(exc: asyncpg.PostgresError) -> AppError:
         return InvalidParameter(f"a value was not accepted by the database: {exc}")
     if isinstance(exc, asyncpg.exceptions.QueryCanceledError):
         return Unavailable("the query took too long and was cancelled", refusal="statement_timeout")
-    if isinstance(exc, asyncpg.CannotConnectNowError | asyncpg.ConnectionDoesNotExistError):
+    if isinstance(exc, CONNECTION_LOST):
         return Unavailable("the database is not available")
     return AppError("the database reported an error; it has been logged")
 

@@ -44,3 +44,7 @@ class Region:
 
 
 REGION = Region()
+
+# The one wording of "not in the region", for the API, the importer and the database's
+# refusal alike (the map translates this text).
+OUTSIDE = "lies outside the 17 Klima.Werk municipalities"

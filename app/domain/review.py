@@ -7,6 +7,8 @@ from typing import Any
 
 import orjson
 
+from app.domain.messages import problem
+
 
 def review_after_change(by_reviewer: bool, changes: dict[str, Any]) -> dict[str, Any]:
     """A change by someone who may not review the measure (a partner) goes back to
@@ -14,6 +16,14 @@ def review_after_change(by_reviewer: bool, changes: dict[str, Any]) -> dict[str,
     if not by_reviewer:
         return {**changes, "review_state": "submitted", "review_note": None}
     return changes
+
+
+def rejection_errors(review_state: str | None, review_note: str | None) -> list[dict[str, str]]:
+    """A rejection needs a reason: the one home of that rule (the API answers 422 with it,
+    the map asks the API). `review_note` is the note the measure has after the change."""
+    if review_state == "rejected" and not (review_note or "").strip():
+        return [problem("/properties/review_note", "review.rejection_needs_reason")]
+    return []
 
 
 def with_review_note(feature: bytes, note: str | None) -> bytes:

@@ -88,8 +88,6 @@ measures = Table(
     Column("last_writer", Boolean, nullable=False, server_default=text("false")),
     # A pending revision: the published measure it would change (migration 0012).
     Column("revision_of", UUID(as_uuid=True), ForeignKey("measures.id")),
-
-
     # What the text search `q` reads, kept by trigger (migration 0014): a german tsvector
     # of the names and description, and the names in ASCII folding (their words feed
     # `measure_search_words`).

@@ -29,7 +29,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from app.domain.catalogue import Catalogue, load_catalogue
-from app.domain.region import REGION
+from app.domain.region import OUTSIDE, REGION
 from app.domain.validation import (
     CLIENT_FIELDS,
     MAX_VERTICES,
@@ -213,7 +213,7 @@ def _geometry_problems(geometries: np.ndarray) -> list[str | None]:
         elif vertices[n] > MAX_VERTICES:
             out.append(f"has {vertices[n]} vertices; at most {MAX_VERTICES}")
         elif not inside[n]:
-            out.append("lies outside the 17 Klima.Werk municipalities")
+            out.append(OUTSIDE)
         else:
             out.append(None)
     return out
@@ -413,7 +413,7 @@ async def store_measures(
                 {
                     "feature": n,
                     "where": "/geometry",
-                    "problem": "lies outside the 17 Klima.Werk municipalities",
+                    "problem": OUTSIDE,
                 }
                 for n in pipeline.outside
             ]

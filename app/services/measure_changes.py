@@ -18,7 +18,7 @@ from app.auth.caller import Caller
 from app.domain import access, messages
 from app.domain.accounting import DERIVED, GIVEN
 from app.domain.catalogue import load_catalogue
-from app.domain.review import review_after_change, with_review_note
+from app.domain.review import rejection_errors, review_after_change, with_review_note
 from app.domain.unchanged import is_unchanged
 from app.domain.validation import (
     REVIEW_FIELDS,
@@ -175,6 +175,9 @@ async def create(
     # answering other requests meanwhile. `checked` also fits the type to the geometry:
     # every problem in one answer.
     measure = await asyncio.to_thread(checked, doc, partial=False, transform=transform)
+    errors = rejection_errors(measure.values.get("review_state"), measure.values.get("review_note"))
+    if errors:
+        raise _invalid(errors)
     values = _with_area_source(dict(measure.values))
     reviewed = _reviews(values)
     values.setdefault("review_state", "submitted")
@@ -207,6 +210,29 @@ async def _current(
     return row
 
 
+def _review_part(caller: Caller, current: asyncpg.Record, values: dict[str, Any]) -> bool:
+    """Whether the change reviews the measure (checked: the caller may, and a rejection
+    has its reason); review fields that change nothing are dropped from `values`."""
+    # The stored Feature has no review note: compare with the column's.
+    properties = orjson.loads(current["feature"])["properties"]
+    before = {**properties, "review_note": current["review_note"]}
+    reviewed = _reviews(values, before)
+    if reviewed and not access.may_review(caller, current["municipality"]):
+        raise Forbidden(
+            "only reviewers of this municipality and admins review measures",
+            code="access.review_only",
+        )
+    if not reviewed:
+        for name in REVIEW_FIELDS:
+            values.pop(name, None)
+        return False
+    after = {**before, **values}
+    errors = rejection_errors(after.get("review_state"), after.get("review_note"))
+    if errors:
+        raise _invalid(errors)
+    return True
+
+
 async def change(
     conn: asyncpg.Connection,
     caller: Caller,
@@ -222,17 +248,7 @@ async def change(
     current = await _current(conn, caller, measure_id, if_match)
     measure = await asyncio.to_thread(checked, doc, partial=not replace, transform=transform)
     values = dict(measure.values)
-    # The stored Feature has no review note: compare with the column's.
-    properties = orjson.loads(current["feature"])["properties"]
-    reviewed = _reviews(values, {**properties, "review_note": current["review_note"]})
-    if reviewed and not access.may_review(caller, current["municipality"]):
-        raise Forbidden(
-            "only reviewers of this municipality and admins review measures",
-            code="access.review_only",
-        )
-    if not reviewed:
-        for name in REVIEW_FIELDS:
-            values.pop(name, None)
+    reviewed = _review_part(caller, current, values)
     if replace:
         # A replacement resets the facts it does not name; review fields stay unless named.
         for name in measure_writes.WRITABLE:

@@ -26,6 +26,11 @@ TILES = "/collections/measures/tiles/WebMercatorQuad"
 TMS = morecantile.tms.get("WebMercatorQuad")
 
 
+def reason(state: str) -> dict[str, str]:
+    """A rejection needs a reason (app/domain/review.py)."""
+    return {"review_note": "Dublette"} if state == "rejected" else {}
+
+
 def square(lon: float, lat: float) -> dict:
     return {
         "type": "Polygon",
@@ -91,7 +96,7 @@ def make(client: httpx.AsyncClient, keys: dict) -> Make:
         if state != "submitted":
             changed = await client.patch(
                 f"{ITEMS}/{body['id']}",
-                json={"properties": {"review_state": state}},
+                json={"properties": {"review_state": state, **reason(state)}},
                 headers={**auth(keys["admin"]), "If-Match": created.headers["etag"]},
             )
             assert changed.status_code == 200, changed.text
@@ -226,7 +231,7 @@ async def test_reject(client, keys, make: Make) -> None:
 async def test_create(client, keys) -> None:
     got = {}
     for where, state in CREATE:
-        props = {"review_state": state} if state != "submitted" else {}
+        props = {"review_state": state, **reason(state)} if state != "submitted" else {}
         got[(where, state)] = {
             who: (
                 await client.post(ITEMS, json=feature(where, **props), headers=auth(keys[who]))
@@ -331,7 +336,12 @@ ACTIONS_BODY = {
     "update": ("PATCH", {"properties": {"title": "x"}}, 200),
     "delete": ("DELETE", None, 204),
     "publish": ("PATCH", {"properties": {"review_state": "published"}}, 200),
-    "reject": ("PATCH", {"properties": {"review_state": "rejected"}}, 200),
+    # A rejection needs a reason (app/domain/review.py): without one it is a 422.
+    "reject": (
+        "PATCH",
+        {"properties": {"review_state": "rejected", "review_note": "Dublette"}},
+        200,
+    ),
 }
 
 

@@ -8,6 +8,8 @@ import uuid
 import httpx
 import pytest
 
+from app.domain.validation import TEXT_LIMITS
+
 pytestmark = pytest.mark.usefixtures("demo")
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
@@ -38,16 +40,16 @@ async def test_ogc_clients_keep_the_json_landing_page(
 
 async def test_docs_load_swagger_ui_from_the_apps_own_files(client: httpx.AsyncClient) -> None:
     page = (await client.get("/docs")).text
-    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page
+    bundle = re.search(r'"(/assets/[0-9a-f]{16}/vendor/swagger-ui/swagger-ui-bundle\.js)"', page)
     # Every asset from this server: no absolute URL in the page at all.
     assert "http://" not in page and "https://" not in page
-    assert (await client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")).status_code == 200
+    assert bundle and (await client.get(bundle.group(1))).status_code == 200
 
 
 async def test_a_municipality_page_and_an_unknown_one(client: httpx.AsyncClient) -> None:
     page = await client.get("/kommunen/05513000")
     assert page.status_code == 200 and "<h1>Gelsenkirchen: Fortschritt" in page.text
-    assert "/static/vendor/chartjs/chart.umd.min.js" in page.text
+    assert re.search(r"/assets/[0-9a-f]{16}/vendor/chartjs/chart\.umd\.min\.js", page.text)
     missing = await client.get("/kommunen/99999999")
     assert missing.status_code == 404 and "Nicht gefunden" in missing.text
 
@@ -72,3 +74,13 @@ async def test_the_table_offers_its_selection_as_downloads(client: httpx.AsyncCl
     assert len(hrefs) == 3
     for href in hrefs:
         assert "type=cistern" in href and "limit=" not in href
+
+
+async def test_the_catalogue_states_the_text_limits_the_form_uses(
+    client: httpx.AsyncClient,
+) -> None:
+    catalogue = (await client.get("/measure-types")).json()
+    assert catalogue["text_limits"] == TEXT_LIMITS
+    page = (await client.get("/map")).text
+    # The form takes its limits from there; the page types none of its own.
+    assert "maxlength" not in page.lower()

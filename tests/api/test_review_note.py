@@ -98,3 +98,30 @@ async def test_no_filter_reads_the_note(client: httpx.AsyncClient, roles: dict) 
     response = await client.get(ITEMS, params={"filter": "review_note LIKE 'intern%'"})
     assert response.status_code == 400
     assert NOTE not in response.text
+
+
+@pytest.mark.parametrize(
+    "note",
+    [None, "", "   ", "\u3000", "\t"],
+    ids=["missing", "empty", "spaces", "ideographic space", "tab"],
+)
+async def test_a_rejection_without_a_reason_is_a_422(
+    client: httpx.AsyncClient, roles: dict, note: str | None
+) -> None:
+    created = await client.post(ITEMS, json=roof(), headers=auth(roles["partner"]))
+    url = f"{ITEMS}/{created.json()['id']}"
+    props = {"review_state": "rejected"} | ({} if note is None else {"review_note": note})
+    headers = {**auth(roles["reviewer"]), "If-Match": '"1"'}
+    refused = await client.patch(url, json={"properties": props}, headers=headers)
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert [e["where"] for e in refused.json()["errors"]] == ["/properties/review_note"]
+    assert (await client.get(url, headers=auth(roles["reviewer"]))).json()["properties"][
+        "review_state"
+    ] == "submitted"
+    # With a reason it goes through; a later change keeps the stored reason.
+    props["review_note"] = "Dublette"
+    assert (await client.patch(url, json={"properties": props}, headers=headers)).status_code == 200
+    again = {**auth(roles["reviewer"]), "If-Match": '"2"'}
+    kept = await client.patch(url, json={"properties": {"title": "neu"}}, headers=again)
+    assert kept.status_code == 200, kept.text

@@ -9,10 +9,18 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from app.cli import output
 from app.cli.main import app
 
 # A wide terminal, so that the table shows whole cells.
 runner = CliRunner(env={"COLUMNS": "200"})
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's console took its width when it was imported (80 on an xdist worker,
+    which has no terminal): make it wide, so that no cell is cut."""
+    monkeypatch.setattr(output.console, "width", 200)
 
 
 async def invoke(*args: str):  # type: ignore[no-untyped-def]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app.domain.review import diff, history, review_after_change
+import pytest
+
+from app.domain.review import diff, history, rejection_errors, review_after_change
 
 GE, E = "05513000", "05113000"
 
@@ -69,3 +71,17 @@ def test_public_history_names_the_measure_s_own_partner() -> None:
     entries = history(own, full=False)
     assert [e["partner"] for e in entries] == ["Vivawest", "Vivawest"]
     assert entries[1]["changes"] == {"created": True}
+
+
+@pytest.mark.parametrize("note", [None, "", "   ", "\t\n", "\u3000"])
+def test_a_rejection_without_a_reason_is_refused(note: str | None) -> None:
+    errors = rejection_errors("rejected", note)
+    assert [e["where"] for e in errors] == ["/properties/review_note"]
+
+
+@pytest.mark.parametrize(
+    ("state", "note"),
+    [("rejected", "Dublette"), ("rejected", " x "), ("published", None), (None, "")],
+)
+def test_a_reason_or_another_state_passes(state: str | None, note: str | None) -> None:
+    assert rejection_errors(state, note) == []

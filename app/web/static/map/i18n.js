@@ -24,8 +24,10 @@ export function setLang(next) {
 }
 
 /** The text of a key in the current language (the key itself when missing). */
-export function t(key) {
-  return TEXTS[lang][`map.${key}`] ?? TEXTS.de[`map.${key}`] ?? key;
+export function t(key, values = {}) {
+  const text = TEXTS[lang][`map.${key}`] ?? TEXTS.de[`map.${key}`] ?? key;
+  // {name} takes a value the server states (the targets): texts never re-type a rule.
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
 /** A catalogue message with its `{name}` parameters filled in (as the server does). */

@@ -1,7 +1,7 @@
 // The map's layers: base map, municipality boundaries, measures as vector tiles, legend.
 /* global L */
 
-import { authHeaders, query, request } from "./api.js";
+import { authHeaders, fetchRetrying, query, request } from "./api.js";
 import { featureFilter } from "./state.js";
 import { t, term, typeLabel } from "./i18n.js";
 
@@ -130,12 +130,30 @@ export async function tileZooms() {
 }
 
 /**
+ * VectorGrid's protobuf layer, whose tiles wait and ask again when the server answers 429
+ * or 503 (Retry-After), where VectorGrid would draw an empty tile. VectorGrid fetches with
+ * the global fetch() inside `_getVectorTilePromise`, synchronously: for the span of that
+ * call, fetch is the retrying one; nothing else runs in between.
+ */
+const RetryingProtobuf = L.VectorGrid.Protobuf.extend({
+  _getVectorTilePromise(coords, tileBounds) {
+    const plain = window.fetch;
+    window.fetch = (url, init) => fetchRetrying(url, init, plain);
+    try {
+      return L.VectorGrid.Protobuf.prototype._getVectorTilePromise.call(this, coords, tileBounds);
+    } finally {
+      window.fetch = plain;
+    }
+  },
+});
+
+/**
  * Measures as Mapbox vector tiles from the API, filtered with the items filters.
  * `fresh()` makes later tile requests revalidate (after a write, or with a key, whose
  * private tiles share their URLs with the public ones).
  */
 export function measureLayer(types, state, zooms) {
-  const layer = L.vectorGrid.protobuf(tileUrl(state), {
+  const layer = new RetryingProtobuf(tileUrl(state), {
     pane: "measures",
     // Canvas, not SVG: a zoom-13 view can hold 25,000 measures, which as SVG elements
     // made panning stutter (frames of 280 ms against 67 ms on canvas, 200,000 measures).

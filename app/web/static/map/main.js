@@ -1,7 +1,7 @@
 // The Klima.Werk map: wires state, layers, filters, statistics, popups and the editor.
 /* global L */
 
-import { query, request } from "./api.js";
+import { query, request, textLimits } from "./api.js";
 import { Editor } from "./editor.js";
 import { currentLang, setLang, t, term, typeLabel } from "./i18n.js";
 import { basemapLayer, boundaryLayer, legendControl, measureLayer, municipalityAt, tileZooms } from "./layers.js";
@@ -23,6 +23,10 @@ async function main() {
   setLang(state.lang);
   const catalogue = (await request("/measure-types")).data;
   const types = new Map(catalogue.types.map((type) => [type.id, type]));
+  Object.assign(textLimits, catalogue.text_limits);
+  for (const [name, max] of Object.entries(textLimits)) {
+    for (const field of document.querySelectorAll(`#kw-measure [name="${name}"]`)) field.maxLength = max;
+  }
 
   const map = L.map("kw-map", {
     center: [state.view.lat, state.view.lon],

@@ -1,7 +1,7 @@
 // The popup of a measure: what the tile knows at once, then every fact from the API.
 
 import { factList } from "./facts.js";
-import { request } from "./api.js";
+import { request, textLimits } from "./api.js";
 import { formatArea, formatDay, formatNumber, noEffectReason, t, term, typeLabel } from "./i18n.js";
 
 /**
@@ -110,7 +110,7 @@ function reviewControls(measure, actions, allowed) {
   const note = document.createElement("textarea");
   note.id = id;
   note.rows = 2;
-  note.maxLength = 2000;
+  note.maxLength = textLimits.review_note;
   note.value = measure.review_note ?? "";
   const row = document.createElement("p");
   row.className = "kw-row";

@@ -3,7 +3,7 @@
 // version, and publishing several at once. Everything is asked from the items API (its
 // filters, sortby, paging links and numberMatched): the queue holds no rule of its own.
 
-import { query, request } from "./api.js";
+import { query, request, textLimits } from "./api.js";
 import { changesSincePublished, changesText } from "./changes.js";
 import { message, t, typeLabel } from "./i18n.js";
 
@@ -206,7 +206,7 @@ export class ReviewQueue {
     label.textContent = t("reviewNote");
     const note = document.createElement("input");
     note.id = noteId;
-    note.maxLength = 2000;
+    note.maxLength = textLimits.review_note;
     const error = document.createElement("p");
     error.className = "kw-field-error";
     error.setAttribute("role", "alert");

@@ -70,8 +70,19 @@ function targets(targets) {
     );
   }
   return [
-    progressBar(t("target25"), d.share * 100, 25, `${formatNumber(d.share * 100, 1)} % ${t("ofSealed")}`),
-    progressBar(t("target10"), e.change_pp, 10, `+${formatNumber(e.change_pp, 2)} ${t("percentPoints")}`),
+    // The targets are the server's (app/domain/water_balance.py), never typed here.
+    progressBar(
+      t("target25", { n: formatNumber(d.target_share * 100) }),
+      d.share * 100,
+      d.target_share * 100,
+      `${formatNumber(d.share * 100, 1)} % ${t("ofSealed")}`,
+    ),
+    progressBar(
+      t("target10", { n: formatNumber(e.target_pp) }),
+      e.change_pp,
+      e.target_pp,
+      `+${formatNumber(e.change_pp, 2)} ${t("percentPoints")}`,
+    ),
     ...notes,
   ];
 }
