@@ -11,8 +11,10 @@ ARG NODE_IMAGE=node:22-bookworm-slim
 FROM ${NODE_IMAGE} AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
-COPY scripts/copy-vendor.mjs ./scripts/
-RUN npm ci --omit=dev --no-audit --no-fund && node scripts/copy-vendor.mjs
+COPY scripts/copy-vendor.mjs scripts/bundle-map.mjs ./scripts/
+COPY app/web/static/map ./app/web/static/map/
+# esbuild (a dev dependency) bundles the map's modules; nothing of node reaches the image.
+RUN npm ci --no-audit --no-fund && node scripts/copy-vendor.mjs && node scripts/bundle-map.mjs
 
 FROM ${PYTHON_IMAGE} AS build
 WORKDIR /build

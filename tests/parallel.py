@@ -38,6 +38,16 @@ SLOW_GROUPS = {
     "tests/api/test_server_survives.py": "overload",
 }
 
+# Files whose assertions are latencies under load (floods, overload, slow clients): they
+# run in a pass of their own after the parallel one (`make test`), so that the other
+# workers' load on two cores does not decide them. They are slow as well.
+TIMED_FILES = (
+    "tests/guards/test_floods.py",
+    "tests/api/test_overload.py",
+    "tests/api/test_server_survives.py",
+    "tests/http/test_slow_clients.py",
+)
+
 # What the template database is made of: a change here rebuilds it.
 TEMPLATE_INPUTS = ("migrations", "geodata", "app/sql", "app/models", "app/db", "app/domain")
 TEMPLATE_INPUTS_FILES = ("app/services/loading.py", "alembic.ini")
@@ -55,11 +65,14 @@ def worker_name(name: str) -> str:
 
 
 def group_items(items: list[pytest.Item]) -> None:
-    """Mark the tests of the slow groups `slow`."""
+    """Mark the tests of the slow groups `slow`, and the latency drills `timed`."""
     for item in items:
         path = item.nodeid.split("::", 1)[0]
         if any(path.startswith(prefix) for prefix in SLOW_GROUPS):
             item.add_marker(pytest.mark.slow)
+        if path in TIMED_FILES:
+            item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.timed)
 
 
 def fingerprint() -> str:

@@ -46,7 +46,7 @@ def health_commands() -> list[tuple[str, list[str]]]:
     checks = []
     for name, service in COMPOSE["services"].items():
         merged = service.get("healthcheck") or {}
-        if merged.get("disable"):
+        if not merged or merged.get("disable"):
             continue
         checks.append((f"service {name}", merged["test"]))
     line = re.search(r"HEALTHCHECK .*?CMD (\[[^\n]*\])", DOCKERFILE, re.S)

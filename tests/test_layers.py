@@ -47,12 +47,10 @@ def imported_packages(package: str) -> set[str]:
         ("db", {"config", "domain", "errors"}),
         # Services are used by the API and the CLI, never the other way round.
         ("services", {"auth", "config", "db", "domain", "errors", "query", "schemas", "sql"}),
-        # Guards run in front of the routes: no services, no CLI.
-        ("guards", {"api", "auth", "config", "db", "domain", "errors", "query", "sql"}),
         (
             "api",
-            {"auth", "config", "db", "domain", "errors", "guards", "ogc", "query"}
-            | {"schemas", "services", "sql"},
+            {"auth", "config", "db", "domain", "errors", "guards", "http", "ogc", "query"}
+            | {"observability", "schemas", "services", "sql"},
         ),
     ],
 )

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from shapely.geometry.base import BaseGeometry
 
+from app.domain.messages import text
+
 # A part of a measure may stray over a municipal border by this much (metres, in
 # EPSG:25832) and still count as lying where the rest of it lies: boundaries and drawn
 # edges differ by about that much when both follow the same line.
@@ -45,6 +47,7 @@ class Region:
 
 REGION = Region()
 
-# The one wording of "not in the region", for the API, the importer and the database's
-# refusal alike (the map translates this text).
-OUTSIDE = "lies outside the 17 Klima.Werk municipalities"
+# "Not in the region" in the importer's report (English, as the CLI speaks); the API says
+# the same catalogue message in the caller's language.
+OUTSIDE_CODE = "geometry.outside_region"
+OUTSIDE = text(OUTSIDE_CODE, "en")

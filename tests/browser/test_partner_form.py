@@ -66,7 +66,9 @@ async def test_the_form_shows_parameters_area_and_preview(
         "Standard: Flachdach"
     )
     await expect(page.locator("#kw-drawn-area")).to_contain_text("Gezeichnete Fläche")
-    runoff = page.locator("#kw-impact dd").first
+    runoff = page.locator("#kw-impact dt", has_text="Vermiedener Abfluss").locator(
+        "xpath=following-sibling::dd[1]"
+    )
     await expect(runoff).to_contain_text("m³")
     before = await runoff.text_content()
     # A deeper substrate holds more water: the preview follows the field.

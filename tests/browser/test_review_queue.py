@@ -73,9 +73,12 @@ async def test_a_queue_of_200_is_filtered_paged_and_published_in_bulk(
     seen: list[str] = []
     for size in (20, 20, 10):
         await expect(entries).to_have_count(size)
-        seen += await entries.locator("summary").all_text_contents()
+        titles = await entries.locator("summary").all_text_contents()
+        seen += titles
         if size == 20:
             await page.get_by_role("button", name="weiter \u2192").click()
+            # The next page has arrived when its first entry is another one.
+            await expect(entries.first.locator("summary")).not_to_have_text(titles[0])
     assert len({t.strip() for t in seen}) == 50
     await expect(page.get_by_role("button", name="weiter \u2192")).to_be_disabled()
     await page.get_by_role("button", name="\u2190 zurück").click()
@@ -110,15 +113,19 @@ async def test_an_edited_submission_shows_what_changed(
         json={"properties": {"review_state": "published"}},
         headers={**queue_reviewer.headers, "If-Match": '"1"'},
     ).raise_for_status()
-    httpx.patch(
+    edited = httpx.patch(
         url,
         json={"properties": {"title": f"{tag} neu", "status": "in_progress"}},
         headers={**partner_key.headers, "If-Match": '"2"'},
-    ).raise_for_status()
+    )
+    edited.raise_for_status()
+    # A published measure stays published: the edit waits as its pending revision.
+    revision_id = edited.json()["id"]
+    assert revision_id != measure_id
     await open_map(page, base)
     await sign_in_by_id(page, queue_reviewer)
     await page.locator("#kw-queue-sort").select_option("-created_at")
-    entry = page.locator(f'#kw-review-list li[data-id="{measure_id}"]')
+    entry = page.locator(f'#kw-review-list li[data-id="{revision_id}"]')
     await entry.locator(".kw-queue-title").click()
     await expect(entry.locator("details")).to_have_attribute("open", "")
     changes = entry.locator(".kw-queue-changes")

@@ -68,7 +68,7 @@ async def test_typing_choosing_with_the_keyboard_and_sharing_the_search(
     )
 
     # The shared link, in a new context: the same search, the same measure open.
-    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    context = await browser.new_context(viewport={"width": 1400, "height": 900}, locale="de-DE")
     try:
         other = await context.new_page()
         errors: list[str] = []
@@ -125,7 +125,7 @@ async def test_the_review_queue_finds_a_submitted_measure_by_name(
     submit_as(partner_key, base, "Parkplatz Ost entsiegelt", -0.004, "unsealing")
     await open_map(page, base)
     await sign_in(page, reviewer_key)
-    queue = page.locator("#kw-review-list .kw-review-show")
+    queue = page.locator("#kw-review-list .kw-queue-title")
     await expect(queue.filter(has_text="Parkplatz Ost entsiegelt")).to_have_count(1)
     await expect(queue.filter(has_text="Mulden-Rigole am Sportplatz")).to_have_count(1)
     field = page.locator("#kw-review-section").get_by_role("searchbox", name="Suche")

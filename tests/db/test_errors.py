@@ -24,7 +24,9 @@ async def check_violation(conn: asyncpg.Connection, constraint: str) -> asyncpg.
 async def test_the_region_check_is_the_measure_s_fault(conn: asyncpg.Connection) -> None:
     error = translate(await check_violation(conn, "measures_within_region"))
     assert isinstance(error, InvalidMeasure)
-    assert error.errors == [{"where": "/geometry", "problem": OUTSIDE}]
+    assert [(e["where"], e["code"], e["problem"]) for e in error.errors] == [
+        ("/geometry", "geometry.outside_region", OUTSIDE)
+    ]
 
 
 async def test_another_check_is_not_called_outside_the_region(conn: asyncpg.Connection) -> None:

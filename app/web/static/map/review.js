@@ -240,12 +240,16 @@ export class ReviewQueue {
     return item;
   }
 
-  /** What the submission changed against the published version, from its history. */
+  /** What the submission changed against the published version: a pending revision of a
+   * published measure says so itself (`revision.changes`); otherwise its history does. */
   async showChanges(id, box) {
     box.dataset.loaded = "true";
     try {
-      const { data } = await request(`/collections/measures/items/${encodeURIComponent(id)}/history`);
-      const since = changesSincePublished(data.versions);
+      const url = `/collections/measures/items/${encodeURIComponent(id)}`;
+      const { data: item } = await request(url);
+      const since = item.revision
+        ? item.revision.changes
+        : changesSincePublished((await request(`${url}/history`)).data.versions);
       const known = {
         types: [...this.context.types.values()],
         cities: [...this.context.municipalityNames].map(([ags, name]) => ({ properties: { ags, name } })),
