@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +103,11 @@ class Settings(BaseSettings):
         description="budgets for callers without a valid key, per address; false only "
         "for benchmarks from one address",
     )
+    # The round-2 setting: `RATE_LIMIT=""` switched the per-address limit off, and the
+    # shared peer benchmark still says so; any other value is ignored (the budgets rule).
+    rate_limit: str | None = Field(
+        default=None, description="deprecated; an empty value means ADDRESS_BUDGETS=false"
+    )
     budget_sync_s: float = Field(
         default=0.25,
         ge=0,
@@ -189,6 +194,12 @@ class Settings(BaseSettings):
     backup_retention: int = Field(
         default=7, ge=1, description="base backups (with their WAL) the archive keeps"
     )
+
+    @model_validator(mode="after")
+    def _round_2_rate_limit(self) -> Settings:
+        if self.rate_limit is not None and not self.rate_limit.strip():
+            self.address_budgets = False
+        return self
 
     @field_validator("metrics_port", mode="before")
     @classmethod

@@ -38,10 +38,12 @@ SLOW_GROUPS = {
     "tests/api/test_server_survives.py": "overload",
 }
 
-# Files whose assertions are latencies under load (floods, overload, slow clients): they
-# run in a pass of their own after the parallel one (`make test`), so that the other
-# workers' load on two cores does not decide them. They are slow as well.
+# Files that must run alone, in a pass of their own after the parallel one (`make test`):
+# latency drills under load (floods, overload, slow clients), which the other workers'
+# load on two cores must not decide, and the point-in-time recovery, which restarts the
+# cluster that tests/cluster/test_replication.py uses. They are slow as well.
 TIMED_FILES = (
+    "tests/cluster/test_recovery.py",
     "tests/guards/test_floods.py",
     "tests/api/test_overload.py",
     "tests/api/test_server_survives.py",
