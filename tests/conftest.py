@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 import asyncpg
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from app.config import Settings, get_settings
 from app.db.cluster import embedded_cluster
@@ -85,14 +86,29 @@ async def clean(pool: asyncpg.Pool) -> AsyncIterator[None]:
 
 
 @pytest.fixture(scope="session")
-async def client(dsn: str, pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
+def app(dsn: str) -> FastAPI:
+    """The app at its default settings (budgets included), served in-process."""
+    return create_app(Settings(database_url=dsn))
+
+
+@pytest.fixture(scope="session")
+async def client(app: FastAPI, pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the app in-process (the pool is the session's)."""
-    # Default limits: the suite's many requests from one address must fit them (issue 23).
-    app = create_app(Settings(database_url=dsn))
     app.state.pool = pool
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+@pytest.fixture(autouse=True)
+def each_test_is_another_visitor(request: pytest.FixtureRequest) -> None:
+    """The in-process client is one address for the whole session; each test is another
+    visitor, whose budgets start full. Within a test the default budgets hold (a test of
+    a dozen exports in a row meets them as a user would)."""
+    if "client" in request.fixturenames:
+        buckets = getattr(request.getfixturevalue("app").state, "buckets", None)
+        if buckets is not None:
+            buckets.arrival.clear()
 
 
 DEMO_COUNT, DEMO_SEED = 3000, 11
