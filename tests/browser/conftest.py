@@ -15,11 +15,15 @@ from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.factories import create_key
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "map"
+
+# `make test` runs the browser beside three other test workers on two cores: an answer
+# that takes 1 s alone can take more than expect's default 5 s there.
+expect.set_options(timeout=15_000)
 
 
 def chromium_path() -> str:
